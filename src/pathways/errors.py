@@ -1,0 +1,127 @@
+"""The exceptions pathways raises for problems a person can act on.
+
+A user's mistake (a broken ``pathways.yaml``, a step that is not available, a tampered
+journey token) is a ``PathwaysError``: the command line and the web app turn it into one
+clean message, never a traceback. Anything else that escapes is a bug.
+
+    PathwaysError                  anything a person can fix
+    ├── ContentError               a pathway document (or template folder) is not valid;
+    │                              carries every Problem found, each with file:line:col
+    └── JourneyError               a walk asked for something the pathway does not allow;
+        │                          carries ``allowed``: what would have been accepted
+        ├── UnknownStateError      no state has that id
+        ├── StepNotAvailableError  that step does not lead on from here
+        └── TokenError             a journey token is damaged, tampered with or for
+                                   another pathway
+
+This module imports nothing from the rest of the package (layer 1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+
+class Location(NamedTuple):
+    """Where in a file a problem is: 1-based line and column, as editors count."""
+
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a document, said so that a person can fix it.
+
+    ``path`` is where the problem sits in the document's data (``("states", 3, "title")``),
+    which the loader turns into a ``location`` in the file.
+    """
+
+    message: str
+    hint: str | None = None
+    path: tuple[str | int, ...] = ()
+    location: Location | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        text = f"{where}{self.message}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+class PathwaysError(Exception):
+    """A problem a person can act on; its message is complete without a traceback."""
+
+
+class ContentError(PathwaysError):
+    """A pathway document or template folder that is not valid.
+
+    ``problems`` lists every problem found, in the order they appear in the file.
+    """
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class JourneyError(PathwaysError):
+    """A walk through a pathway asked for something the pathway does not allow.
+
+    ``allowed`` lists what would have been accepted (step triggers or state ids).
+    """
+
+    def __init__(self, message: str, allowed: Iterable[str] = ()) -> None:
+        self.allowed: tuple[str, ...] = tuple(allowed)
+        if self.allowed:
+            message = f"{message} (allowed: {', '.join(self.allowed)})"
+        super().__init__(message)
+
+
+class UnknownStateError(JourneyError):
+    """No state in the pathway has that id."""
+
+
+class StepNotAvailableError(JourneyError):
+    """The step does not lead on from the current state (or not for this context)."""
+
+
+class TokenError(JourneyError):
+    """A journey token that cannot be read: damaged, tampered with or for another pathway."""
+
+
+@dataclass
+class ProblemList:
+    """Collects problems, then raises them together as one ContentError."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(
+        self, message: str, *, path: tuple[str | int, ...] = (), hint: str | None = None
+    ) -> None:
+        self.problems.append(Problem(message=message, hint=hint, path=path))
+
+    def __bool__(self) -> bool:
+        return bool(self.problems)
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise ContentError(self.problems)
+
+
+def did_you_mean(word: str, choices: Iterable[str], *, show: int = 8) -> str:
+    """A hint naming the closest choices to ``word`` and, briefly, what is known."""
+    import difflib
+
+    known = sorted(set(choices))
+    close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
+    listed = ", ".join(known[:show]) + (", ..." if len(known) > show else "")
+    if close:
+        return f"did you mean '{close[0]}'? (known: {listed})"
+    return f"known: {listed}" if known else "none are declared yet"
