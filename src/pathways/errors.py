@@ -10,6 +10,7 @@ clean message, never a traceback. Anything else that escapes is a bug.
     └── JourneyError               a walk asked for something the pathway does not allow;
         │                          carries ``allowed``: what would have been accepted
         ├── UnknownStateError      no state has that id
+        ├── UnknownContextError    no such topic (context), or no such value for it
         ├── StepNotAvailableError  that step does not lead on from here
         └── TokenError             a journey token is damaged, tampered with or for
                                    another pathway
@@ -86,6 +87,10 @@ class JourneyError(PathwaysError):
 
 class UnknownStateError(JourneyError):
     """No state in the pathway has that id."""
+
+
+class UnknownContextError(JourneyError):
+    """No context (topic) has that name, or the context has no such value."""
 
 
 class StepNotAvailableError(JourneyError):

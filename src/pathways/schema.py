@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping
-from typing import Annotated, Literal
+from collections.abc import Callable, Iterator, Mapping
+from typing import Annotated, Literal, TypeVar, cast
 
 from pydantic import (
     AfterValidator,
@@ -35,6 +35,8 @@ ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 Python name, a URL segment, a Mermaid/DOT node id and a template name."""
 
 SUMMARY_MAX = 140
+
+T = TypeVar("T")
 
 
 def _clean(text: str) -> str:
@@ -204,9 +206,20 @@ class Pathway(Model):
     lint: LintSettings = LintSettings()
 
     _states: dict[str, State] = PrivateAttr(default_factory=dict)
+    # Objects that higher layers derive from this pathway once and share (the journey
+    # machine, compiled lookups); the pathway is immutable, so they never go stale.
+    _derived: dict[str, object] = PrivateAttr(default_factory=dict)
 
     def model_post_init(self, context: object, /) -> None:
         self._states = {s.id: s for s in self.states}
+
+    def derived(self, key: str, build: Callable[[], T]) -> T:
+        """The object ``build()`` makes from this pathway, built on first use and shared."""
+        try:
+            return cast(T, self._derived[key])
+        except KeyError:
+            value = self._derived[key] = build()
+            return value
 
     def state(self, state_id: str) -> State:
         """The state with this id (KeyError if there is none)."""
@@ -432,8 +445,7 @@ def _check_review(p: Pathway, problems: ProblemList, today: dt.date) -> None:
     meta = p.metadata
     if meta.next_review < today:
         problems.add(
-            f"the content was due for review on {meta.next_review.isoformat()}, which has"
-            " passed",
+            f"the content was due for review on {meta.next_review.isoformat()}, which has passed",
             path=("metadata", "next_review"),
             hint="have the content reviewed, then set reviewed and next_review to new dates",
         )

@@ -1,0 +1,312 @@
+"""The journey engine: steps, back, restart, jump, topics and tokens."""
+
+from __future__ import annotations
+
+import gc
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pathways.errors import (
+    JourneyError,
+    StepNotAvailableError,
+    TokenError,
+    UnknownContextError,
+    UnknownStateError,
+)
+from pathways.journey import Journey, guide_for
+from pathways.schema import Pathway, check_pathway
+
+
+def _state(state_id: str, *, end: bool = False) -> dict[str, Any]:
+    return {
+        "id": state_id,
+        "title": state_id.replace("_", " ").title(),
+        "summary": f"About {state_id}.",
+        "explanation": [f"Some words about {state_id}."],
+        "end": end,
+    }
+
+
+SMALL: dict[str, Any] = {
+    "metadata": {
+        "id": "small",
+        "title": "A small pathway",
+        "version": "1",
+        "intended_purpose": "General information, not medical advice.",
+        "publisher": "tests",
+        "reviewed": "2026-01-01",
+        "next_review": "2099-01-01",
+    },
+    "sources": [
+        {
+            "id": "src",
+            "title": "A page",
+            "publisher": "A charity",
+            "url": "https://example.org/page",
+            "accessed": "2026-01-01",
+            "sections": ["One"],
+        }
+    ],
+    "support": [{"name": "Support line", "phone": "0800 000 000", "offers": "Talk to us."}],
+    "contexts": [
+        {
+            "id": "kind",
+            "label": "Kind",
+            "values": [
+                {"id": "pos", "label": "Positive kind"},
+                {"id": "neg", "label": "Negative kind"},
+                {"id": "unknown", "label": "All kinds"},
+            ],
+            "default": "unknown",
+        }
+    ],
+    "start": "first",
+    "states": [
+        _state("first"),
+        _state("branch"),
+        _state("option_a"),
+        _state("option_pos"),
+        _state("care", end=True),
+    ],
+    "transitions": [
+        {"trigger": "go_on", "source": "first", "dest": "branch", "label": "Go on"},
+        {"trigger": "pick_a", "source": "branch", "dest": "option_a", "label": "Option A"},
+        {
+            "trigger": "pick_pos",
+            "source": "branch",
+            "dest": "option_pos",
+            "label": "Option for positive",
+            "when": {"kind": ["pos"]},
+        },
+        {
+            "trigger": "choose_care",
+            "source": ["branch", "option_a", "option_pos"],
+            "dest": "care",
+            "label": "Care",
+        },
+        {
+            "trigger": "comes_back",
+            "source": ["option_a", "option_pos"],
+            "dest": "branch",
+            "label": "It comes back",
+        },
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def small() -> Pathway:
+    pathway = Pathway.model_validate(SMALL)
+    assert check_pathway(pathway) == []
+    return pathway
+
+
+def test_begin_starts_at_the_start_with_default_topics(small: Pathway) -> None:
+    """A new journey stands at the start, with no history and every topic at its default."""
+    journey = Journey.begin(small)
+    assert journey.state == "first"
+    assert journey.history == ()
+    assert journey.context == {"kind": "unknown"}
+    assert not journey.can_go_back
+
+
+def test_step_moves_and_records_the_path(small: Pathway) -> None:
+    """Taking a step moves to its destination and adds the old state to the path."""
+    journey = Journey.begin(small).step("go_on").step("pick_a")
+    assert journey.state == "option_a"
+    assert journey.path == ("first", "branch", "option_a")
+
+
+def test_step_limited_to_a_topic_is_hidden_for_other_values(small: Pathway) -> None:
+    """A step for one topic value is hidden when the reader chose another value."""
+    journey = Journey.begin(small, {"kind": "neg"}).step("go_on")
+    assert "pick_pos" not in [s.trigger for s in journey.next_steps()]
+    with pytest.raises(StepNotAvailableError) as caught:
+        journey.step("pick_pos")
+    assert caught.value.allowed == ("pick_a", "choose_care")
+
+
+def test_step_limited_to_a_topic_is_shown_plainly_for_that_value(small: Pathway) -> None:
+    """A step for one topic value is shown, without a note, when the reader chose it."""
+    steps = Journey.begin(small, {"kind": "pos"}).step("go_on").next_steps()
+    pos = next(s for s in steps if s.trigger == "pick_pos")
+    assert pos.applies_to == ()
+    assert pos.dest == "option_pos"
+
+
+def test_step_limited_to_a_topic_is_labelled_when_topic_not_narrowed(small: Pathway) -> None:
+    """Under the default topic value, a limited step is shown and says whom it is for."""
+    steps = Journey.begin(small).step("go_on").next_steps()
+    assert [s.trigger for s in steps] == ["pick_a", "pick_pos", "choose_care"]
+    assert steps[1].applies_to == ("Positive kind",)
+    assert steps[0].applies_to == ()
+
+
+def test_back_restart_and_jump(small: Pathway) -> None:
+    """Back undoes the last move, restart keeps the topics, jump is undone by back."""
+    journey = Journey.begin(small, {"kind": "pos"}).step("go_on").step("pick_pos")
+    assert journey.back().state == "branch"
+    assert journey.back().back().back() == Journey.begin(small, {"kind": "pos"})
+    restarted = journey.restart()
+    assert (restarted.state, restarted.history, restarted.context) == (
+        "first",
+        (),
+        {"kind": "pos"},
+    )
+    jumped = journey.jump("care")
+    assert jumped.state == "care"
+    assert jumped.back() == journey
+
+
+def test_unknown_state_lists_the_states(small: Pathway) -> None:
+    """Jumping or starting at an unknown state names the close match and every state."""
+    with pytest.raises(UnknownStateError) as caught:
+        Journey.begin(small).jump("brnach")
+    assert "did you mean 'branch'" in str(caught.value)
+    assert caught.value.allowed == small.state_ids
+    with pytest.raises(UnknownStateError):
+        Journey.begin(small, at="nowhere")
+
+
+def test_unknown_topic_or_value_is_refused(small: Pathway) -> None:
+    """An unknown context, or a value it does not have, is refused with what is allowed."""
+    with pytest.raises(UnknownContextError) as caught:
+        Journey.begin(small, {"knd": "pos"})
+    assert caught.value.allowed == ("kind",)
+    with pytest.raises(UnknownContextError) as caught:
+        Journey.begin(small).with_context(kind="maybe")
+    assert caught.value.allowed == ("pos", "neg", "unknown")
+
+
+def test_token_round_trips_and_is_url_safe(small: Pathway) -> None:
+    """A token is short, URL-safe and gives back the same journey."""
+    journey = Journey.begin(small, {"kind": "neg"}).step("go_on").step("pick_a").jump("first")
+    token = journey.token
+    assert token.isascii() and set(token) <= set(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    )
+    assert len(token) < 24
+    assert Journey.from_token(small, token) == journey
+
+
+def test_token_from_another_pathway_is_refused(small: Pathway) -> None:
+    """A token made for a pathway with other states does not open in this one."""
+    other = Pathway.model_validate({**SMALL, "metadata": {**SMALL["metadata"], "id": "other"}})
+    token = Journey.begin(other).token
+    with pytest.raises(TokenError):
+        Journey.from_token(small, token)
+
+
+@pytest.mark.parametrize("token", ["", "!!!!", "AAAA", "a" * 2000, "é", "AQ", "AQAA=="])
+def test_malformed_tokens_are_refused(small: Pathway, token: str) -> None:
+    """Malformed tokens raise TokenError, a JourneyError, and nothing else."""
+    with pytest.raises(TokenError) as caught:
+        Journey.from_token(small, token)
+    assert isinstance(caught.value, JourneyError)
+
+
+def test_the_machine_is_built_once_and_keeps_no_models(small: Pathway) -> None:
+    """All journeys share one machine, and stepping never leaves a model registered."""
+    guide = guide_for(small)
+    journey = Journey.begin(small)
+    for _ in range(50):
+        journey = journey.step("go_on").step("pick_a").step("comes_back").back().back().back()
+    assert guide_for(small) is guide
+    assert guide.machine.models == []
+    assert "to_first" not in guide.machine.events  # auto_transitions stay off
+
+
+def test_stepping_creates_no_garbage_cycles(small: Pathway) -> None:
+    """A step leaves no reference cycles behind for the garbage collector (NOTES.md)."""
+    journey = Journey.begin(small).step("go_on")
+    gc.collect()
+    gc.disable()
+    try:
+        before = gc.get_count()[0]
+        for _ in range(200):
+            journey.step("pick_a")
+        collected = gc.collect()
+    finally:
+        gc.enable()
+    assert collected < 50, (before, collected)
+
+
+# ---------------------------------------------------------------- properties
+
+topics = st.sampled_from(["pos", "neg", "unknown"])
+moves = st.lists(
+    st.tuples(st.sampled_from(["step", "back", "restart", "jump"]), st.integers(0, 10)), max_size=40
+)
+
+
+def _walk(pathway: Pathway, kind: str, plan: list[tuple[str, int]]) -> list[Journey]:
+    journey = Journey.begin(pathway, {"kind": kind})
+    seen = [journey]
+    for move, n in plan:
+        if move == "step":
+            steps = journey.next_steps()
+            if not steps:
+                continue
+            journey = journey.step(steps[n % len(steps)].trigger)
+        elif move == "back":
+            journey = journey.back()
+        elif move == "restart":
+            journey = journey.restart()
+        else:
+            journey = journey.jump(pathway.state_ids[n % len(pathway.state_ids)])
+        seen.append(journey)
+    return seen
+
+
+@given(kind=topics, plan=moves)
+def test_random_walks_stay_in_the_pathway(small: Pathway, kind: str, plan: list) -> None:
+    """Any walk over the available steps only ever stands on known states."""
+    for journey in _walk(small, kind, plan):
+        assert set(journey.path) <= set(small.state_ids)
+        for step in journey.next_steps():
+            assert step.dest in small.state_ids
+
+
+@given(kind=topics, plan=moves)
+def test_back_after_a_step_returns(small: Pathway, kind: str, plan: list) -> None:
+    """Back after any step returns to exactly where the walk was."""
+    journey = _walk(small, kind, plan)[-1]
+    for step in journey.next_steps():
+        assert journey.step(step.trigger).back() == journey
+
+
+@given(kind=topics, plan=moves)
+def test_tokens_round_trip(small: Pathway, kind: str, plan: list) -> None:
+    """Every journey a walk reaches survives the trip through its token."""
+    for journey in _walk(small, kind, plan):
+        assert Journey.from_token(small, journey.token) == journey
+
+
+@settings(max_examples=300)
+@given(kind=topics, plan=moves, data=st.data())
+def test_mutated_tokens_give_the_clear_error(
+    small: Pathway, kind: str, plan: list, data: st.DataObject
+) -> None:
+    """Any change to a token gives TokenError (or, rarely, another valid journey)."""
+    token = _walk(small, kind, plan)[-1].token
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=+/.~%"
+    i = data.draw(st.integers(0, len(token)))
+    mutated = data.draw(
+        st.sampled_from(
+            [
+                token[:i] + data.draw(st.sampled_from(alphabet)) + token[i + 1 :],
+                token[:i] + token[i + 1 :],
+                token[:i] + data.draw(st.text(max_size=3)) + token[i:],
+            ]
+        )
+    )
+    if mutated == token:
+        return
+    try:
+        journey = Journey.from_token(small, mutated)
+    except TokenError:
+        return
+    assert set(journey.path) <= set(small.state_ids)
