@@ -1,0 +1,46 @@
+# Everything a new machine needs, in two commands: `make run` and `make test`.
+# Each target installs what it needs first (a virtual environment in .venv, and for the
+# tests Debian's chromium and the npm packages in package-lock.json), so both work on a
+# fresh clone. Set PYTHON to choose the interpreter (Python 3.11 or newer).
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run walk test check setup setup-test browser-deps clean
+
+run: setup  ## Serve the default pathway at http://$(HOST):$(PORT)/
+	$(BIN)/pathways serve --host $(HOST) --port $(PORT)
+
+walk: setup  ## Walk the default pathway in the terminal
+	$(BIN)/pathways walk
+
+test: setup-test  ## The whole test suite, then the content checks
+	$(BIN)/pytest
+	$(BIN)/pathways validate
+	$(BIN)/pathways lint
+
+check: setup-test  ## Type and style checks
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/mypy src
+
+setup: $(BIN)/.installed
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+setup-test: setup browser-deps
+
+browser-deps: node_modules/.package-lock.json
+	@command -v chromium >/dev/null 2>&1 || scripts/install-chromium
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+clean:
+	rm -rf $(VENV) node_modules build dist .pytest_cache .hypothesis
