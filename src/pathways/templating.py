@@ -1,0 +1,503 @@
+"""Rendering one place in a journey as text, Markdown, HTML or JSON.
+
+The words come from the pathway and the layout from Jinja2 templates (``templates/``);
+this module builds the page's data (``journey_view``), picks the template and checks the
+result. One ``jinja2.Environment`` per templates folder is built once and shared.
+
+Template choice, most specific first: ``<format>/states/<state id>.<ext>``, then
+``<format>/state.<ext>``. A user's templates folder is searched before the packaged one,
+so it overrides only the templates it holds. Every page extends ``<format>/_base.<ext>``,
+which prints the intended-purpose statement and the support line outside any block a
+page can override; and because a user may replace the base too, every render is checked
+for both before it is returned.
+
+JSON is not templated: it is ``journey_view`` itself, which carries the intended purpose
+and the support line by construction. The variables every template sees are the keys of
+that JSON (``pathways show STATE --format json``).
+
+A broken template (bad syntax, an unknown variable under ``StrictUndefined``, a missing
+include) becomes a ``ContentError`` naming the template file and line.
+
+This module is the only one that imports ``jinja2`` (layer 3).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import json
+import re
+import shutil
+import textwrap
+import traceback
+from collections.abc import Callable, Mapping
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, get_args
+
+import jinja2
+from jinja2 import pass_context
+from jinja2.runtime import Context
+
+from pathways import resources
+from pathways.errors import ContentError, Location, Problem
+from pathways.schema import Fact, Number, Pathway
+
+if TYPE_CHECKING:
+    from pathways.journey import Journey
+
+Format = Literal["text", "markdown", "html", "json"]
+FORMATS: tuple[str, ...] = get_args(Format)
+EXTENSIONS: Mapping[str, str] = {"text": "txt", "markdown": "md", "html": "html"}
+
+MAX_WIDTH = 88
+"""Widest text output, whatever the terminal: long lines are hard to read."""
+MIN_WIDTH = 30
+
+
+# --------------------------------------------------------------------------- the view
+
+
+def number_words(number: Number) -> str:
+    """A natural frequency with the source's hedge: 'as many as 9 in 10 adults with ALL (90%)'."""
+    words = f"{number.hedge} {number.count} in {number.out_of} {number.about}"
+    if number.percent is not None:
+        words += f" ({number.percent}%)"
+    return words
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _fact_view(pathway: Pathway, fact: Fact) -> dict[str, Any]:
+    source = next((s for s in pathway.sources if s.id == fact.source), None)
+    number = None
+    if fact.number is not None:
+        n = fact.number
+        number = {
+            "count": n.count,
+            "out_of": n.out_of,
+            "hedge": n.hedge,
+            "about": n.about,
+            "percent": n.percent,
+            "words": number_words(n),
+            # Authors often write the figure into the fact itself; then a page need not
+            # repeat it in words (the HTML icon array still shows it as a picture).
+            "in_text": _folded(number_words(n)) in _folded(fact.text),
+        }
+    return {
+        "text": fact.text,
+        "source": {
+            "id": fact.source,
+            "title": source.title if source else fact.source,
+            "publisher": source.publisher if source else "",
+            "url": source.url if source else "",
+        },
+        "section": fact.section,
+        "number": number,
+    }
+
+
+def journey_view(journey: Journey) -> dict[str, Any]:
+    """Everything a page about the journey's current state shows, as JSON-able data.
+
+    This is the JSON output and the variables of every template.
+    """
+    pathway = journey.pathway
+    meta = pathway.metadata
+    state = pathway.state(journey.state)
+    glossary = {g.id: g for g in pathway.glossary}
+    contact = pathway.support_line
+    chosen = journey.context
+    return {
+        "pathway": {
+            "id": meta.id,
+            "title": meta.title,
+            "version": meta.version,
+            "language": meta.language,
+            "publisher": meta.publisher,
+            "reviewed": meta.reviewed.isoformat(),
+            "next_review": meta.next_review.isoformat(),
+        },
+        "intended_purpose": meta.intended_purpose,
+        "support": {"name": contact.name, "phone": contact.phone, "offers": contact.offers},
+        "id": state.id,
+        "title": state.title,
+        "summary": state.summary,
+        "explanation": list(state.explanation),
+        "facts": [_fact_view(pathway, f) for f in state.facts],
+        "questions": list(state.questions),
+        "terms": [
+            {"id": t, "term": glossary[t].term, "definition": glossary[t].definition}
+            for t in state.terms
+            if t in glossary
+        ],
+        "start": state.id == pathway.start,
+        "end": state.end,
+        "next": [
+            {
+                "trigger": step.trigger,
+                "to": step.dest,
+                "to_title": pathway.state(step.dest).title,
+                "label": step.label,
+                "applies_to": list(step.applies_to),
+            }
+            for step in journey.next_steps()
+        ],
+        "path": [{"id": s, "title": pathway.state(s).title} for s in journey.path],
+        "context": [
+            {
+                "id": c.id,
+                "label": c.label,
+                "value": chosen.get(c.id, c.default),
+                "value_label": next(
+                    v.label for v in c.values if v.id == chosen.get(c.id, c.default)
+                ),
+                "narrowed": chosen.get(c.id, c.default) != c.default,
+            }
+            for c in pathway.contexts
+        ],
+        "sources": [
+            {
+                "id": s.id,
+                "title": s.title,
+                "publisher": s.publisher,
+                "url": s.url,
+                "accessed": s.accessed.isoformat(),
+            }
+            for s in pathway.sources
+            if any(f.source == s.id for f in state.facts)
+        ],
+        "token": journey.token,
+    }
+
+
+# --------------------------------------------------------------------------- escaping
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>])")
+_MD_LINE_START = re.compile(r"^(\s*)([#+\-=>|]|\d+[.)])")
+_MD_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+_RAW_KEYS = frozenset(
+    {"id", "trigger", "to", "value", "token", "url", "reviewed", "next_review", "accessed"}
+)
+
+
+def text_safe(text: str) -> str:
+    """Text that cannot drive a terminal: control characters (escape codes) removed."""
+    return _CONTROL.sub("", text)
+
+
+def markdown_escape(text: str) -> str:
+    """Text that Markdown shows as written: no emphasis, links, HTML or list markers."""
+    text = _MD_ENTITY.sub("&amp;", text_safe(text))
+    text = _MD_INLINE.sub(r"\\\1", text)
+    return _MD_LINE_START.sub(r"\1\\\2", text)
+
+
+def _markdown_url(url: str) -> str:
+    return text_safe(url).replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+
+
+def _map_text(value: Any, escape: Callable[[str], str], key: str = "") -> Any:
+    """Escape every human-readable string in a view; ids and URLs keep their form."""
+    if isinstance(value, str):
+        if key == "url":
+            return _markdown_url(value) if escape is markdown_escape else text_safe(value)
+        return text_safe(value) if key in _RAW_KEYS else escape(value)
+    if isinstance(value, dict):
+        return {k: _map_text(v, escape, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_map_text(v, escape, key) for v in value]
+    return value
+
+
+# --------------------------------------------------------------------------- filters
+
+
+@pass_context
+def _fill(context: Context, text: str, indent: str = "", first: str | None = None) -> str:
+    """Wrap to the output width: ``first`` starts the first line, ``indent`` the rest."""
+    width = int(context.get("width", MAX_WIDTH))
+    return textwrap.fill(
+        str(text),
+        width=max(width, len(indent) + 20),
+        initial_indent=indent if first is None else first,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def _upper_first(text: str) -> str:
+    text = str(text)
+    return text[:1].upper() + text[1:]
+
+
+@pass_context
+def _underline(context: Context, text: str, char: str = "=") -> str:
+    """A heading for a terminal: wrapped to the width and underlined."""
+    lines = _fill(context, text).splitlines() or [""]
+    return "\n".join(lines) + "\n" + char * max(len(line) for line in lines)
+
+
+def _long_date(iso: str) -> str:
+    """'2026-11-01' as '1 November 2026' (en-GB, whatever the machine's locale).
+
+    The spaces do not break, so a wrapped line never splits a date.
+    """
+    date = dt.date.fromisoformat(str(iso))
+    return f"{date.day}\u00a0{_MONTHS[date.month - 1]}\u00a0{date.year}"
+
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _tel(phone: str) -> str:
+    """A phone number as a tel: link target (digits and a leading +)."""
+    return "tel:" + re.sub(r"[^\d+]", "", str(phone))
+
+
+def _is_web_url(url: object) -> bool:
+    """Only http(s) addresses become links: a 'javascript:' URL in content must not."""
+    return isinstance(url, str) and re.match(r"https?://[^\s<>\"']+$", url) is not None
+
+
+def _icons(count: int, out_of: int) -> list[bool]:
+    """One entry per person in an icon array: True for the people the number is about."""
+    return [i < count for i in range(out_of)]
+
+
+# --------------------------------------------------------------------------- environment
+
+
+@functools.lru_cache(maxsize=16)
+def _environment(user_dir: Path | None) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = []
+    if user_dir is not None:
+        loaders.append(jinja2.FileSystemLoader(user_dir))
+    loaders.append(jinja2.FileSystemLoader(resources.default_templates_dir()))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(
+            enabled_extensions=("html", "htm"), default_for_string=False, default=False
+        ),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        fill=_fill, upper_first=_upper_first, underline=_underline, long_date=_long_date, tel=_tel
+    )
+    env.tests["web_url"] = _is_web_url
+    env.globals["icons"] = _icons
+    return env
+
+
+def _template_problem(
+    exc: BaseException, fallback: str, message: str | None = None
+) -> ContentError:
+    """A template failure as a ContentError at the template's file and line."""
+    where: Location | None = None
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        where = Location(exc.filename, exc.lineno or 1, 1)
+    else:
+        # Jinja rewrites tracebacks so that template frames carry the template's own file
+        # name and line; the innermost such frame is where the template went wrong.
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if not frame.filename.endswith(".py") and not frame.filename.startswith("<"):
+                where = Location(frame.filename, frame.lineno or 1, 1)
+                break
+    if where is None:
+        where = Location(fallback, 1, 1)
+    if message is None:
+        detail = getattr(exc, "message", None) or str(exc)
+        message = f"template error: {detail}"
+    hints = {
+        jinja2.UndefinedError: "the variables a template can use are the keys of"
+        " `pathways show STATE --format json`",
+        jinja2.TemplateNotFound: "the template is missing from your templates folder and"
+        " from the packaged ones; check its name",
+        jinja2.TemplateSyntaxError: "see https://jinja.palletsprojects.com/templates/",
+    }
+    hint = next((h for kind, h in hints.items() if isinstance(exc, kind)), None)
+    return ContentError([Problem(message=message, hint=hint, location=where)])
+
+
+class _TextOf(HTMLParser):
+    """The text a reader sees in an HTML document (no tags, no style or script)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("style", "script", "template"):
+            self._skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("style", "script", "template") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def _visible_text(output: str, fmt: str) -> str:
+    if fmt == "html":
+        parser = _TextOf()
+        parser.feed(output)
+        parser.close()
+        output = "".join(parser.parts)
+    return " ".join(output.split())
+
+
+class Renderer:
+    """Renders journeys with one templates choice; cheap to make, the Environment is shared.
+
+    ``templates_dir`` is a user's folder whose templates override the packaged ones of the
+    same name; None uses the packaged templates only.
+    """
+
+    def __init__(self, templates_dir: Path | None = None) -> None:
+        if templates_dir is not None:
+            templates_dir = Path(templates_dir)
+            if not templates_dir.is_dir():
+                raise ContentError(
+                    [
+                        Problem(
+                            f"templates folder '{templates_dir}' does not exist",
+                            hint="give --templates (or PATHWAYS_TEMPLATES) a folder that"
+                            " holds the templates you want to change",
+                        )
+                    ]
+                )
+            templates_dir = templates_dir.resolve()
+        self.templates_dir = templates_dir
+        self.environment = _environment(templates_dir)
+
+    def render(
+        self,
+        journey: Journey,
+        fmt: str = "text",
+        *,
+        width: int | None = None,
+        brief: bool = False,
+    ) -> str:
+        """The journey's current state as ``fmt`` (text, markdown, html or json).
+
+        ``width`` wraps text output (default: the terminal's width, at most 88).
+        ``brief`` (text only) leaves out facts, words and questions: for a walk.
+        """
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        view = journey_view(journey)
+        if fmt == "json":
+            return json.dumps(view, ensure_ascii=False, indent=2) + "\n"
+        if brief and fmt != "text":
+            raise ValueError("brief renders are text only")
+        if width is None:
+            width = shutil.get_terminal_size((80, 24)).columns
+        width = max(MIN_WIDTH, min(width, MAX_WIDTH))
+        escape: Callable[[str], str] = {
+            "text": text_safe,
+            "markdown": markdown_escape,
+            "html": text_safe,  # Jinja's autoescape does the HTML escaping
+        }[fmt]
+        data = _map_text(view, escape)
+        data["width"] = width
+        ext = EXTENSIONS[fmt]
+        names = (
+            [f"{fmt}/brief.{ext}"]
+            if brief
+            else [f"{fmt}/states/{journey.state}.{ext}", f"{fmt}/state.{ext}"]
+        )
+        try:
+            template = self.environment.select_template(names)
+            output = template.render(data)
+        except jinja2.TemplatesNotFound as exc:
+            raise _template_problem(
+                exc,
+                str(self.templates_dir or resources.default_templates_dir()),
+                f"no template for {fmt} output: looked for {', '.join(names)}",
+            ) from None
+        except jinja2.TemplateError as exc:
+            raise _template_problem(exc, names[-1]) from None
+        except Exception as exc:
+            problem = _template_problem(exc, "", f"template error: {type(exc).__name__}: {exc}")
+            if problem.problems[0].location == Location("", 1, 1):
+                raise  # not from a template: a bug, which deserves its traceback
+            raise problem from None
+        if fmt != "html":
+            output = re.sub(r"[ \t]+\n", "\n", output)
+            output = re.sub(r"\n{3,}", "\n\n", output).strip("\n") + "\n"
+        self._check(output, fmt, data, self._culprit(template, f"{fmt}/_base.{ext}"))
+        return output
+
+    def _culprit(self, page: jinja2.Template, base: str) -> str:
+        """The file to blame for a page without the required lines: a user's own template
+        (the page, else the base it may extend) before a packaged one."""
+        files = [page.filename or page.name or base]
+        with contextlib.suppress(jinja2.TemplateError):  # the packaged base always exists
+            files.append(self.environment.get_template(base).filename or base)
+        if self.templates_dir is not None:
+            for file in files:
+                if Path(file).is_relative_to(self.templates_dir):
+                    return file
+        return files[0]
+
+    @staticmethod
+    def _check(output: str, fmt: str, data: Mapping[str, Any], filename: str) -> None:
+        """Refuse a render without the intended purpose or the support line."""
+        seen = _visible_text(output, fmt)
+        support = data["support"]
+        required = {
+            "the intended-purpose statement": data["intended_purpose"],
+            "the support line's name": support["name"],
+            "the support line's phone number": support["phone"],
+        }
+        problems = []
+        for what, text in required.items():
+            expected = " ".join(str(text).split())
+            if expected not in seen:
+                problems.append(
+                    Problem(
+                        f"the {fmt} output of template '{Path(filename).name}' does not show"
+                        f" {what}",
+                        hint="every page must show it: extend the packaged _base template,"
+                        " or print {{ intended_purpose }} and {{ support.name }}"
+                        " {{ support.phone }} yourself",
+                        location=Location(filename, 1, 1),
+                    )
+                )
+        if problems:
+            raise ContentError(problems)
+
+
+def render(
+    journey: Journey,
+    fmt: str = "text",
+    templates_dir: Path | None = None,
+    *,
+    width: int | None = None,
+) -> str:
+    """The journey's current state as ``fmt``, with the packaged or a user's templates."""
+    return Renderer(templates_dir).render(journey, fmt, width=width)

@@ -1,0 +1,511 @@
+"""Rendering a place in a journey as text, Markdown, HTML and JSON."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pathways.errors import ContentError
+from pathways.journey import Journey
+from pathways.loader import load_pathway
+from pathways.schema import Pathway
+from pathways.templating import FORMATS, Renderer, number_words, render
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).resolve().parents[1]
+HOSTILE = '<script>alert("x")</script> {{ 7*7 }} {% if 1 %}x{% endif %} **bold** [a](b) & &amp;'
+
+
+@pytest.fixture(scope="module")
+def real() -> Pathway:
+    return load_pathway(ROOT / "pathways.yaml")
+
+
+@pytest.fixture(scope="module")
+def minimal() -> Pathway:
+    return load_pathway(DATA / "minimal.yaml")
+
+
+def _with(pathway: Pathway, change: Any) -> Pathway:
+    """A copy of ``pathway`` with its data changed by ``change(data)``."""
+    data = pathway.model_dump()
+    change(data)
+    return Pathway.model_validate(data)
+
+
+def _hostile(pathway: Pathway, text: str = HOSTILE) -> Pathway:
+    def change(data: dict[str, Any]) -> None:
+        state = data["states"][1]
+        state["title"] = text
+        state["summary"] = text[:140]
+        state["explanation"] = [text, "Plain words."]
+        state["questions"] = [text]
+        state["facts"][0]["text"] = text
+        data["transitions"][1]["label"] = text
+        data["glossary"][0]["definition"] = text
+
+    return _with(pathway, change)
+
+
+class _Page(HTMLParser):
+    """What a reader and a screen reader get from an HTML page."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.headings: list[tuple[int, str]] = []
+        self._open_heading: int | None = None
+        self._skip = 0
+        self.feed(page)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if re.fullmatch(r"h[1-6]", tag):
+            self._open_heading = int(tag[1])
+            self.headings.append((self._open_heading, ""))
+        if tag in ("style", "script"):
+            self._skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if re.fullmatch(r"h[1-6]", tag):
+            self._open_heading = None
+        if tag in ("style", "script"):
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        self.text.append(data)
+        if self._open_heading is not None:
+            level, words = self.headings[-1]
+            self.headings[-1] = (level, words + data)
+
+    def find(self, tag: str) -> list[dict[str, str | None]]:
+        return [attrs for name, attrs in self.tags if name == tag]
+
+    @property
+    def words(self) -> str:
+        return " ".join("".join(self.text).split())
+
+
+def _words(output: str, fmt: str) -> str:
+    """The text a reader sees, white space folded, whatever the format."""
+    if fmt == "html":
+        return _Page(output).words
+    if fmt == "json":
+        data = json.loads(output)
+        output = f"{data['intended_purpose']} {data['support']['name']} {data['support']['phone']}"
+    return " ".join(output.split())
+
+
+def _all_states(pathway: Pathway) -> list[Journey]:
+    return [Journey.begin(pathway, at=s) for s in pathway.state_ids]
+
+
+# --------------------------------------------------------------------------- every page
+
+
+def _real_states() -> list[str]:
+    return list(load_pathway(ROOT / "pathways.yaml").state_ids)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("state", _real_states())
+def test_every_state_in_every_format_shows_purpose_and_support(
+    real: Pathway, state: str, fmt: str
+) -> None:
+    """Every state of the real pathway, in every format, carries the purpose and the phone."""
+    output = render(Journey.begin(real, at=state), fmt, width=60)
+    seen = _words(output, fmt)
+    assert " ".join(real.metadata.intended_purpose.split()) in seen
+    assert real.support_line.phone in seen
+    assert real.support_line.name in seen
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_minimal_pathway_renders_in_every_format(minimal: Pathway, fmt: str) -> None:
+    """The minimal fixture renders every state in every format with the purpose statement."""
+    for journey in _all_states(minimal):
+        assert minimal.metadata.intended_purpose in _words(render(journey, fmt), fmt)
+
+
+def test_json_carries_the_page_and_the_journey(minimal: Pathway) -> None:
+    """JSON output has the state, its facts with citations, terms, next steps and the path."""
+    journey = Journey.begin(minimal).step("try_again")
+    data = json.loads(render(journey, "json"))
+    assert data["id"] == "reinduction"
+    assert data["title"] == "Treatment to bring back remission"
+    assert data["explanation"] == [
+        "Usually the first step is to repeat the first part of treatment."
+    ]
+    fact = data["facts"][0]
+    assert fact["source"]["id"] == "relapse_page"
+    assert fact["section"] == "Acute lymphoblastic leukaemia (ALL) relapse"
+    assert fact["number"]["words"] == "around 4 in 10 people in trials (40%)"
+    assert [s["to"] for s in data["next"]] == ["remission", "palliative_care"]
+    assert set(data["next"][0]) >= {"trigger", "to", "label", "applies_to"}
+    assert [p["id"] for p in data["path"]] == ["relapse", "reinduction"]
+    assert data["intended_purpose"] == minimal.metadata.intended_purpose
+    assert data["support"] == {
+        "name": "Support line",
+        "phone": "0808 2080 888",
+        "offers": "Someone to talk to about blood cancer.",
+    }
+    assert Journey.from_token(minimal, data["token"]) == journey
+
+
+def test_json_terms_carry_their_definitions(minimal: Pathway) -> None:
+    """A state's glossary terms come with their definitions."""
+    data = json.loads(render(Journey.begin(minimal), "json"))
+    assert data["terms"] == [
+        {
+            "id": "remission",
+            "term": "remission",
+            "definition": "When tests can no longer find leukaemia cells.",
+        }
+    ]
+
+
+# --------------------------------------------------------------------------- text
+
+
+def test_text_numbers_the_next_steps_and_says_who_a_step_is_for(minimal: Pathway) -> None:
+    """Next steps are numbered, and a step for one topic says which."""
+    text = render(Journey.begin(minimal), "text", width=80)
+    steps = text.split("What might happen next")[1]
+    assert re.search(r"^ 1\. Treatment is repeated$", steps, re.M)
+    assert re.search(r"^ 2\. Treatment with a different TKI$", steps, re.M)
+    assert "This is for Philadelphia positive ALL." in steps
+    assert re.search(r"^ 3\. Palliative care$", steps, re.M)
+
+
+def test_text_leaves_out_the_topic_note_once_the_topic_is_chosen(minimal: Pathway) -> None:
+    """With the topic chosen the step is shown plainly, and the page says which topic."""
+    text = render(Journey.begin(minimal, {"philadelphia": "positive"}), "text", width=80)
+    assert "This is for" not in text
+    assert "Showing information about Philadelphia positive ALL." in text
+
+
+def test_text_wraps_to_the_width(real: Pathway) -> None:
+    """No line of text output is wider than asked (bar an unbreakable web address)."""
+    for journey in _all_states(real):
+        for line in render(journey, "text", width=50).splitlines():
+            assert len(line) <= 50 or "://" in line, line
+
+
+def test_text_width_is_capped(minimal: Pathway) -> None:
+    """However wide the terminal, lines stay readable (88 characters at most)."""
+    text = render(Journey.begin(minimal), "text", width=300)
+    assert max(len(line) for line in text.splitlines()) <= 88
+
+
+def test_text_gives_every_fact_its_citation(minimal: Pathway) -> None:
+    """Each fact is followed by its source and section; its number is shown in words."""
+    text = render(Journey.begin(minimal, at="reinduction"), "text", width=88)
+    lines = [line.strip() for line in text.splitlines()]
+    at = lines.index("* In trials this worked for around 4 in 10 people.")
+    assert lines[at + 1] == "In numbers: around 4 in 10 people in trials (40%)."
+    assert lines[at + 2].startswith("Source: Acute lymphoblastic leukaemia (ALL) relapse")
+    assert "section “Acute lymphoblastic leukaemia (ALL) relapse”" in " ".join(lines[at + 2 :])
+
+
+def test_text_does_not_repeat_a_number_the_fact_already_says(real: Pathway) -> None:
+    """A fact that already says its number in words is not followed by the same words."""
+    text = render(Journey.begin(real, at="first_treatment"), "text", width=88)
+    assert "As many as 9 in 10 adults with ALL (90%)" in text
+    assert "In numbers: as many as 9 in 10" not in text
+
+
+def test_text_has_questions_to_ask(real: Pathway) -> None:
+    """A state with questions lists them under 'Questions you could ask your healthcare team'."""
+    state = next(s for s in real.states if s.questions)
+    text = " ".join(render(Journey.begin(real, at=state.id), "text").split())
+    assert "Questions you could ask your healthcare team" in text
+    for question in state.questions:
+        assert question in text
+
+
+def test_text_says_so_at_an_end_point(minimal: Pathway) -> None:
+    """An end point says that it is one instead of listing next steps."""
+    text = render(Journey.begin(minimal, at="remission"), "text")
+    assert "What might happen next" not in text
+    assert "This is an end point" in text
+
+
+def test_text_shows_the_path_so_far(minimal: Pathway) -> None:
+    """After a step, the page shows the path so far, by title."""
+    text = render(Journey.begin(minimal).step("try_again"), "text", width=88)
+    assert (
+        "Your path so far: The leukaemia has come back > Treatment to bring back remission" in text
+    )
+
+
+def test_text_cannot_be_driven_by_escape_codes(minimal: Pathway) -> None:
+    """Terminal control characters in content never reach the terminal."""
+    pathway = _hostile(minimal, "Red \x1b[31mtext\x1b[0m and a bell\x07")
+    text = render(Journey.begin(pathway, at="reinduction"), "text")
+    assert "\x1b" not in text
+    assert "\x07" not in text
+    assert "Red [31mtext[0m and a bell" in text
+
+
+def test_brief_text_is_shorter_but_keeps_purpose_steps_and_support(minimal: Pathway) -> None:
+    """The brief page (for a walk) leaves out facts but keeps purpose, next steps and support."""
+    journey = Journey.begin(minimal, at="reinduction")
+    brief = Renderer().render(journey, "text", brief=True)
+    assert "Facts and figures" not in brief
+    assert "What might happen next" in brief
+    assert minimal.metadata.intended_purpose in " ".join(brief.split())
+    assert "0808 2080 888" in brief
+
+
+def test_number_words_keep_the_hedge_and_the_percentage(real: Pathway) -> None:
+    """A number reads as a natural frequency with its hedge: 'as many as 9 in 10 ... (90%)'."""
+    numbers = [f.number for s in real.states for f in s.facts if f.number]
+    assert "as many as 9 in 10 adults with ALL (90%)" in [number_words(n) for n in numbers]
+
+
+# --------------------------------------------------------------------------- markdown
+
+
+def test_markdown_has_headings_and_numbered_steps(minimal: Pathway) -> None:
+    """Markdown output has the title as a heading and numbered next steps."""
+    md = render(Journey.begin(minimal), "markdown")
+    assert "# The leukaemia has come back" in md.splitlines()
+    assert "## What might happen next" in md.splitlines()
+    assert "2. Treatment with a different TKI (for Philadelphia positive ALL)" in md
+
+
+def test_markdown_escapes_hostile_text(minimal: Pathway) -> None:
+    """Markdown shows content as written: no HTML, emphasis or links can be injected."""
+    md = render(Journey.begin(_hostile(minimal), at="reinduction"), "markdown")
+    assert "<script>" not in md
+    assert r"\<script\>" in md
+    assert "**bold**" not in md
+    assert r"\*\*bold\*\*" in md
+    assert "[a](b)" not in md
+    assert r"{{ 7\*7 }}" in md
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+@pytest.mark.parametrize("state", ["relapse", "reinduction", "remission"])
+def test_html_is_a_complete_accessible_document(minimal: Pathway, state: str) -> None:
+    """HTML output is a standalone page: language, title, one main, one h1, ordered headings."""
+    page = _Page(render(Journey.begin(minimal, at=state), "html"))
+    assert page.find("html") == [{"lang": "en-GB"}]
+    assert page.find("title")
+    assert len(page.find("main")) == 1
+    levels = [level for level, _ in page.headings]
+    assert levels.count(1) == 1
+    assert levels[0] == 1 or page.headings[0][1]
+    for before, after in itertools.pairwise(levels):
+        assert after <= before + 1, page.headings
+    assert all(words.strip() for _, words in page.headings)
+
+
+def test_html_loads_nothing_from_elsewhere(real: Pathway) -> None:
+    """An HTML page needs no outside resources: no scripts, stylesheets, images or fonts."""
+    for journey in _all_states(real):
+        page = _Page(render(journey, "html"))
+        assert not page.find("script")
+        assert not page.find("link")
+        assert not page.find("img")
+        assert not page.find("iframe")
+        assert all("src" not in attrs for _, attrs in page.tags)
+        assert "url(" not in "".join(page.text)
+
+
+def test_html_escapes_hostile_text(minimal: Pathway) -> None:
+    """Pathway text is escaped in HTML: it shows literally and adds no elements."""
+    plain = _Page(render(Journey.begin(_hostile(minimal, "Plain"), at="reinduction"), "html"))
+    output = render(Journey.begin(_hostile(minimal), at="reinduction"), "html")
+    page = _Page(output)
+    assert not page.find("script")
+    assert [t for t, _ in page.tags] == [t for t, _ in plain.tags]
+    assert '<script>alert("x")</script>' in page.words
+    assert "{{ 7*7 }}" in page.words
+    assert "{% if 1 %}x{% endif %}" in page.words
+    assert "49" not in page.words
+
+
+@given(
+    text=st.text(
+        st.characters(categories=["L", "N", "P", "S", "Zs"]), min_size=1, max_size=120
+    ).filter(str.strip)
+)
+def test_html_never_lets_text_become_markup(text: str) -> None:
+    """Whatever the text of a state, the HTML has the same elements and shows the text."""
+    pathway = load_pathway(DATA / "minimal.yaml")
+    plain = _Page(render(Journey.begin(_hostile(pathway, "Plain"), at="reinduction"), "html"))
+    changed = _hostile(pathway, text)
+    page = _Page(render(Journey.begin(changed, at="reinduction"), "html"))
+    assert [t for t, _ in page.tags] == [t for t, _ in plain.tags]
+    assert changed.state("reinduction").title in page.words
+
+
+def test_html_links_only_web_addresses(minimal: Pathway) -> None:
+    """A source whose address is not http(s) is named but not linked."""
+
+    def change(data: dict[str, Any]) -> None:
+        data["sources"][0]["url"] = "javascript:alert(1)"
+
+    page = _Page(render(Journey.begin(_with(minimal, change), at="reinduction"), "html"))
+    hrefs = [attrs.get("href") for attrs in page.find("a")]
+    assert not any(h and h.startswith("javascript") for h in hrefs)
+    assert "Acute lymphoblastic leukaemia (ALL) relapse" in page.words
+
+
+def test_html_numbers_have_an_icon_array_with_words(minimal: Pathway) -> None:
+    """A number is drawn as 10 people, 4 filled, labelled with the words, which also show."""
+    output = render(Journey.begin(minimal, at="reinduction"), "html")
+    page = _Page(output)
+    [svg] = page.find("svg")
+    assert svg["role"] == "img"
+    assert svg["aria-label"] == "Around 4 in 10 people in trials (40%)"
+    groups = [attrs["class"] for attrs in page.find("g")]
+    assert groups == ["in"] * 4 + ["out"] * 6
+    assert "Around 4 in 10 people in trials (40%)" in page.words
+
+
+def test_html_support_phone_is_a_phone_link(minimal: Pathway) -> None:
+    """The support phone number can be tapped to call it."""
+    page = _Page(render(Journey.begin(minimal), "html"))
+    assert {"href": "tel:08082080888"} in page.find("a")
+
+
+# --------------------------------------------------------------------------- templates
+
+
+def test_environment_is_built_once_per_templates_choice(tmp_path: Path) -> None:
+    """Renderers for the same templates share one Environment; another folder gets its own."""
+    assert Renderer().environment is Renderer().environment
+    assert Renderer(tmp_path).environment is Renderer(tmp_path).environment
+    assert Renderer(tmp_path).environment is not Renderer().environment
+
+
+def test_autoescape_is_on_for_html_only() -> None:
+    """HTML templates autoescape; text and Markdown templates do not."""
+    env = Renderer().environment
+    assert callable(env.autoescape)
+    assert env.autoescape("html/state.html")
+    assert not env.autoescape("text/state.txt")
+    assert not env.autoescape("markdown/state.md")
+
+
+def test_a_user_template_overrides_one_and_the_rest_fall_back(
+    minimal: Pathway, tmp_path: Path
+) -> None:
+    """A user's folder replaces only the templates it holds."""
+    (tmp_path / "text").mkdir()
+    (tmp_path / "text" / "state.txt").write_text(
+        '{% extends "text/_base.txt" %}{% block content %}OURS: {{ title }}{% endblock %}\n'
+    )
+    journey = Journey.begin(minimal)
+    text = render(journey, "text", tmp_path)
+    assert "OURS: The leukaemia has come back" in text
+    assert minimal.metadata.intended_purpose in " ".join(text.split())
+    assert render(journey, "markdown", tmp_path) == render(journey, "markdown")
+    assert render(journey, "html", tmp_path) == render(journey, "html")
+
+
+def test_a_state_template_is_used_for_its_state_only(minimal: Pathway, tmp_path: Path) -> None:
+    """``<format>/states/<id>.<ext>`` is used for that state; others use the generic one."""
+    (tmp_path / "html" / "states").mkdir(parents=True)
+    (tmp_path / "html" / "states" / "remission.html").write_text(
+        '{% extends "html/_base.html" %}{% block content %}<h1>Special {{ title }}</h1>'
+        "{% endblock %}"
+    )
+    special = _Page(render(Journey.begin(minimal, at="remission"), "html", tmp_path))
+    assert special.headings[0] == (1, "Special Remission")
+    other = _Page(render(Journey.begin(minimal, at="relapse"), "html", tmp_path))
+    assert other.headings[0] == (1, "The leukaemia has come back")
+
+
+def test_a_page_that_extends_the_base_cannot_drop_purpose_or_support(
+    minimal: Pathway, tmp_path: Path
+) -> None:
+    """A state template that overrides every block still shows the purpose and support."""
+    (tmp_path / "markdown").mkdir()
+    (tmp_path / "markdown" / "state.md").write_text(
+        '{% extends "markdown/_base.md" %}{% block content %}{% endblock %}'
+        "{% block provenance %}{% endblock %}"
+    )
+    md = render(Journey.begin(minimal), "markdown", tmp_path)
+    assert minimal.metadata.intended_purpose in md
+    assert "0808 2080 888" in md
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "missing"),
+    [
+        ("text/state.txt", "{{ title }} only\n", "intended-purpose"),
+        (
+            "text/_base.txt",
+            "{{ intended_purpose }}\n{% block content %}{% endblock %}\n",
+            "phone number",
+        ),
+    ],
+    ids=["page-without-base", "base-without-support"],
+)
+def test_a_render_without_purpose_or_support_is_refused(
+    minimal: Pathway, tmp_path: Path, name: str, body: str, missing: str
+) -> None:
+    """A user template that leaves out the purpose or support line is a ContentError."""
+    (tmp_path / name).parent.mkdir(parents=True)
+    (tmp_path / name).write_text(body)
+    with pytest.raises(ContentError) as caught:
+        render(Journey.begin(minimal), "text", tmp_path)
+    assert missing in str(caught.value)
+    problem = caught.value.problems[0]
+    assert problem.location is not None
+    assert problem.location.file.endswith(name)
+    assert problem.hint
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "words"),
+    [
+        ("line one\n{% if %}\n", 2, "template error"),
+        ("{{ intended_purpose }}\n\n{{ no_such_thing }}\n", 3, "no_such_thing"),
+        ("{{ intended_purpose }}\n{% include 'text/_missing.txt' %}\n", 2, "_missing.txt"),
+        ("{{ intended_purpose }}\n{{ title + 1 }}\n", 2, "TypeError"),
+    ],
+    ids=["syntax", "undefined-variable", "missing-include", "type-error"],
+)
+def test_a_broken_template_is_a_content_error_at_its_line(
+    minimal: Pathway, tmp_path: Path, body: str, line: int, words: str
+) -> None:
+    """A broken user template raises ContentError naming the template file and line."""
+    (tmp_path / "text").mkdir()
+    (tmp_path / "text" / "state.txt").write_text(body)
+    with pytest.raises(ContentError) as caught:
+        render(Journey.begin(minimal), "text", tmp_path)
+    [problem] = caught.value.problems
+    assert problem.location is not None
+    assert problem.location.file == str((tmp_path / "text" / "state.txt").resolve())
+    assert problem.location.line == line
+    assert words in problem.message
+
+
+def test_a_missing_templates_folder_is_a_content_error(tmp_path: Path) -> None:
+    """Pointing at a templates folder that does not exist is a ContentError with a hint."""
+    with pytest.raises(ContentError, match="does not exist"):
+        Renderer(tmp_path / "nowhere")
+
+
+def test_an_unknown_format_is_a_programming_error(minimal: Pathway) -> None:
+    """Asking for a format there is no renderer for raises ValueError."""
+    with pytest.raises(ValueError, match="unknown format"):
+        render(Journey.begin(minimal), "pdf")
