@@ -1,0 +1,225 @@
+"""A pathway as a diagram: Mermaid flowchart text and Graphviz DOT text.
+
+Pure functions from a ``Pathway`` to text. One small graph model (``_graph``) is built
+first and each format is a small renderer over it, so the formats cannot disagree about
+what is drawn. Every state and every step is drawn; end points have their own shape;
+the "you are here" state is marked by shape, line width and the words "You are here",
+never by colour alone. A context (topic choice) leaves out the steps that are not for it,
+and a step limited to some topics is labelled with them, as ``Journey.next_steps`` does.
+
+Labels are escaped for each syntax, so no pathway text can break out of a label.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from pathways.errors import UnknownContextError, UnknownStateError, did_you_mean
+from pathways.schema import Pathway
+
+HERE = "You are here"
+
+
+@dataclass(frozen=True)
+class _Node:
+    id: str
+    label: str
+    end: bool
+    here: bool
+
+
+@dataclass(frozen=True)
+class _Edge:
+    source: str
+    dest: str
+    label: str
+
+
+@dataclass(frozen=True)
+class _Graph:
+    title: str
+    start: str
+    nodes: tuple[_Node, ...]
+    edges: tuple[_Edge, ...]
+
+
+def _check_context(pathway: Pathway, context: Mapping[str, str] | None) -> dict[str, str]:
+    """The topic choices with defaults filled; unknown names or values refused."""
+    values = {c.id: [v.id for v in c.values] for c in pathway.contexts}
+    chosen = pathway.context_defaults()
+    for name, value in (context or {}).items():
+        if name not in values:
+            raise UnknownContextError(
+                f"there is no context '{name}'; {did_you_mean(name, values)}",
+                allowed=tuple(values),
+            )
+        if value not in values[name]:
+            raise UnknownContextError(
+                f"context '{name}' has no value '{value}'", allowed=tuple(values[name])
+            )
+        chosen[name] = value
+    return chosen
+
+
+def _graph(pathway: Pathway, highlight: str | None, context: Mapping[str, str] | None) -> _Graph:
+    if highlight is not None and highlight not in pathway.state_ids:
+        raise UnknownStateError(
+            f"there is no state '{highlight}'; {did_you_mean(highlight, pathway.state_ids)}",
+            allowed=pathway.state_ids,
+        )
+    chosen = _check_context(pathway, context)
+    defaults = pathway.context_defaults()
+    topics = {(c.id, v.id): v.label for c in pathway.contexts for v in c.values}
+    nodes = tuple(_Node(s.id, s.title, s.end, s.id == highlight) for s in pathway.states)
+    edges: list[_Edge] = []
+    for t in pathway.transitions:
+        if not all(
+            chosen[name] in values or chosen[name] == defaults[name]
+            for name, values in t.when.items()
+        ):
+            continue
+        applies_to = [
+            topics[(name, value)]
+            for name, values in t.when.items()
+            if chosen[name] not in values
+            for value in values
+        ]
+        label = t.label + (f" (for {' or '.join(applies_to)})" if applies_to else "")
+        edges.extend(_Edge(source, t.dest, label) for source in t.source)
+    return _Graph(pathway.metadata.title, pathway.start, nodes, tuple(edges))
+
+
+# --------------------------------------------------------------------------- Mermaid
+
+
+def _one_line(text: str) -> str:
+    """Control characters and line breaks become spaces: a label is one line."""
+    return " ".join(re.sub(r"[\x00-\x1f\x7f-\x9f]", " ", text).split())
+
+
+def mermaid_label(text: str) -> str:
+    """Text safe inside a double-quoted Mermaid label.
+
+    Mermaid reads ``#name;`` as an entity, and labels may be drawn as HTML, so the
+    characters that could end the label, start an entity, or open a tag or a Markdown
+    string are written as entity codes.
+    """
+    codes = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "`": "#96;"}
+    return "".join(codes.get(ch, ch) for ch in _one_line(text))
+
+
+def _mermaid_id(state_id: str) -> str:
+    # A prefix keeps ids clear of Mermaid keywords ("end", "graph", "style") and of
+    # ids starting with "o" or "x", which can be read as edge ends.
+    return f"s_{state_id}"
+
+
+def to_mermaid(
+    pathway: Pathway,
+    highlight: str | None = None,
+    context: Mapping[str, str] | None = None,
+) -> str:
+    """The pathway as a Mermaid flowchart; ``highlight`` marks the 'you are here' state."""
+    graph = _graph(pathway, highlight, context)
+    lines = [
+        "flowchart TD",
+        f"    accTitle: {mermaid_label(graph.title)}",
+        "    accDescr: Every step in this pathway. Rounded boxes are places in the"
+        " journey, stadium shapes are end points and the thick box is where you are.",
+        '    pathway_start(("Start"))',
+    ]
+    for node in graph.nodes:
+        label = mermaid_label(f"{HERE}: {node.label}" if node.here else node.label)
+        shape = ('(["', '"])') if node.end else ('("', '")')
+        lines.append(f"    {_mermaid_id(node.id)}{shape[0]}{label}{shape[1]}")
+    lines.append(f"    pathway_start --> {_mermaid_id(graph.start)}")
+    for edge in graph.edges:
+        lines.append(
+            f'    {_mermaid_id(edge.source)} -->|"{mermaid_label(edge.label)}"|'
+            f" {_mermaid_id(edge.dest)}"
+        )
+    # Black on white and on pale yellow: over 15:1, and the thick border and the words
+    # "You are here" carry the meaning without the colour.
+    lines.append("    classDef endpoint stroke:#1a1a1a,stroke-width:2px,color:#1a1a1a")
+    lines.append(
+        "    classDef here fill:#fff4b3,stroke:#1a1a1a,stroke-width:5px,"
+        "color:#1a1a1a,font-weight:bold"
+    )
+    ends = [_mermaid_id(n.id) for n in graph.nodes if n.end]
+    if ends:
+        lines.append(f"    class {','.join(ends)} endpoint")
+    here = [_mermaid_id(n.id) for n in graph.nodes if n.here]
+    if here:
+        lines.append(f"    class {','.join(here)} here")
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- DOT
+
+
+def dot_string(text: str) -> str:
+    """Text as a double-quoted DOT string that shows exactly that text.
+
+    Backslashes are doubled so that DOT's own escapes (``\\n``, ``\\N``, ``\\G``) cannot be
+    smuggled in; quotes are escaped; a line break in the text becomes one space.
+    """
+    escaped = _one_line(text).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def _wrap(text: str, width: int = 28) -> list[str]:
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _dot_label(text: str, width: int = 28) -> str:
+    """A node or edge label wrapped onto short centred lines."""
+    return "\\n".join(dot_string(line)[1:-1] for line in _wrap(_one_line(text), width))
+
+
+def to_dot(
+    pathway: Pathway,
+    highlight: str | None = None,
+    context: Mapping[str, str] | None = None,
+) -> str:
+    """The pathway as a Graphviz DOT digraph; ``highlight`` marks the 'you are here' state."""
+    graph = _graph(pathway, highlight, context)
+    out = [
+        "digraph pathway {",
+        f'    graph [label="{_dot_label(graph.title, 60)}", labelloc=t, fontname="Helvetica",'
+        " rankdir=TB];",
+        '    node [shape=box, style="rounded", fontname="Helvetica", color="#1a1a1a",'
+        ' fontcolor="#1a1a1a"];',
+        '    edge [fontname="Helvetica", fontsize=11, color="#1a1a1a", fontcolor="#1a1a1a"];',
+        '    "_start" [shape=circle, label="Start", style=bold];',
+    ]
+    for node in graph.nodes:
+        attrs = []
+        if node.here:
+            attrs.append(f'label="{_dot_label(HERE + ":")}\\n{_dot_label(node.label)}"')
+            attrs.append("penwidth=5")
+            attrs.append('style="rounded,filled,bold"')
+            attrs.append('fillcolor="#fff4b3"')
+        else:
+            attrs.append(f'label="{_dot_label(node.label)}"')
+        if node.end:
+            attrs.append("shape=ellipse")
+            attrs.append("peripheries=2")
+            if not node.here:
+                attrs.append("style=solid")
+        out.append(f"    {dot_string(node.id)} [{', '.join(attrs)}];")
+    out.append(f'    "_start" -> {dot_string(graph.start)};')
+    for edge in graph.edges:
+        out.append(
+            f"    {dot_string(edge.source)} -> {dot_string(edge.dest)}"
+            f' [label="{_dot_label(edge.label)}"];'
+        )
+    out.append("}")
+    return "\n".join(out) + "\n"
