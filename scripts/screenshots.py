@@ -1,0 +1,114 @@
+"""Screenshots of the web app for docs/screenshots/: start, a state, the map, presenter mode.
+
+Each page at 1280 and at 375 pixels wide, whole page. Anyone can rerun it:
+
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--pathway FILE]
+
+It serves the app on 127.0.0.1 at a free port for the length of the run, and drives
+Debian's chromium (/usr/bin/chromium, or $CHROMIUM) with playwright; nothing is fetched
+from anywhere else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import socket
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import uvicorn
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from pathways.web import create_app  # noqa: E402 - after the path is set for a checkout
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WIDTHS = (1280, 375)
+# A walk to the state shown: the first treatment, remission, then a relapse (a branch).
+WALK = ("goes_into_remission", "comes_back")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def serve(pathway_file: str | None) -> Iterator[str]:
+    """The app on 127.0.0.1 at a free port, in a thread, for the length of the block."""
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(pathway_file), host="127.0.0.1", port=port, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the web app did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--pathway", default=None, help="a pathway file (default: embedded)")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    if not Path(chromium).exists():
+        print(f"screenshots: no browser at {chromium} (apt-get install chromium)", file=sys.stderr)
+        return 1
+    with serve(args.pathway) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(f"{base}/begin")
+            for trigger in WALK:
+                page.goto(f"{page.url}/step/{trigger}")
+            state_url = page.url
+            shots = {
+                "start": f"{base}/",
+                "state": state_url,
+                "map": f"{state_url}/map",
+                "presenter": state_url.replace("/j/", "/present/"),
+            }
+            page.close()
+            for width in WIDTHS:
+                context = browser.new_context(viewport={"width": width, "height": 900})
+                page = context.new_page()
+                for name, url in shots.items():
+                    page.goto(url)
+                    path = args.out / f"{name}-{width}.png"
+                    page.screenshot(path=str(path), full_page=True)
+                    print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+                context.close()
+        finally:
+            browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,714 @@
+"""The web app: a patient walk-through, a presenter mode for nurses, the map and a print page.
+
+Every page is rendered on the server from the templates in ``templates/web/`` and works
+without JavaScript; the one script (``static/site.js``) only adds keyboard shortcuts in
+presenter mode and a print button. The journey lives in the URL as its token
+(``/j/<token>``), so there are no sessions and no cookies: a link can be bookmarked or
+shared, the browser's back button works and a restart of the server loses nothing.
+
+Addresses (``<mode>`` is ``j`` for patients, ``present`` for nurses presenting)::
+
+    /                              start page: what this is, a topic choice, one button
+    /begin?<context>=<value>       a new journey (303 to its first page)
+    /<mode>/<token>                the journey's current state
+    /<mode>/<token>/step/<trigger> take one step on (303)
+    /<mode>/<token>/jump/<state>   go straight to any state (303); also ?to=<state>
+    /<mode>/<token>/topic?...      change the topic choice (303)
+    /<mode>/<token>/map            the whole pathway as a map, every state a link
+    /j/<token>/print               "my path and my questions", one printed page
+    /static/<name>                 the stylesheet, the script and the icon
+
+``/api/`` and ``/embed/`` are kept free for the JSON API and the embed.
+
+The pathway is loaded and checked once, when the app is made; every template is rendered
+once then too, so a broken template stops the start, not a patient's visit. Handlers are
+``async`` and cheap: the map is laid out once per place and topic, static files are held
+in memory. Every response carries the security headers, errors included.
+
+This module is the only one that imports ``fastapi`` and ``starlette`` (layer 4).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import mimetypes
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from pathways import resources
+from pathways.errors import (
+    ContentError,
+    JourneyError,
+    Location,
+    Problem,
+    StepNotAvailableError,
+    TokenError,
+    UnknownStateError,
+)
+from pathways.journey import Journey
+from pathways.mapsvg import map_svg
+from pathways.schema import Pathway
+from pathways.templating import Renderer, journey_view, text_safe
+
+log = logging.getLogger("pathways.web")
+
+Mode = Literal["patient", "present"]
+MODES: tuple[Mode, ...] = ("patient", "present")
+PREFIX: Mapping[Mode, str] = {"patient": "/j", "present": "/present"}
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"cross-origin-resource-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+)
+STATIC_MAX_AGE = 365 * 24 * 3600
+"""Static files are addressed by a hash of their content, so they can be kept for a year."""
+
+_STATIC_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+# --------------------------------------------------------------------------- headers
+
+
+class SecurityHeaders:
+    """ASGI middleware: the security headers on every response, and a friendly page for a
+    bug (status 500, details in the log), so that nothing leaves without the headers."""
+
+    def __init__(self, app: ASGIApp, error_page: bytes) -> None:
+        self.app = app
+        self.error_page = error_page
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                names = {name.lower() for name, _ in message.get("headers", [])}
+                headers = list(message.get("headers", []))
+                headers += [(n, v) for n, v in SECURITY_HEADERS if n not in names]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            log.exception("error while serving %s", scope.get("path"))
+            if started:
+                raise
+            await send_with_headers(
+                {
+                    "type": "http.response.start",
+                    "status": 500,
+                    "headers": [
+                        (b"content-type", b"text/html; charset=utf-8"),
+                        (b"content-length", str(len(self.error_page)).encode()),
+                        (b"cache-control", b"no-store"),
+                    ],
+                }
+            )
+            await send_with_headers({"type": "http.response.body", "body": self.error_page})
+
+
+# --------------------------------------------------------------------------- static files
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A static file held in memory, addressed by a hash of its content."""
+
+    name: str
+    body: bytes
+    media_type: str
+    digest: str
+
+    @property
+    def url(self) -> str:
+        return f"/static/{self.name}?v={self.digest}"
+
+
+def _load_assets(templates_dir: Path | None) -> dict[str, Asset]:
+    """The files of ``web/static/``: the packaged ones, replaced by a user's of the same name."""
+    folders = [resources.default_templates_dir() / "web" / "static"]
+    if templates_dir is not None:
+        folders.append(Path(templates_dir) / "web" / "static")
+    assets: dict[str, Asset] = {}
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            if not path.is_file() or not _STATIC_NAME.match(path.name):
+                continue
+            body = path.read_bytes()
+            media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            if media_type.startswith("text/") or media_type in (
+                "application/javascript",
+                "image/svg+xml",
+            ):
+                media_type += "; charset=utf-8"
+            digest = hashlib.sha256(body).hexdigest()[:12]
+            assets[path.name] = Asset(path.name, body, media_type, digest)
+    return assets
+
+
+# --------------------------------------------------------------------------- glossary
+
+
+def _term_pattern(
+    pathway: Pathway, term_ids: Sequence[str]
+) -> tuple[re.Pattern[str], dict[str, str]] | None:
+    """A pattern matching any way of writing the page's glossary terms, longest first."""
+    spellings: dict[str, str] = {}
+    for entry in pathway.glossary:
+        if entry.id not in term_ids:
+            continue
+        for spelling in (entry.term, *entry.also):
+            spellings.setdefault(spelling.casefold(), entry.id)
+    if not spellings:
+        return None
+    alternatives = sorted(spellings, key=len, reverse=True)
+    pattern = re.compile(
+        r"(?<![\w-])(" + "|".join(re.escape(s) for s in alternatives) + r")(?![\w-])",
+        re.IGNORECASE,
+    )
+    return pattern, spellings
+
+
+def mark_terms(
+    pathway: Pathway, paragraphs: Sequence[str], term_ids: Sequence[str]
+) -> list[list[tuple[str, str | None]]]:
+    """Each paragraph as pieces ``(text, term id or None)``: the first use on the page of
+    each glossary term is marked, so the page can link it to its explanation."""
+    found = _term_pattern(pathway, term_ids)
+    result: list[list[tuple[str, str | None]]] = []
+    seen: set[str] = set()
+    for paragraph in paragraphs:
+        pieces: list[tuple[str, str | None]] = []
+        at = 0
+        if found is not None:
+            pattern, spellings = found
+            for match in pattern.finditer(paragraph):
+                term_id = spellings[match.group(1).casefold()]
+                if term_id in seen:
+                    continue
+                seen.add(term_id)
+                if match.start() > at:
+                    pieces.append((paragraph[at : match.start()], None))
+                pieces.append((match.group(1), term_id))
+                at = match.end()
+        if at < len(paragraph):
+            pieces.append((paragraph[at:], None))
+        result.append(pieces)
+    return result
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def _clean(value: Any) -> Any:
+    """Every string of a view with control characters removed (autoescape does the HTML)."""
+    if isinstance(value, str):
+        return text_safe(value)
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+class PageError(Exception):
+    """A request that gets a friendly error page instead of the page it asked for."""
+
+    def __init__(
+        self,
+        status: int,
+        kind: str,
+        *,
+        journey: Journey | None = None,
+        mode: Mode = "patient",
+        detail: str | None = None,
+    ) -> None:
+        super().__init__(kind)
+        self.status = status
+        self.kind = kind
+        self.journey = journey
+        self.mode = mode
+        self.detail = detail
+
+
+class Pages:
+    """Everything a request needs, made once: the pathway, the templates, the static files
+    and the cache of maps. Each method turns a journey into a finished page."""
+
+    def __init__(self, pathway: Pathway, templates_dir: Path | None) -> None:
+        self.pathway = pathway
+        self.renderer = Renderer(templates_dir)
+        self.environment = self.renderer.environment
+        self.assets = _load_assets(templates_dir)
+        for needed in ("site.css", "site.js"):
+            if needed not in self.assets:
+                raise ContentError(
+                    [
+                        Problem(
+                            f"the web app's static file '{needed}' is missing",
+                            hint="the packaged templates/web/static/ folder holds it",
+                        )
+                    ]
+                )
+        self._maps: dict[tuple[str, tuple[str, ...]], str] = {}
+        start = Journey.begin(pathway)
+        self.start_journey = start
+        self._common = _clean(
+            {
+                "pathway": journey_view(start)["pathway"],
+                "intended_purpose": pathway.metadata.intended_purpose,
+                "support": journey_view(start)["support"],
+                "support_all": [
+                    {"name": c.name, "phone": c.phone, "offers": c.offers} for c in pathway.support
+                ],
+                "assets": {name: asset.url for name, asset in self.assets.items()},
+            }
+        )
+
+    # ------------------------------------------------------------------ helpers
+
+    def url(self, journey: Journey, mode: Mode = "patient", tail: str = "") -> str:
+        return f"{PREFIX[mode]}/{journey.token}{tail}"
+
+    def journey_of(self, token: str, mode: Mode) -> Journey:
+        """The journey a token in an address stands for, or a friendly 400 page."""
+        try:
+            return Journey.from_token(self.pathway, token)
+        except TokenError:
+            raise PageError(400, "token", mode=mode) from None
+
+    def render(self, names: Sequence[str], data: dict[str, Any]) -> str:
+        template = self.environment.select_template([f"web/{n}" for n in names])
+        return template.render({**self._common, **data})
+
+    def _nav(self, journey: Journey, mode: Mode) -> dict[str, Any]:
+        return {
+            "mode": mode,
+            "state_url": self.url(journey, mode),
+            "map_url": self.url(journey, mode, "/map"),
+            "print_url": self.url(journey, "patient", "/print"),
+            "patient_url": self.url(journey, "patient"),
+            "present_url": self.url(journey, "present"),
+            "restart_url": self.url(journey.restart(), mode),
+            "back_url": self.url(journey.back(), mode) if journey.can_go_back else None,
+        }
+
+    def topics(self, journey: Journey | None = None) -> list[dict[str, Any]]:
+        chosen = journey.context if journey else self.pathway.context_defaults()
+        return [
+            {
+                "id": c.id,
+                "label": c.label,
+                "default": c.default,
+                "chosen": chosen.get(c.id, c.default),
+                "options": [{"id": v.id, "label": v.label} for v in c.values],
+            }
+            for c in self.pathway.contexts
+        ]
+
+    # ------------------------------------------------------------------ pages
+
+    def start_page(self) -> str:
+        journey = self.start_journey
+        return self.render(
+            ["start.html"],
+            {
+                "page": "start",
+                "mode": "patient",
+                "topics": _clean(self.topics()),
+                "begin_url": "/begin",
+                "map_url": self.url(journey, "patient", "/map"),
+                "present_url": self.url(journey, "present"),
+                "start_title": self.pathway.state(self.pathway.start).title,
+            },
+        )
+
+    def state_view(self, journey: Journey, mode: Mode) -> dict[str, Any]:
+        view = journey_view(journey)
+        state = self.pathway.state(journey.state)
+        pieces = mark_terms(self.pathway, state.explanation, state.terms)
+        choices = [
+            {
+                **step,
+                "url": self.url(journey, mode, f"/step/{step['trigger']}"),
+                "key": index + 1,
+            }
+            for index, step in enumerate(view["next"])
+        ]
+        path = [
+            {"id": s, "title": self.pathway.state(s).title, "current": i == len(journey.path) - 1}
+            for i, s in enumerate(journey.path)
+        ]
+        cited = []
+        for fact in state.facts:
+            if fact.source not in cited:
+                cited.append(fact.source)
+        sources = [
+            {
+                "title": s.title,
+                "publisher": s.publisher,
+                "url": s.url if s.url.startswith(("https://", "http://")) else None,
+                "accessed": s.accessed.isoformat(),
+                "sections": sorted(
+                    {f.section for f in state.facts if f.source == s.id},
+                    key=s.sections.index,
+                ),
+            }
+            for s in self.pathway.sources
+            if s.id in cited
+        ]
+        jump_to = [
+            {"id": s.id, "title": s.title, "current": s.id == journey.state}
+            for s in self.pathway.states
+        ]
+        cleaned: dict[str, Any] = _clean(
+            {
+                **view,
+                **self._nav(journey, mode),
+                "page": "state",
+                "explanation_pieces": pieces,
+                "choices": choices,
+                "path": path,
+                "sources": sources,
+                "topics": self.topics(journey),
+                "topic_url": self.url(journey, mode, "/topic"),
+                "jump_url": self.url(journey, mode, "/jump"),
+                "jump_to": jump_to,
+            }
+        )
+        return cleaned
+
+    def state_page(self, journey: Journey, mode: Mode) -> str:
+        view = self.state_view(journey, mode)
+        page = "present.html" if mode == "present" else "state.html"
+        folder = "present" if mode == "present" else "states"
+        return self.render([f"{folder}/{journey.state}.html", page], view)
+
+    def map_svg(self, journey: Journey) -> str:
+        """The map for this place and topic, laid out once and then kept."""
+        next_states = tuple(sorted({step.dest for step in journey.next_steps()}))
+        key = (journey.state, next_states)
+        svg = self._maps.get(key)
+        if svg is None:
+            svg = self._maps[key] = map_svg(self.pathway, journey.state, next_states)
+        return svg
+
+    def has_map(self, journey: Journey) -> bool:
+        next_states = tuple(sorted({step.dest for step in journey.next_steps()}))
+        return (journey.state, next_states) in self._maps
+
+    def map_page(self, journey: Journey, mode: Mode) -> str:
+        next_states = {step.dest for step in journey.next_steps()}
+        visited = set(journey.history)
+        states = [
+            {
+                "id": s.id,
+                "title": s.title,
+                "summary": s.summary,
+                "url": self.url(journey, mode, f"/jump/{s.id}"),
+                "here": s.id == journey.state,
+                "next": s.id in next_states,
+                "visited": s.id in visited,
+                "end": s.end,
+                "leads_to": [
+                    self.pathway.state(dest).title
+                    for dest in dict.fromkeys(
+                        t.dest for t in self.pathway.transitions if s.id in t.source
+                    )
+                ],
+            }
+            for s in self.pathway.states
+        ]
+        here = self.pathway.state(journey.state)
+        return self.render(
+            ["map.html"],
+            _clean(
+                {
+                    **self._nav(journey, mode),
+                    "page": "map",
+                    "here_title": here.title,
+                    "states": states,
+                    "svg_markup": self.map_svg(journey),
+                }
+            ),
+        )
+
+    def print_page(self, journey: Journey) -> str:
+        places = []
+        for state_id in journey.path:
+            state = self.pathway.state(state_id)
+            places.append(
+                {
+                    "id": state.id,
+                    "title": state.title,
+                    "summary": state.summary,
+                    "questions": list(state.questions),
+                }
+            )
+        return self.render(
+            ["print.html"],
+            _clean(
+                {
+                    **self._nav(journey, "patient"),
+                    "page": "print",
+                    "places": places,
+                    "topics": self.topics(journey),
+                }
+            ),
+        )
+
+    def error_page(self, error: PageError) -> str:
+        journey = error.journey
+        data: dict[str, Any] = {
+            "page": "error",
+            "mode": error.mode,
+            "status": error.status,
+            "kind": error.kind,
+            "detail": error.detail,
+            "journey_url": self.url(journey, error.mode) if journey else None,
+            "map_url": self.url(journey or self.start_journey, error.mode, "/map"),
+            "choices": [],
+        }
+        if journey is not None and error.kind == "step":
+            data["here_title"] = self.pathway.state(journey.state).title
+            data["choices"] = [
+                {
+                    "label": step.label,
+                    "url": self.url(journey, error.mode, f"/step/{step.trigger}"),
+                }
+                for step in journey.next_steps()
+            ]
+        return self.render(["error.html"], _clean(data))
+
+    # ------------------------------------------------------------------ checks
+
+    def check(self) -> None:
+        """Render every page once: a broken or incomplete template fails here, at start-up.
+
+        Every page must show the intended-purpose statement and the support line, however a
+        user's templates folder changes the layout.
+        """
+        journey = self.start_journey
+        pages: list[tuple[str, str]] = [("start page", self.start_page())]
+        for state in self.pathway.states:
+            at = journey.jump(state.id)
+            pages.append((f"page of state '{state.id}'", self.state_page(at, "patient")))
+            pages.append((f"presenter page of state '{state.id}'", self.state_page(at, "present")))
+        pages.append(("print page", self.print_page(journey)))
+        pages.append(("error page", self.error_page(PageError(404, "state", detail="x"))))
+        for what, html in pages:
+            try:
+                Renderer._check(html, "html", self._common, f"web template for the {what}")
+            except ContentError as exc:
+                raise ContentError(
+                    [
+                        Problem(
+                            p.message,
+                            hint=p.hint,
+                            location=Location(f"templates/web ({what})", 1, 1),
+                        )
+                        for p in exc.problems
+                    ]
+                ) from None
+
+
+# --------------------------------------------------------------------------- the app
+
+
+def _html(body: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(body, status_code=status)
+
+
+def _see(url: str) -> RedirectResponse:
+    """303 See Other: the browser fetches the new address with GET and shows it."""
+    return RedirectResponse(url, status_code=303)
+
+
+def create_app(
+    pathway_file: str | Path | None = None,
+    templates_dir: str | Path | None = None,
+    *,
+    pathway: Pathway | None = None,
+) -> FastAPI:
+    """The web app for one pathway, loaded and checked once, here.
+
+    ``pathway_file`` and ``templates_dir`` follow the command line's ``--pathway`` and
+    ``--templates`` (None: ``$PATHWAYS_FILE`` / ``$PATHWAYS_TEMPLATES``, else the embedded
+    defaults). ``pathway`` gives an already loaded pathway instead of a file. A pathway or
+    templates folder that is not valid raises ``ContentError`` before any request is served.
+    """
+    if pathway is None:
+        from pathways.loader import load_pathway
+
+        pathway = load_pathway(resources.chosen_pathway_file(pathway_file))
+    pages = Pages(pathway, resources.chosen_templates_dir(templates_dir))
+    pages.check()
+    fallback = pages.error_page(PageError(500, "bug")).encode("utf-8")
+
+    app = FastAPI(
+        title=pathway.metadata.title,
+        version=pathway.metadata.version,
+        docs_url=None,  # the interactive docs load scripts from other hosts
+        redoc_url=None,
+        openapi_url=None,  # the JSON API (a later issue) publishes its own document
+    )
+    app.state.pages = pages
+
+    @app.exception_handler(PageError)
+    async def page_error(request: Request, exc: PageError) -> Response:
+        return _html(pages.error_page(exc), exc.status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        kind = "method" if exc.status_code == 405 else "page"
+        response = _html(pages.error_page(PageError(exc.status_code, kind)), exc.status_code)
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def request_error(request: Request, exc: RequestValidationError) -> Response:
+        return _html(pages.error_page(PageError(400, "request")), 400)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    async def start() -> Response:
+        return _html(pages.start_page())
+
+    @app.get("/begin", include_in_schema=False)
+    async def begin(request: Request) -> Response:
+        mode: Mode = "present" if request.query_params.get("mode") == "present" else "patient"
+        chosen = {k: v for k, v in request.query_params.items() if k != "mode"}
+        try:
+            journey = Journey.begin(pathway, chosen)
+        except JourneyError:
+            raise PageError(400, "topic", mode=mode) from None
+        return _see(pages.url(journey, mode))
+
+    for mode in MODES:
+        _add_journey_routes(app, pages, mode)
+
+    @app.get("/j/{token}/print", response_class=HTMLResponse, include_in_schema=False)
+    async def print_page(token: str) -> Response:
+        return _html(pages.print_page(pages.journey_of(token, "patient")))
+
+    @app.get("/static/{name}", include_in_schema=False)
+    async def static(name: str, request: Request) -> Response:
+        asset = pages.assets.get(name)
+        if asset is None:
+            raise PageError(404, "page")
+        etag = f'"{asset.digest}"'
+        cache = (
+            f"public, max-age={STATIC_MAX_AGE}, immutable"
+            if request.query_params.get("v") == asset.digest
+            else "public, max-age=300"
+        )
+        headers = {"etag": etag, "cache-control": cache}
+        if request.headers.get("if-none-match") == etag:
+            return Response(status_code=304, headers=headers)
+        return Response(asset.body, media_type=asset.media_type, headers=headers)
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> Response:
+        if "favicon.svg" not in pages.assets:
+            raise PageError(404, "page")
+        return _see(pages.assets["favicon.svg"].url)
+
+    app.add_middleware(SecurityHeaders, error_page=fallback)
+    return app
+
+
+def _add_journey_routes(app: FastAPI, pages: Pages, mode: Mode) -> None:
+    """The pages of a journey, under ``/j/`` (patients) or ``/present/`` (presenter mode)."""
+
+    async def state_page(token: str) -> Response:
+        return _html(pages.state_page(pages.journey_of(token, mode), mode))
+
+    async def take_step(token: str, trigger: str) -> Response:
+        journey = pages.journey_of(token, mode)
+        try:
+            moved = journey.step(trigger)
+        except StepNotAvailableError:
+            raise PageError(404, "step", journey=journey, mode=mode, detail=trigger) from None
+        return _see(pages.url(moved, mode))
+
+    async def jump(token: str, state: str) -> Response:
+        journey = pages.journey_of(token, mode)
+        try:
+            moved = journey.jump(state)
+        except UnknownStateError:
+            raise PageError(404, "state", journey=journey, mode=mode, detail=state) from None
+        return _see(pages.url(moved, mode))
+
+    async def jump_form(token: str, to: str = "") -> Response:
+        return await jump(token, to)
+
+    async def topic(token: str, request: Request) -> Response:
+        journey = pages.journey_of(token, mode)
+        try:
+            moved = journey.with_context(**dict(request.query_params))
+        except JourneyError:
+            raise PageError(400, "topic", journey=journey, mode=mode) from None
+        return _see(pages.url(moved, mode))
+
+    async def map_page(token: str) -> Response:
+        journey = pages.journey_of(token, mode)
+        if not pages.has_map(journey):
+            # Laying out a map takes tens of milliseconds: not on the event loop.
+            await run_in_threadpool(pages.map_svg, journey)
+        return _html(pages.map_page(journey, mode))
+
+    routes: list[tuple[str, Any]] = [
+        ("", state_page),
+        ("/step/{trigger}", take_step),
+        ("/jump/{state}", jump),
+        ("/jump", jump_form),
+        ("/topic", topic),
+        ("/map", map_page),
+    ]
+    for tail, endpoint in routes:
+        app.add_api_route(
+            f"{PREFIX[mode]}/{{token}}{tail}",
+            endpoint,
+            methods=["GET"],
+            name=f"{mode}_{endpoint.__name__}",
+            response_class=HTMLResponse,
+            include_in_schema=False,
+        )
