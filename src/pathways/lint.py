@@ -20,7 +20,8 @@ Rules (error unless said):
 ``glossary``     medical words are in the glossary and listed by the states that use them.
 ``balance``      at every branch: options told apart, none preferred, summaries of
                  similar length (warning), palliative care offered where treatment is
-                 being decided.
+                 being decided: where, for some topic choice, two or more steps lead to
+                 states whose titles name a specific treatment (``treatment_words``).
 ``exits``        every end point and branch offers talking to the healthcare team, and
                  the support line has a phone number.
 
@@ -183,7 +184,9 @@ class Document(Protocol):
     @property
     def filename(self) -> str: ...
 
-    def locate(self, path: DocPath) -> Location: ...
+    def locate(self, path: DocPath) -> Location:
+        """Where the value at ``path`` is; for a path not in the file, its nearest parent."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -567,13 +570,8 @@ class Run:
         return len(self.steps(state_id, self.combos[0])) > 1
 
     def locate(self, path: DocPath) -> Location:
-        """The location of a path, falling back to its nearest located parent."""
-        for end in range(len(path), -1, -1):
-            try:
-                return self.document.locate(path[:end])
-            except (KeyError, IndexError, LookupError, ValueError, TypeError):
-                continue
-        return Location(self.document.filename, 1, 1)
+        """The location of a path (the document falls back to the nearest parent)."""
+        return self.document.locate(path)
 
 
 Check = Callable[[Run], Iterable[Issue]]
@@ -1283,31 +1281,39 @@ def format_json(report: LintReport) -> str:
 
 # --------------------------------------------------------------------------- JSON Schema
 
-JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+JSON_SCHEMA_DIALECT = "http://json-schema.org/draft-07/schema#"
+"""Draft 7: the newest dialect the common YAML language server (and VS Code's JSON
+support beneath it) fully supports; the models need nothing newer."""
 SCHEMA_TITLE = "pathways document (pathways.yaml)"
 
 
 def document_schema() -> dict[str, Any]:
-    """The JSON Schema of a pathway document, for authors' editors and other tools.
+    """The JSON Schema (draft 7) of a pathway document, for authors' editors and tools.
 
-    Made from the pydantic models. Authors may write one id where a list of ids is
-    expected (``source: relapse``, ``when: {philadelphia: positive}``), which the models
-    accept before validating; the schema is widened to match, so an editor does not flag
-    what ``pathways validate`` accepts.
+    Made from the pydantic models, with the shared parts under ``definitions`` (draft 7's
+    place for them). Authors may write one id where a list of ids is expected
+    (``source: relapse``, ``when: {philadelphia: positive}``), which the models accept
+    before validating; the schema is widened to match, so an editor does not flag what
+    ``pathways validate`` accepts.
     """
-    generated = Pathway.model_json_schema()
-    transition = generated["$defs"]["Transition"]["properties"]
+    generated = Pathway.model_json_schema(ref_template="#/definitions/{model}")
+    definitions = generated.pop("$defs")
+    transition = definitions["Transition"]["properties"]
     transition["source"] = _one_or_many(transition["source"])
     when = transition["when"]
-    for key in ("patternProperties", "additionalProperties"):
-        inner = when.get(key)
-        if isinstance(inner, dict):
-            if key == "patternProperties":
-                when[key] = {k: _one_or_many(v) for k, v in inner.items()}
-            else:
-                when[key] = _one_or_many(inner)
+    if isinstance(when.get("patternProperties"), dict):
+        when["patternProperties"] = {
+            k: _one_or_many(v) for k, v in when["patternProperties"].items()
+        }
+    if isinstance(when.get("additionalProperties"), dict):
+        when["additionalProperties"] = _one_or_many(when["additionalProperties"])
     generated.pop("title", None)
-    return {"$schema": JSON_SCHEMA_DIALECT, "title": SCHEMA_TITLE, **generated}
+    return {
+        "$schema": JSON_SCHEMA_DIALECT,
+        "title": SCHEMA_TITLE,
+        **generated,
+        "definitions": definitions,
+    }
 
 
 def _one_or_many(node: dict[str, Any]) -> dict[str, Any]:
