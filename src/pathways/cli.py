@@ -1,0 +1,554 @@
+"""The ``pathways`` command line: argv in, text out, and an exit code.
+
+    0  done
+    1  the pathway, a template or what was asked for is not right (one clean message)
+    2  the command itself was mistyped (click's usage message)
+
+A ``PathwaysError`` never shows a traceback: content problems print one
+``file:line:col: message`` and ``hint:`` each, a journey problem prints what is allowed.
+
+Start-up stays quick: the heavy libraries (pydantic, jinja2, transitions, yaml) are
+imported inside the commands that need them, so ``--help`` and ``--version`` load none.
+This module is the only one that imports click (layer 5).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import textwrap
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from pathways import __version__, resources
+from pathways.errors import ContentError, JourneyError, PathwaysError, Problem
+
+if TYPE_CHECKING:
+    from pathways.journey import Journey, Step
+    from pathways.schema import Pathway
+    from pathways.templating import Renderer
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+INTENDED_PURPOSE = (
+    "This is general information about relapsed ALL. It is not medical advice and cannot"
+    " tell you what will happen to you. Your healthcare team will talk to you about your"
+    " own care."
+)
+"""The intended-purpose statement, here as well as in the pathway so that ``--help`` can
+show it without loading anything (a test keeps the two the same)."""
+
+TEXT_FORMATS = ("text", "markdown", "html", "json")
+GRAPH_FORMATS = ("mermaid", "dot")
+
+
+# --------------------------------------------------------------------------- shared parts
+
+
+class _Group(click.Group):
+    """A command group that turns a PathwaysError into one clean message and exit 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PathwaysError as exc:
+            report_error(exc)
+            ctx.exit(1)
+
+
+def report_error(exc: PathwaysError) -> None:
+    """Print a problem a person can act on to stderr, without a traceback."""
+    if isinstance(exc, ContentError):
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        count = len(exc.problems)
+        click.echo(f"{count} problem{'s' if count != 1 else ''} found", err=True)
+    elif isinstance(exc, JourneyError) and exc.allowed:
+        message = str(exc)
+        suffix = f" (allowed: {', '.join(exc.allowed)})"
+        message = message.removesuffix(suffix)
+        click.echo(f"error: {message}", err=True)
+        allowed = textwrap.fill(
+            ", ".join(exc.allowed),
+            width=88,
+            initial_indent="  allowed: ",
+            subsequent_indent="    ",
+            break_on_hyphens=False,
+        )
+        click.echo(allowed, err=True)
+    else:
+        click.echo(f"error: {exc}", err=True)
+
+
+def pathway_option(f: F) -> F:
+    """``--pathway FILE``: which pathway document to use (every command takes it)."""
+    return click.option(
+        "--pathway",
+        "pathway_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        metavar="FILE",
+        help=f"The pathway document to use (default: ${resources.PATHWAY_ENV}, else the"
+        " built-in one).",
+    )(f)
+
+
+def templates_option(f: F) -> F:
+    """``--templates DIR``: a folder of templates overriding the built-in ones."""
+    return click.option(
+        "--templates",
+        "templates_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        metavar="DIR",
+        help=f"A folder of templates that replace the built-in ones of the same name"
+        f" (default: ${resources.TEMPLATES_ENV}, else none).",
+    )(f)
+
+
+def _parse_context(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> dict[str, str]:
+    chosen: dict[str, str] = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise click.BadParameter(
+                f"'{item}' is not NAME=VALUE (for example philadelphia=positive)",
+                ctx=ctx,
+                param=param,
+            )
+        chosen[name.strip()] = value.strip()
+    return chosen
+
+
+def context_option(f: F) -> F:
+    """``--context NAME=VALUE`` (repeatable): show only what is about these topics."""
+    return click.option(
+        "--context",
+        "context",
+        multiple=True,
+        metavar="NAME=VALUE",
+        callback=_parse_context,
+        help="Show information about one topic only, e.g. philadelphia=positive."
+        " Repeat for more topics.",
+    )(f)
+
+
+def load_chosen_pathway(pathway_file: Path | None) -> Pathway:
+    """The pathway from ``--pathway``, else $PATHWAYS_FILE, else the built-in one."""
+    from pathways.loader import load_pathway
+
+    path = resources.chosen_pathway_file(pathway_file)
+    if not path.is_file():
+        raise ContentError(
+            [
+                Problem(
+                    f"there is no pathway file '{path}'",
+                    hint=f"check the path given to --pathway or ${resources.PATHWAY_ENV}",
+                )
+            ]
+        )
+    return load_pathway(path)
+
+
+def make_renderer(templates_dir: Path | None) -> Renderer:
+    """A renderer with ``--templates``, else $PATHWAYS_TEMPLATES, else the built-in ones."""
+    from pathways.templating import Renderer
+
+    return Renderer(resources.chosen_templates_dir(templates_dir))
+
+
+def _write(text: str, out: Path | None) -> None:
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise click.FileError(str(out), hint=exc.strerror or str(exc)) from None
+    click.echo(f"wrote {out}", err=True)
+
+
+# --------------------------------------------------------------------------- commands
+
+
+@click.group(
+    cls=_Group,
+    help="Explains, step by step and in plain words, what might happen after a relapse of"
+    f" acute lymphoblastic leukaemia (ALL).\n\n{INTENDED_PURPOSE}\n\n"
+    "Start with `pathways walk`, or `pathways show` to read one step.",
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 88},
+)
+@click.version_option(__version__, "--version", prog_name="pathways")
+def main() -> None:
+    """The ``pathways`` command."""
+
+
+@main.command(short_help="Check a pathway document and the templates.")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@pathway_option
+@templates_option
+def validate(file: Path | None, pathway_file: Path | None, templates_dir: Path | None) -> None:
+    """Check a pathway document (FILE, default the one in use) and the templates.
+
+    Prints 'ok: N states, M transitions', or every problem as file:line:col with a hint.
+    """
+    from pathways.journey import Journey
+
+    pathway = load_chosen_pathway(file or pathway_file)
+    renderer = make_renderer(templates_dir)
+    # A template that breaks on some state breaks for a reader; find it now.
+    for state_id in pathway.state_ids:
+        journey = Journey.begin(pathway, at=state_id)
+        for fmt in ("text", "markdown", "html"):
+            renderer.render(journey, fmt, width=80)
+    click.echo(f"ok: {len(pathway.states)} states, {len(pathway.transitions)} transitions")
+
+
+@main.command(short_help="Show one step of the pathway.")
+@click.argument("state", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(TEXT_FORMATS),
+    default="text",
+    show_default=True,
+    help="text for a terminal, markdown, a standalone html page, or json for programs.",
+)
+@context_option
+@pathway_option
+@templates_option
+def show(
+    state: str | None,
+    fmt: str,
+    context: dict[str, str],
+    pathway_file: Path | None,
+    templates_dir: Path | None,
+) -> None:
+    """Show one step of the pathway: STATE (default: where the pathway starts)."""
+    from pathways.journey import Journey
+
+    pathway = load_chosen_pathway(pathway_file)
+    journey = Journey.begin(pathway, context, at=state)
+    click.echo(make_renderer(templates_dir).render(journey, fmt), nl=False)
+
+
+@main.command(short_help="Walk through the pathway one step at a time.")
+@click.option("--start", metavar="STATE", help="Begin at this step instead of the start.")
+@context_option
+@pathway_option
+@templates_option
+def walk(
+    start: str | None,
+    context: dict[str, str],
+    pathway_file: Path | None,
+    templates_dir: Path | None,
+) -> None:
+    """Walk through the pathway one step at a time.
+
+    Type a number to read about that step, b to go back, r to start again,
+    m for more detail, q to quit and ? for help.
+    """
+    from pathways.journey import Journey
+
+    pathway = load_chosen_pathway(pathway_file)
+    first = Journey.begin(pathway, context, at=start)
+    _Walk(first, make_renderer(templates_dir)).run()
+
+
+@main.command(short_help="Print the pathway as a diagram (Mermaid or DOT).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(GRAPH_FORMATS),
+    default="mermaid",
+    show_default=True,
+    help="mermaid (for Markdown and many editors) or dot (Graphviz).",
+)
+@click.option("--highlight", metavar="STATE", help="Mark this step as 'You are here'.")
+@context_option
+@pathway_option
+@templates_option
+def graph(
+    fmt: str,
+    highlight: str | None,
+    context: dict[str, str],
+    pathway_file: Path | None,
+    templates_dir: Path | None,
+) -> None:
+    """Print the whole pathway as a diagram: every step and how they connect."""
+    from pathways import diagram
+
+    pathway = load_chosen_pathway(pathway_file)
+    draw = diagram.to_dot if fmt == "dot" else diagram.to_mermaid
+    click.echo(draw(pathway, highlight=highlight, context=context), nl=False)
+
+
+@main.group(cls=_Group, short_help="Write the whole pathway for other programs.")
+def export() -> None:
+    """Write the whole pathway in a form other programs can read."""
+
+
+# More formats join `export` as subcommands of their own (mermaid, dot, scxml, xstate,
+# site, json-schema), each taking --out, --pathway and --templates like `export json`.
+
+
+@export.command("json")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Write to FILE instead of the screen.",
+)
+@pathway_option
+@templates_option
+def export_json(out: Path | None, pathway_file: Path | None, templates_dir: Path | None) -> None:
+    """The whole pathway as JSON: states, steps, facts with sources, glossary, support."""
+    from pathways.export import to_json
+
+    _write(to_json(load_chosen_pathway(pathway_file)), out)
+
+
+# More commands are added below, each with @pathway_option and @templates_option and
+# loading through load_chosen_pathway() / make_renderer():
+#   `pathways lint` and `pathways schema` (lint.py), `pathways serve` (web.py).
+
+
+@main.command(short_help="Check that the content reads as information, in plain words.")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "json")),
+    default="text",
+    show_default=True,
+    help="text for people (figures table, findings, summary), json for programs.",
+)
+@click.option(
+    "--palliative-state",
+    default="palliative_care",
+    show_default=True,
+    metavar="ID",
+    help="The state that stands for palliative care, offered wherever treatment is decided.",
+)
+@click.option(
+    "--team-state",
+    default="talk_to_team",
+    show_default=True,
+    metavar="ID",
+    help="The state that stands for talking to the healthcare team.",
+)
+@pathway_option
+@templates_option
+def lint(
+    file: Path | None,
+    fmt: str,
+    palliative_state: str,
+    team_state: str,
+    pathway_file: Path | None,
+    templates_dir: Path | None,
+) -> None:
+    """Check a pathway's content (FILE, default the one in use) against the content rules.
+
+    Looks for advice wording (in the content and the templates), reading level, numbers,
+    sources and review dates, glossary use, balance at branches, and ways to the
+    healthcare team. Each finding is 'file:line:col: rule: severity: message' with a
+    hint; a table of reading figures comes first and 'N errors, M warnings' last.
+    Exit status 1 if anything is an error; warnings alone pass.
+    """
+    from pathways import lint as content_lint
+    from pathways.loader import load_document
+
+    path = resources.chosen_pathway_file(file or pathway_file)
+    document = load_document(content_lint.display_path(path))
+    chosen = resources.chosen_templates_dir(templates_dir)
+    config = content_lint.LintConfig(
+        templates_dirs=tuple(d for d in (chosen, resources.default_templates_dir()) if d),
+        palliative_state=palliative_state,
+        team_state=team_state,
+    )
+    report = content_lint.lint_document(document, config)
+    formatted = (
+        content_lint.format_json(report) if fmt == "json" else content_lint.format_text(report)
+    )
+    click.echo(formatted, nl=False)
+    if not report.ok:
+        click.get_current_context().exit(1)
+
+
+@main.command(short_help="Print the JSON Schema of a pathway document (for editors).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Write to FILE instead of the screen.",
+)
+@pathway_option
+@templates_option
+def schema(out: Path | None, pathway_file: Path | None, templates_dir: Path | None) -> None:
+    """Print the JSON Schema that a pathway document follows.
+
+    Point an editor at it (for example with a '# yaml-language-server: $schema=FILE'
+    line at the top of pathways.yaml) to get completion and checks while writing.
+    """
+    import json
+
+    from pathways.lint import document_schema
+
+    _write(json.dumps(document_schema(), indent=2, ensure_ascii=False) + "\n", out)
+
+
+# --------------------------------------------------------------------------- the walk
+
+
+def _interactive() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):  # replaced or closed stdin
+        return False
+
+
+def _choices(count: int) -> str:
+    if count == 1:
+        return "1"
+    if count == 2:
+        return "1 or 2"
+    if count == 3:
+        return "1, 2 or 3"
+    return f"a number from 1 to {count}"
+
+
+WALK_HELP = """\
+How to use this:
+  Type the number of a step and press Enter to read about it.
+  b  go back one step
+  r  start again from the beginning
+  m  more: facts, sources, words and questions for this step
+  q  quit
+  ?  show this help"""
+
+
+class _Walk:
+    """The interactive walk: one screen per step, then a prompt, until q or end of input."""
+
+    def __init__(self, first: Journey, renderer: Renderer) -> None:
+        self.first = first
+        self.journey = first
+        self.renderer = renderer
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return self.journey.next_steps()
+
+    def run(self) -> None:
+        self._screen()
+        click.echo(WALK_HELP)
+        while True:
+            click.echo(self._path_line())
+            click.echo(self._prompt(), nl=False)
+            try:
+                line = sys.stdin.readline()
+            except KeyboardInterrupt:
+                line = ""
+            if not line:  # end of input (Ctrl-D, or the end of piped input)
+                click.echo()
+                self._goodbye()
+                return
+            if not _interactive():
+                click.echo(line.rstrip("\n"))  # so a piped walk reads like a typed one
+            if not self._handle(line.strip().lower()):
+                self._goodbye()
+                return
+
+    def _handle(self, command: str) -> bool:
+        """Act on one line of input; False means quit."""
+        actions: Mapping[str, Callable[[], None]] = {
+            "b": self._back,
+            "back": self._back,
+            "r": self._restart,
+            "restart": self._restart,
+            "m": self._more,
+            "more": self._more,
+            "?": lambda: click.echo(WALK_HELP),
+            "h": lambda: click.echo(WALK_HELP),
+            "help": lambda: click.echo(WALK_HELP),
+        }
+        if command in ("q", "quit", "exit"):
+            return False
+        if command in actions:
+            actions[command]()
+        elif command.isdigit():
+            self._take(int(command))
+        elif command:
+            self._say(f"Sorry, '{command}' is not one of the choices. {self._choices_hint()}")
+        return True
+
+    @staticmethod
+    def _say(message: str) -> None:
+        width = min(shutil.get_terminal_size((80, 24)).columns, 88)
+        click.echo("\n" + textwrap.fill(message, width=max(width, 30), break_on_hyphens=False))
+
+    def _take(self, number: int) -> None:
+        steps = self.steps
+        if not steps:
+            self._say(f"There are no more steps from here. {self._choices_hint()}")
+        elif not 1 <= number <= len(steps):
+            self._say(f"There is no step {number} here. {self._choices_hint()}")
+        else:
+            self.journey = self.journey.step(steps[number - 1].trigger)
+            self._screen()
+
+    def _back(self) -> None:
+        if not self.journey.can_go_back:
+            self._say("This is where your walk began, so there is no step to go back to.")
+            return
+        self.journey = self.journey.back()
+        self._screen()
+
+    def _restart(self) -> None:
+        self.journey = self.first
+        self._screen()
+
+    def _more(self) -> None:
+        click.echo()
+        click.echo(self.renderer.render(self.journey, "text"), nl=False)
+
+    def _screen(self) -> None:
+        click.echo()
+        click.echo(self.renderer.render(self.journey, "text", brief=True), nl=False)
+        click.echo()
+
+    def _path_line(self) -> str:
+        titles = [self.journey.pathway.state(s).title for s in self.journey.path]
+        width = min(shutil.get_terminal_size((80, 24)).columns, 88)
+        return textwrap.fill(
+            "Your path so far: " + " > ".join(titles),
+            width=max(width, 30),
+            subsequent_indent="  ",
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+
+    def _choices_hint(self) -> str:
+        steps = self.steps
+        if not steps:
+            return "Type b to go back, r to start again, q to quit or ? for help."
+        return f"Type {_choices(len(steps))} to read about a step, or ? for help."
+
+    def _prompt(self) -> str:
+        steps = self.steps
+        if not steps:
+            return "This is an end point. Type b to go back, r to start again or q to quit: "
+        return f"Type {_choices(len(steps))} to read about a step, or ? for help: "
+
+    def _goodbye(self) -> None:
+        contact = self.journey.pathway.support_line
+        click.echo(
+            f"Goodbye. If you would like to talk to someone: {contact.name}, {contact.phone}."
+        )
