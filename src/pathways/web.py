@@ -34,7 +34,8 @@ import hashlib
 import logging
 import mimetypes
 import re
-from collections.abc import Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -90,6 +91,8 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"cross-origin-resource-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
 )
+PAGE_CACHE = 2048
+"""Finished pages kept in memory (a few megabytes), most recently used first."""
 STATIC_MAX_AGE = 365 * 24 * 3600
 """Static files are addressed by a hash of their content, so they can be kept for a year."""
 
@@ -274,6 +277,8 @@ class Pages:
     and the cache of maps. Each method turns a journey into a finished page."""
 
     def __init__(self, pathway: Pathway, templates_dir: Path | None) -> None:
+        # Control characters out of every text once, here, rather than on every request.
+        pathway = Pathway.model_validate(_clean(pathway.model_dump()))
         self.pathway = pathway
         self.renderer = Renderer(templates_dir)
         self.environment = self.renderer.environment
@@ -289,6 +294,7 @@ class Pages:
                     ]
                 )
         self._maps: dict[tuple[str, tuple[str, ...]], str] = {}
+        self._pages: OrderedDict[tuple[str, ...], str] = OrderedDict()
         start = Journey.begin(pathway)
         self.start_journey = start
         self._common = _clean(
@@ -308,6 +314,25 @@ class Pages:
     def url(self, journey: Journey, mode: Mode = "patient", tail: str = "") -> str:
         return f"{PREFIX[mode]}/{journey.token}{tail}"
 
+    @staticmethod
+    def _at(token: str, mode: Mode = "patient", tail: str = "") -> str:
+        return f"{PREFIX[mode]}/{token}{tail}"
+
+    def cached(self, key: tuple[str, ...], build: Callable[[], str]) -> str:
+        """A finished page, built once and kept while it is among the most recently used.
+
+        A page depends only on its address (the token says everything about the journey),
+        so the same address always gets the same page while the app runs.
+        """
+        page = self._pages.get(key)
+        if page is None:
+            page = self._pages[key] = build()
+            if len(self._pages) > PAGE_CACHE:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(key)
+        return page
+
     def journey_of(self, token: str, mode: Mode) -> Journey:
         """The journey a token in an address stands for, or a friendly 400 page."""
         try:
@@ -319,14 +344,14 @@ class Pages:
         template = self.environment.select_template([f"web/{n}" for n in names])
         return template.render({**self._common, **data})
 
-    def _nav(self, journey: Journey, mode: Mode) -> dict[str, Any]:
+    def _nav(self, journey: Journey, token: str, mode: Mode) -> dict[str, Any]:
         return {
             "mode": mode,
-            "state_url": self.url(journey, mode),
-            "map_url": self.url(journey, mode, "/map"),
-            "print_url": self.url(journey, "patient", "/print"),
-            "patient_url": self.url(journey, "patient"),
-            "present_url": self.url(journey, "present"),
+            "state_url": self._at(token, mode),
+            "map_url": self._at(token, mode, "/map"),
+            "print_url": self._at(token, "patient", "/print"),
+            "patient_url": self._at(token, "patient"),
+            "present_url": self._at(token, "present"),
             "restart_url": self.url(journey.restart(), mode),
             "back_url": self.url(journey.back(), mode) if journey.can_go_back else None,
         }
@@ -353,7 +378,7 @@ class Pages:
             {
                 "page": "start",
                 "mode": "patient",
-                "topics": _clean(self.topics()),
+                "topics": self.topics(),
                 "begin_url": "/begin",
                 "map_url": self.url(journey, "patient", "/map"),
                 "present_url": self.url(journey, "present"),
@@ -363,12 +388,13 @@ class Pages:
 
     def state_view(self, journey: Journey, mode: Mode) -> dict[str, Any]:
         view = journey_view(journey)
+        token = view["token"]
         state = self.pathway.state(journey.state)
         pieces = mark_terms(self.pathway, state.explanation, state.terms)
         choices = [
             {
                 **step,
-                "url": self.url(journey, mode, f"/step/{step['trigger']}"),
+                "url": self._at(token, mode, f"/step/{step['trigger']}"),
                 "key": index + 1,
             }
             for index, step in enumerate(view["next"])
@@ -399,22 +425,19 @@ class Pages:
             {"id": s.id, "title": s.title, "current": s.id == journey.state}
             for s in self.pathway.states
         ]
-        cleaned: dict[str, Any] = _clean(
-            {
-                **view,
-                **self._nav(journey, mode),
-                "page": "state",
-                "explanation_pieces": pieces,
-                "choices": choices,
-                "path": path,
-                "sources": sources,
-                "topics": self.topics(journey),
-                "topic_url": self.url(journey, mode, "/topic"),
-                "jump_url": self.url(journey, mode, "/jump"),
-                "jump_to": jump_to,
-            }
-        )
-        return cleaned
+        return {
+            **view,
+            **self._nav(journey, token, mode),
+            "page": "state",
+            "explanation_pieces": pieces,
+            "choices": choices,
+            "path": path,
+            "sources": sources,
+            "topics": self.topics(journey),
+            "topic_url": self._at(token, mode, "/topic"),
+            "jump_url": self._at(token, mode, "/jump"),
+            "jump_to": jump_to,
+        }
 
     def state_page(self, journey: Journey, mode: Mode) -> str:
         view = self.state_view(journey, mode)
@@ -438,12 +461,13 @@ class Pages:
     def map_page(self, journey: Journey, mode: Mode) -> str:
         next_states = {step.dest for step in journey.next_steps()}
         visited = set(journey.history)
+        token = journey.token
         states = [
             {
                 "id": s.id,
                 "title": s.title,
                 "summary": s.summary,
-                "url": self.url(journey, mode, f"/jump/{s.id}"),
+                "url": self._at(token, mode, f"/jump/{s.id}"),
                 "here": s.id == journey.state,
                 "next": s.id in next_states,
                 "visited": s.id in visited,
@@ -460,15 +484,13 @@ class Pages:
         here = self.pathway.state(journey.state)
         return self.render(
             ["map.html"],
-            _clean(
-                {
-                    **self._nav(journey, mode),
-                    "page": "map",
-                    "here_title": here.title,
-                    "states": states,
-                    "svg_markup": self.map_svg(journey),
-                }
-            ),
+            {
+                **self._nav(journey, token, mode),
+                "page": "map",
+                "here_title": here.title,
+                "states": states,
+                "svg_markup": self.map_svg(journey),
+            },
         )
 
     def print_page(self, journey: Journey) -> str:
@@ -485,14 +507,12 @@ class Pages:
             )
         return self.render(
             ["print.html"],
-            _clean(
-                {
-                    **self._nav(journey, "patient"),
-                    "page": "print",
-                    "places": places,
-                    "topics": self.topics(journey),
-                }
-            ),
+            {
+                **self._nav(journey, journey.token, "patient"),
+                "page": "print",
+                "places": places,
+                "topics": self.topics(journey),
+            },
         )
 
     def error_page(self, error: PageError) -> str:
@@ -502,7 +522,7 @@ class Pages:
             "mode": error.mode,
             "status": error.status,
             "kind": error.kind,
-            "detail": error.detail,
+            "detail": text_safe(error.detail) if error.detail else None,
             "journey_url": self.url(journey, error.mode) if journey else None,
             "map_url": self.url(journey or self.start_journey, error.mode, "/map"),
             "choices": [],
@@ -516,7 +536,7 @@ class Pages:
                 }
                 for step in journey.next_steps()
             ]
-        return self.render(["error.html"], _clean(data))
+        return self.render(["error.html"], data)
 
     # ------------------------------------------------------------------ checks
 
@@ -610,7 +630,7 @@ def create_app(
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def start() -> Response:
-        return _html(pages.start_page())
+        return _html(pages.cached(("start",), pages.start_page))
 
     @app.get("/begin", include_in_schema=False)
     async def begin(request: Request) -> Response:
@@ -627,7 +647,11 @@ def create_app(
 
     @app.get("/j/{token}/print", response_class=HTMLResponse, include_in_schema=False)
     async def print_page(token: str) -> Response:
-        return _html(pages.print_page(pages.journey_of(token, "patient")))
+        return _html(
+            pages.cached(
+                ("print", token), lambda: pages.print_page(pages.journey_of(token, "patient"))
+            )
+        )
 
     @app.get("/static/{name}", include_in_schema=False)
     async def static(name: str, request: Request) -> Response:
@@ -659,7 +683,12 @@ def _add_journey_routes(app: FastAPI, pages: Pages, mode: Mode) -> None:
     """The pages of a journey, under ``/j/`` (patients) or ``/present/`` (presenter mode)."""
 
     async def state_page(token: str) -> Response:
-        return _html(pages.state_page(pages.journey_of(token, mode), mode))
+        return _html(
+            pages.cached(
+                ("state", mode, token),
+                lambda: pages.state_page(pages.journey_of(token, mode), mode),
+            )
+        )
 
     async def take_step(token: str, trigger: str) -> Response:
         journey = pages.journey_of(token, mode)
@@ -693,7 +722,7 @@ def _add_journey_routes(app: FastAPI, pages: Pages, mode: Mode) -> None:
         if not pages.has_map(journey):
             # Laying out a map takes tens of milliseconds: not on the event loop.
             await run_in_threadpool(pages.map_svg, journey)
-        return _html(pages.map_page(journey, mode))
+        return _html(pages.cached(("map", mode, token), lambda: pages.map_page(journey, mode)))
 
     routes: list[tuple[str, Any]] = [
         ("", state_page),
