@@ -404,6 +404,41 @@ def schema(out: Path | None, pathway_file: Path | None, templates_dir: Path | No
     _write(json.dumps(document_schema(), indent=2, ensure_ascii=False) + "\n", out)
 
 
+@main.command(short_help="Serve the pathway as a web app (patients, nurses, the map).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="The address to listen on (0.0.0.0 to be reachable from other machines).",
+)
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="The port."
+)
+@pathway_option
+@templates_option
+def serve(host: str, port: int, pathway_file: Path | None, templates_dir: Path | None) -> None:
+    """Serve the pathway as a web app at http://HOST:PORT/ until Ctrl+C.
+
+    A walk-through for patients and families, a presenter mode for nurses, the whole
+    pathway as a map, and a one-page print of the path and its questions. The pathway and
+    the templates are checked once, before the server starts. Pages need nothing from other
+    hosts and set no cookies: the journey is in each page's address, which is why
+    addresses are not written to the log.
+    """
+    import gc
+
+    import uvicorn
+
+    from pathways.web import create_app
+
+    app = create_app(pathway=load_chosen_pathway(pathway_file), templates_dir=templates_dir)
+    # What start-up built lives as long as the server: keep the cycle collector off it.
+    gc.freeze()
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"Serving '{app.title}' at http://{shown}:{port}/ (Ctrl+C to stop)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False, server_header=False)
+
+
 # --------------------------------------------------------------------------- the walk
 
 

@@ -66,6 +66,8 @@ log = logging.getLogger("pathways.web")
 
 Mode = Literal["patient", "present"]
 MODES: tuple[Mode, ...] = ("patient", "present")
+GET = ["GET", "HEAD"]
+"""Every page answers HEAD too (link checkers and monitors use it)."""
 PREFIX: Mapping[Mode, str] = {"patient": "/j", "present": "/present"}
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -89,7 +91,7 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"x-frame-options", b"DENY"),
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"cross-origin-resource-policy", b"same-origin"),
-    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 )
 PAGE_CACHE = 2048
 """Finished pages kept in memory (a few megabytes), most recently used first."""
@@ -628,11 +630,11 @@ def create_app(
     async def request_error(request: Request, exc: RequestValidationError) -> Response:
         return _html(pages.error_page(PageError(400, "request")), 400)
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    @app.api_route("/", methods=GET, response_class=HTMLResponse, include_in_schema=False)
     async def start() -> Response:
         return _html(pages.cached(("start",), pages.start_page))
 
-    @app.get("/begin", include_in_schema=False)
+    @app.api_route("/begin", methods=GET, include_in_schema=False)
     async def begin(request: Request) -> Response:
         mode: Mode = "present" if request.query_params.get("mode") == "present" else "patient"
         chosen = {k: v for k, v in request.query_params.items() if k != "mode"}
@@ -645,7 +647,9 @@ def create_app(
     for mode in MODES:
         _add_journey_routes(app, pages, mode)
 
-    @app.get("/j/{token}/print", response_class=HTMLResponse, include_in_schema=False)
+    @app.api_route(
+        "/j/{token}/print", methods=GET, response_class=HTMLResponse, include_in_schema=False
+    )
     async def print_page(token: str) -> Response:
         return _html(
             pages.cached(
@@ -653,7 +657,7 @@ def create_app(
             )
         )
 
-    @app.get("/static/{name}", include_in_schema=False)
+    @app.api_route("/static/{name}", methods=GET, include_in_schema=False)
     async def static(name: str, request: Request) -> Response:
         asset = pages.assets.get(name)
         if asset is None:
@@ -669,7 +673,7 @@ def create_app(
             return Response(status_code=304, headers=headers)
         return Response(asset.body, media_type=asset.media_type, headers=headers)
 
-    @app.get("/favicon.ico", include_in_schema=False)
+    @app.api_route("/favicon.ico", methods=GET, include_in_schema=False)
     async def favicon() -> Response:
         if "favicon.svg" not in pages.assets:
             raise PageError(404, "page")
@@ -736,7 +740,7 @@ def _add_journey_routes(app: FastAPI, pages: Pages, mode: Mode) -> None:
         app.add_api_route(
             f"{PREFIX[mode]}/{{token}}{tail}",
             endpoint,
-            methods=["GET"],
+            methods=GET,
             name=f"{mode}_{endpoint.__name__}",
             response_class=HTMLResponse,
             include_in_schema=False,
