@@ -203,6 +203,20 @@ def test_text_wraps_to_the_width(real: Pathway) -> None:
             assert len(line) <= 50 or "://" in line, line
 
 
+def test_text_never_splits_a_phone_number_or_a_date(minimal: Pathway) -> None:
+    """Wrapping keeps '0808 2080 888' and '15 January 2026' on one line each."""
+
+    def change(data: dict[str, Any]) -> None:
+        data["states"][0]["explanation"] = ["You can call the support line on 0808 2080 888. " * 4]
+
+    pathway = _with(minimal, change)
+    for width in range(30, 60):
+        text = render(Journey.begin(pathway), "text", width=width)
+        assert text.count("0808 2080 888") == 5, width
+        assert "15 January 2026" in text, width
+        assert "\u00a0" not in text
+
+
 def test_text_width_is_capped(minimal: Pathway) -> None:
     """However wide the terminal, lines stay readable (88 characters at most)."""
     text = render(Journey.begin(minimal), "text", width=300)

@@ -442,6 +442,18 @@ def serve(host: str, port: int, pathway_file: Path | None, templates_dir: Path |
 # --------------------------------------------------------------------------- the walk
 
 
+def _fill(text: str, indent: str = "") -> str:
+    """Text wrapped to the terminal (at most 88 columns), never splitting a word."""
+    width = max(min(shutil.get_terminal_size((80, 24)).columns, 88), 30)
+    return textwrap.fill(
+        text,
+        width=width,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
 def _interactive() -> bool:
     try:
         return sys.stdin.isatty()
@@ -461,12 +473,12 @@ def _choices(count: int) -> str:
 
 WALK_HELP = """\
 How to use this:
-  Type the number of a step and press Enter to read about it.
+  Type the number of a step and press Enter.
   b  go back one step
-  r  start again from the beginning
-  m  more: facts, sources, words and questions for this step
+  r  start again
+  m  more: facts, sources and questions
   q  quit
-  ?  show this help"""
+  ?  this help"""
 
 
 class _Walk:
@@ -483,7 +495,7 @@ class _Walk:
 
     def run(self) -> None:
         self._screen()
-        click.echo(WALK_HELP)
+        click.echo(WALK_HELP + "\n")
         while True:
             click.echo(self._path_line())
             click.echo(self._prompt(), nl=False)
@@ -510,9 +522,9 @@ class _Walk:
             "restart": self._restart,
             "m": self._more,
             "more": self._more,
-            "?": lambda: click.echo(WALK_HELP),
-            "h": lambda: click.echo(WALK_HELP),
-            "help": lambda: click.echo(WALK_HELP),
+            "?": self._help,
+            "h": self._help,
+            "help": self._help,
         }
         if command in ("q", "quit", "exit"):
             return False
@@ -526,8 +538,7 @@ class _Walk:
 
     @staticmethod
     def _say(message: str) -> None:
-        width = min(shutil.get_terminal_size((80, 24)).columns, 88)
-        click.echo("\n" + textwrap.fill(message, width=max(width, 30), break_on_hyphens=False))
+        click.echo(f"\n{_fill(message)}\n")
 
     def _take(self, number: int) -> None:
         steps = self.steps
@@ -538,6 +549,10 @@ class _Walk:
         else:
             self.journey = self.journey.step(steps[number - 1].trigger)
             self._screen()
+
+    @staticmethod
+    def _help() -> None:
+        click.echo("\n" + WALK_HELP + "\n")
 
     def _back(self) -> None:
         if not self.journey.can_go_back:
@@ -552,7 +567,7 @@ class _Walk:
 
     def _more(self) -> None:
         click.echo()
-        click.echo(self.renderer.render(self.journey, "text"), nl=False)
+        click.echo(self.renderer.render(self.journey, "text"))
 
     def _screen(self) -> None:
         click.echo()
@@ -561,14 +576,7 @@ class _Walk:
 
     def _path_line(self) -> str:
         titles = [self.journey.pathway.state(s).title for s in self.journey.path]
-        width = min(shutil.get_terminal_size((80, 24)).columns, 88)
-        return textwrap.fill(
-            "Your path so far: " + " > ".join(titles),
-            width=max(width, 30),
-            subsequent_indent="  ",
-            break_long_words=False,
-            break_on_hyphens=False,
-        )
+        return _fill("Your path so far: " + " > ".join(titles), indent="  ")
 
     def _choices_hint(self) -> str:
         steps = self.steps
@@ -579,11 +587,10 @@ class _Walk:
     def _prompt(self) -> str:
         steps = self.steps
         if not steps:
-            return "This is an end point. Type b to go back, r to start again or q to quit: "
-        return f"Type {_choices(len(steps))} to read about a step, or ? for help: "
+            return "Type b (back), r (start again) or q (quit): "
+        return f"Type {_choices(len(steps))}, or ? for help: "
 
     def _goodbye(self) -> None:
         contact = self.journey.pathway.support_line
-        click.echo(
-            f"Goodbye. If you would like to talk to someone: {contact.name}, {contact.phone}."
-        )
+        click.echo(_fill(f"Goodbye. If you would like to talk to someone: {contact.name}."))
+        click.echo(f"Phone: {contact.phone}")

@@ -221,14 +221,19 @@ def _map_text(value: Any, escape: Callable[[str], str], key: str = "") -> Any:
 def _fill(context: Context, text: str, indent: str = "", first: str | None = None) -> str:
     """Wrap to the output width: ``first`` starts the first line, ``indent`` the rest."""
     width = int(context.get("width", MAX_WIDTH))
+    # Spaces inside numbers ("0808 2080 888") and dates do not break while wrapping.
+    text = _DIGIT_SPACE.sub("\u00a0", str(text))
     return textwrap.fill(
-        str(text),
+        text,
         width=max(width, len(indent) + 20),
         initial_indent=indent if first is None else first,
         subsequent_indent=indent,
         break_long_words=False,
         break_on_hyphens=False,
-    )
+    ).replace("\u00a0", " ")
+
+
+_DIGIT_SPACE = re.compile(r"(?<=\d) (?=\d)")
 
 
 def _upper_first(text: str) -> str:
