@@ -523,3 +523,49 @@ def test_an_unknown_format_is_a_programming_error(minimal: Pathway) -> None:
     """Asking for a format there is no renderer for raises ValueError."""
     with pytest.raises(ValueError, match="unknown format"):
         render(Journey.begin(minimal), "pdf")
+
+
+# --------------------------------------------------------------------------- in a browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(
+    not (CHROMIUM.exists() and AXE.exists()),
+    reason="needs /usr/bin/chromium and `npm ci` (node_modules/axe-core)",
+)
+def test_html_pages_pass_axe_and_reflow_at_320_pixels(real: Pathway) -> None:
+    """Every state's standalone HTML passes axe-core (WCAG 2.0-2.2 A/AA) and fits 320px."""
+    from playwright.sync_api import sync_playwright
+
+    problems: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            page = browser.new_page(viewport={"width": 320, "height": 640})
+            for journey in _all_states(real):
+                page.set_content(render(journey, "html"))
+                overflow = page.evaluate(
+                    "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+                )
+                if overflow > 0:
+                    problems.append(f"{journey.state}: {overflow}px too wide at 320px")
+                page.evaluate(AXE.read_text(encoding="utf-8"))
+                result = page.evaluate(
+                    """async () => await axe.run(document, {
+                        runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a',
+                                                         'wcag21aa', 'wcag22aa']},
+                        rules: {'target-size': {enabled: true}},
+                    })"""
+                )
+                problems.extend(
+                    f"{journey.state}: {v['id']}: {v['help']} at {v['nodes'][0]['target']}"
+                    for v in result["violations"]
+                )
+        finally:
+            browser.close()
+    assert not problems, "\n".join(problems)
