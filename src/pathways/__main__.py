@@ -1,0 +1,5 @@
+"""``python -m pathways`` runs the command line."""
+
+from pathways.cli import main
+
+main()
