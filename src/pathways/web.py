@@ -358,6 +358,11 @@ class Pages:
             "back_url": self.url(journey.back(), mode) if journey.can_go_back else None,
         }
 
+    def topic_choice(self, query: Mapping[str, str]) -> dict[str, str]:
+        """The topic choices in an address's query; other names (such as a campaign tag a
+        link was shared with) are not topics and are left out, unknown values are not."""
+        return {c.id: query[c.id] for c in self.pathway.contexts if c.id in query}
+
     def topics(self, journey: Journey | None = None) -> list[dict[str, Any]]:
         chosen = journey.context if journey else self.pathway.context_defaults()
         return [
@@ -637,7 +642,7 @@ def create_app(
     @app.api_route("/begin", methods=GET, include_in_schema=False)
     async def begin(request: Request) -> Response:
         mode: Mode = "present" if request.query_params.get("mode") == "present" else "patient"
-        chosen = {k: v for k, v in request.query_params.items() if k != "mode"}
+        chosen = pages.topic_choice(request.query_params)
         try:
             journey = Journey.begin(pathway, chosen)
         except JourneyError:
@@ -716,7 +721,7 @@ def _add_journey_routes(app: FastAPI, pages: Pages, mode: Mode) -> None:
     async def topic(token: str, request: Request) -> Response:
         journey = pages.journey_of(token, mode)
         try:
-            moved = journey.with_context(**dict(request.query_params))
+            moved = journey.with_context(**pages.topic_choice(request.query_params))
         except JourneyError:
             raise PageError(400, "topic", journey=journey, mode=mode) from None
         return _see(pages.url(moved, mode))
