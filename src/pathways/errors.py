@@ -120,13 +120,19 @@ class ProblemList:
             raise ContentError(self.problems)
 
 
-def did_you_mean(word: str, choices: Iterable[str], *, show: int = 8) -> str:
-    """A hint naming the closest choices to ``word`` and, briefly, what is known."""
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice most like ``word``, if one is close enough to be a likely typo."""
     import difflib
 
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def did_you_mean(word: str, choices: Iterable[str], *, show: int = 8) -> str:
+    """A hint naming the closest choice to ``word`` and, briefly, what is known."""
     known = sorted(set(choices))
-    close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
+    close = closest(word, known)
     listed = ", ".join(known[:show]) + (", ..." if len(known) > show else "")
     if close:
-        return f"did you mean '{close[0]}'? (known: {listed})"
+        return f"did you mean '{close}'? (known: {listed})"
     return f"known: {listed}" if known else "none are declared yet"

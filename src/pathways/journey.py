@@ -27,7 +27,7 @@ from pathways.errors import (
     TokenError,
     UnknownContextError,
     UnknownStateError,
-    did_you_mean,
+    closest,
 )
 from pathways.schema import Pathway, Transition
 
@@ -112,7 +112,7 @@ class Guide:
     def check_state(self, state_id: str) -> str:
         if state_id not in self._index:
             raise UnknownStateError(
-                f"there is no state '{state_id}'; {did_you_mean(state_id, self.state_ids)}",
+                f"there is no state '{state_id}'{_suggest(state_id, self.state_ids)}",
                 allowed=self.state_ids,
             )
         return state_id
@@ -123,12 +123,12 @@ class Guide:
         for name, value in values.items():
             if name not in self._values:
                 raise UnknownContextError(
-                    f"there is no context '{name}'; {did_you_mean(name, self._values)}",
+                    f"there is no context '{name}'{_suggest(name, self._values)}",
                     allowed=tuple(self._values),
                 )
             if value not in self._values[name]:
                 raise UnknownContextError(
-                    f"context '{name}' has no value '{value}'",
+                    f"context '{name}' has no value '{value}'{_suggest(value, self._values[name])}",
                     allowed=self._values[name],
                 )
         return tuple((name, values.get(name, self.defaults[name])) for name in self._values)
@@ -206,6 +206,11 @@ class Guide:
         if not states or len(states) > MAX_HISTORY:
             raise TokenError(problem)
         return Journey(self.pathway, states[-1], tuple(states[:-1]), tuple(context))
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    match = closest(word, choices)
+    return f"; did you mean '{match}'?" if match else ""
 
 
 def _fingerprint(pathway: Pathway) -> bytes:
