@@ -1,0 +1,440 @@
+"""The loader: YAML text -> a validated Pathway, or every problem at file:line:col."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import pathways.loader as loader
+from pathways.errors import ContentError, PathwaysError
+from pathways.loader import Document, load_document, load_pathway, parse_document, parse_pathway
+from pathways.schema import Pathway, check_pathway, iter_text
+from strategies import broken_documents, broken_files, dump_yaml, valid_documents
+
+DATA = Path(__file__).parent / "data"
+INVALID = DATA / "invalid"
+MINIMAL = DATA / "minimal.yaml"
+TODAY = dt.date(2026, 6, 1)  # the invalid documents' "today" (next_review_past needs one)
+
+BROKEN = sorted(INVALID.glob("*.yaml"))
+
+
+def minimal_text() -> str:
+    return MINIMAL.read_text(encoding="utf-8")
+
+
+def replaced(old: str, new: str) -> str:
+    """The minimal document with one piece of text replaced (which must be there once)."""
+    text = minimal_text()
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+def position_of(text: str, needle: str) -> tuple[int, int]:
+    """1-based (line, col) of the first occurrence of ``needle`` in ``text``."""
+    index = text.index(needle)
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def where(text: str, needle: str, offset: int = 0) -> str:
+    """'test.yaml:LINE:COL' of ``needle`` in ``text``, ``offset`` columns on."""
+    line, col = position_of(text, needle)
+    return f"test.yaml:{line}:{col + offset}"
+
+
+def problems_of(text: str, filename: str = "test.yaml") -> list[str]:
+    with pytest.raises(ContentError) as caught:
+        parse_pathway(text, filename, today=TODAY)
+    return [str(problem) for problem in caught.value.problems]
+
+
+# --------------------------------------------------------------------------- broken documents
+
+
+@pytest.mark.parametrize("parser", ["libyaml", "python"])
+@pytest.mark.parametrize("broken", BROKEN, ids=[path.stem for path in BROKEN])
+def test_broken_document_gives_its_expected_message(
+    broken: Path, parser: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each broken document gives exactly the messages beside it, with either YAML parser."""
+    if parser == "python":
+        monkeypatch.setattr(loader, "_Loader", yaml.SafeLoader)
+    elif not yaml.__with_libyaml__:  # pragma: no cover - PyYAML built without libyaml
+        pytest.skip("PyYAML has no libyaml here")
+    monkeypatch.chdir(INVALID)
+    expected = broken.with_suffix(".expected").read_text(encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_pathway(broken.name, today=TODAY)
+    assert str(caught.value) + "\n" == expected
+
+
+def test_every_broken_document_has_an_expected_file_and_the_reverse() -> None:
+    """No broken document lacks its expected messages, and no expected file is orphaned."""
+    documents = {path.stem for path in INVALID.glob("*.yaml")}
+    expected = {path.stem for path in INVALID.glob("*.expected")}
+    assert documents == expected
+    assert len(documents) >= 20
+
+
+def test_every_broken_document_is_the_minimal_one_with_one_thing_wrong() -> None:
+    """The minimal document itself is valid, so each broken copy fails for its own reason."""
+    assert load_pathway(MINIMAL, today=TODAY).start == "relapse"
+    assert load_pathway(MINIMAL).state_ids == (
+        "relapse",
+        "reinduction",
+        "remission",
+        "palliative_care",
+    )
+
+
+def test_problems_come_in_file_order() -> None:
+    """Problems from different checks are listed by line, as an editor shows them."""
+    text = replaced("    dest: remission\n", "    dest: remision\n").replace(
+        "  - id: palliative_care\n", "  - id: palliative\n"
+    )
+    with pytest.raises(ContentError) as caught:
+        parse_pathway(text, today=TODAY)
+    lines = [p.location.line for p in caught.value.problems if p.location]
+    assert len(lines) >= 3
+    assert lines == sorted(lines)
+
+
+def test_content_error_is_a_pathways_error() -> None:
+    """Callers that catch PathwaysError catch every loader problem."""
+    with pytest.raises(PathwaysError):
+        parse_pathway("")
+
+
+# --------------------------------------------------------------------------- YAML traps
+
+
+def test_yaml_11_booleans_stay_the_words_written() -> None:
+    """no, yes, on, off, y and n stay text: here, as ids of context values and a title."""
+    values = "\n".join(
+        f"      - id: {word}\n        label: The word {word}"
+        for word in ["no", "yes", "on", "off", "y", "n"]
+    )
+    text = (
+        replaced(
+            "      - id: any\n        label: All types of ALL\n"
+            "      - id: positive\n        label: Philadelphia positive ALL\n"
+            "    default: any\n",
+            values + "\n    default: no\n",
+        )
+        .replace("when: {philadelphia: positive}", "when: {philadelphia: [yes, on, off, y, n]}")
+        .replace("    title: Remission\n", "    title: No\n")
+    )
+    pathway = parse_pathway(text, today=TODAY)
+    context = pathway.contexts[0]
+    assert [v.id for v in context.values] == ["no", "yes", "on", "off", "y", "n"]
+    assert context.default == "no"
+    assert dict(pathway.transitions[2].when) == {"philadelphia": ("yes", "on", "off", "y", "n")}
+    assert pathway.state("remission").title == "No"
+
+
+def test_true_and_false_are_booleans_but_quoted_they_are_text() -> None:
+    """Plain true/false are booleans; in quotes they are the text an author wrote."""
+    pathway = parse_pathway(replaced("    title: Remission\n", '    title: "true"\n'))
+    assert pathway.state("remission").end is True
+    assert pathway.state("remission").title == "true"
+    text = replaced("    title: Remission\n", "    title: false\n")
+    assert problems_of(text) == [
+        f"{where(text, 'false')}: title in state 'remission' must be text, not false\n"
+        '  hint: put it in quotes to keep it as text: "false"'
+    ]
+
+
+def test_numbers_and_dates_stay_text_where_the_schema_wants_text() -> None:
+    """version 1.10 stays '1.10' (not 1.1), a title 2024 stays '2024', counts are numbers."""
+    text = (
+        replaced('  version: "1.0"\n', "  version: 1.10\n")
+        .replace("    title: Remission\n", "    title: 2024\n")
+        .replace("    title: Palliative care\n", "    title: 2026-01-01\n")
+    )
+    pathway = parse_pathway(text)
+    assert pathway.metadata.version == "1.10"
+    assert pathway.state("remission").title == "2024"
+    assert pathway.state("palliative_care").title == "2026-01-01"
+    assert pathway.metadata.reviewed == dt.date(2026, 1, 15)
+    number = pathway.state("reinduction").facts[0].number
+    assert number is not None
+    assert (number.count, number.out_of, number.percent) == (4, 10, 40)
+
+
+def test_null_and_an_empty_value_mean_nothing() -> None:
+    """`source: ~` and `source:` leave an optional field unset."""
+    for empty in ["~", "null", ""]:
+        text = replaced("    source: relapse_page\nglossary", f"    source: {empty}\nglossary")
+        assert parse_pathway(text).support_line.source is None
+
+
+def test_a_required_field_left_empty_is_called_empty() -> None:
+    """`title:` with nothing after it says the title is empty, at that line."""
+    text = replaced("    title: Remission\n", "    title:\n")
+    empty_title = where(text, "title:\n    summary: Tests", 6)
+    assert problems_of(text) == [
+        f"{empty_title}: title in state 'remission' is empty\n"
+        "  hint: write some text after the colon"
+    ]
+
+
+def test_a_duplicate_key_in_a_flow_mapping_is_an_error() -> None:
+    """Duplicate keys are errors in {flow} mappings too, at the second key."""
+    text = replaced(
+        "when: {philadelphia: positive}", "when: {philadelphia: positive, philadelphia: any}"
+    )
+    line = position_of(text, "when:")[0]
+    assert problems_of(text) == [
+        f"{where(text, 'philadelphia: any')}: duplicate key 'philadelphia' in 'when' of"
+        " transition 'a_different_tki'\n"
+        f"  hint: 'philadelphia' is already set on line {line}; keep one"
+    ]
+
+
+def test_anchors_are_refused_even_without_aliases() -> None:
+    """An anchor alone is refused: pathways never needs one."""
+    text = replaced("    title: Remission\n", "    title: &t Remission\n")
+    assert problems_of(text) == [
+        f"{where(text, '&t')}: the anchor '&t' is not allowed\n"
+        "  hint: anchors and aliases (&name, *name) are not used in pathways;"
+        " write the value out in full"
+    ]
+
+
+def test_a_tag_on_a_key_is_refused() -> None:
+    """Tags are refused wherever they are, keys included."""
+    text = replaced("    title: Remission\n", "    !!str title: Remission\n")
+    [problem] = problems_of(text)
+    assert problem.startswith(f"{where(text, '!!str')}: the tag '!!str' is not allowed")
+
+
+def test_a_complex_key_is_refused() -> None:
+    """A list used as a key is refused with one plain message."""
+    text = replaced("    title: Remission\n", "    ? [a, b]\n    : Remission\n")
+    [problem] = problems_of(text)
+    assert problem.startswith(f"{where(text, '[a, b]')}: a key must be a plain name")
+
+
+def test_nesting_up_to_the_limit_is_read_and_beyond_it_refused() -> None:
+    """50 levels are read (and then found wrong); 51 are refused before anything else."""
+
+    def nested(levels: int) -> str:
+        inner = levels - 1  # the top-level mapping is the first level
+        return "metadata: " + "[" * inner + "]" * inner + "\n"
+
+    at_limit = problems_of(nested(loader.MAX_DEPTH))
+    assert any("metadata must be a mapping" in problem for problem in at_limit)
+    [beyond] = problems_of(nested(loader.MAX_DEPTH + 1))
+    assert "nested more than 50 levels deep" in beyond
+
+
+def test_a_document_over_the_size_limit_is_refused_before_parsing() -> None:
+    """Text larger than the limit gets one message naming the limit."""
+    text = "metadata: " + "x" * loader.MAX_DOCUMENT_BYTES
+    assert problems_of(text) == [
+        "test.yaml:1:1: the document is larger than 10 MB, the most a pathway may be\n"
+        "  hint: check that this is the pathway file; split very long text into states"
+    ]
+
+
+def test_a_document_with_too_many_values_is_refused_as_it_is_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Reading stops at the first value past the limit (here the 11th: 9th item of the list)."""
+    monkeypatch.setattr(loader, "MAX_VALUES", 10)
+    [problem] = problems_of("a: [" + "1, " * 20 + "]\n")
+    assert problem.startswith("test.yaml:1:29: the document holds more than 10 values")
+
+
+def test_a_file_over_the_size_limit_is_refused_without_reading_it_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file larger than the limit is refused after reading just past the limit."""
+    monkeypatch.setattr(loader, "MAX_DOCUMENT_BYTES", 1000)
+    big = tmp_path / "big.yaml"
+    big.write_text(minimal_text(), encoding="utf-8")
+    with pytest.raises(ContentError, match=r"big.yaml:1:1: the file is larger than 1 KB,"):
+        load_pathway(big)
+
+
+def test_a_byte_order_mark_is_ignored() -> None:
+    """A UTF-8 byte-order mark (as some editors save) neither breaks nor shifts columns."""
+    document = parse_document("\ufeff" + minimal_text())
+    assert document.locate(("metadata", "id"))[1:] == position_of(minimal_text(), "minimal\n")
+
+
+def test_text_with_a_lone_surrogate_is_a_content_error() -> None:
+    """Text that cannot be UTF-8 (a lone surrogate) is a located problem, not a crash."""
+    text = replaced("    title: Remission\n", "    title: Re\ud800mission\n")
+    [problem] = problems_of(text)
+    assert problem.startswith(
+        f"{where(text, chr(0xD800))}: the text holds a character that YAML does not allow (U+D800)"
+    )
+
+
+# --------------------------------------------------------------------------- files
+
+
+def test_load_pathway_without_a_path_uses_the_chosen_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no path, $PATHWAYS_FILE chooses the file, and messages name it as given."""
+    monkeypatch.chdir(DATA)
+    monkeypatch.setenv("PATHWAYS_FILE", "minimal.yaml")
+    assert load_pathway().metadata.id == "minimal"
+    monkeypatch.setenv("PATHWAYS_FILE", "invalid/dead_end.yaml")
+    with pytest.raises(ContentError, match=r"^invalid/dead_end\.yaml:\d+:9: state 'remission'"):
+        load_pathway(today=TODAY)
+
+
+def test_a_file_that_does_not_exist_is_one_plain_problem(tmp_path: Path) -> None:
+    """A missing file says so, names the file as given, and points to how it was chosen."""
+    with pytest.raises(ContentError) as caught:
+        load_pathway(tmp_path / "nope.yaml")
+    [problem] = caught.value.problems
+    assert problem.message == f"cannot read {tmp_path / 'nope.yaml'}: there is no such file"
+    assert problem.hint is not None and "$PATHWAYS_FILE" in problem.hint
+    assert problem.location is None
+
+
+def test_a_folder_is_not_a_pathway_file(tmp_path: Path) -> None:
+    """Naming a folder says it is a folder."""
+    with pytest.raises(ContentError, match="it is a folder, not a file"):
+        load_pathway(tmp_path)
+
+
+def test_load_document_keeps_the_filename_as_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A relative path stays relative in the document and its locations."""
+    monkeypatch.chdir(DATA.parent)
+    document = load_document("data/minimal.yaml", today=TODAY)
+    assert document.filename == "data/minimal.yaml"
+    line, col = position_of(minimal_text(), "relapse\nstates:")
+    assert str(document.locate(("start",))) == f"data/minimal.yaml:{line}:{col}"
+
+
+# --------------------------------------------------------------------------- locate
+
+
+@pytest.fixture(scope="module")
+def minimal_document() -> Document:
+    return load_document(MINIMAL, today=TODAY)
+
+
+def test_locate_gives_the_value(minimal_document: Document) -> None:
+    """A scalar's location is where its value starts; key=True gives its key."""
+    text = minimal_text()
+    line, col = position_of(text, "summary: Treatment may be repeated")
+    assert minimal_document.locate(("states", 1, "summary")) == (str(MINIMAL), line, col + 9)
+    assert minimal_document.locate(("states", 1, "summary"), key=True) == (str(MINIMAL), line, col)
+
+
+def test_locate_gives_a_block_value_at_its_key(minimal_document: Document) -> None:
+    """A list or mapping that starts below its key is located at the key's line."""
+    text = minimal_text()
+    assert minimal_document.locate(("metadata",))[1:] == position_of(text, "metadata:")
+    assert minimal_document.locate(("states", 0, "explanation"))[1:] == position_of(
+        text, "explanation:"
+    )
+
+
+def test_locate_gives_a_flow_value_where_it_starts(minimal_document: Document) -> None:
+    """A [flow] or {flow} value on its key's line is located at its opening bracket."""
+    text = minimal_text()
+    assert minimal_document.locate(("states", 0, "terms"))[1:] == position_of(text, "[remission]")
+    assert minimal_document.locate(("transitions", 2, "when", "philadelphia"))[1:] == (
+        position_of(text, "positive}")
+    )
+
+
+def test_locate_gives_list_items(minimal_document: Document) -> None:
+    """Items of a list are located where they start: a mapping item at its first key."""
+    text = minimal_text()
+    assert minimal_document.locate(("states", 2))[1:] == position_of(
+        text, "id: remission\n    title"
+    )
+    assert minimal_document.locate(("transitions", 3, "source", 1))[1:] == position_of(
+        text, "reinduction]"
+    )
+
+
+def test_locate_a_missing_key_gives_the_nearest_parent(minimal_document: Document) -> None:
+    """A path into something absent is located at the nearest enclosing value there is."""
+    text = minimal_text()
+    assert minimal_document.locate(("states", 2, "facts", 0, "text"))[1:] == position_of(
+        text, "id: remission\n    title"
+    )
+    assert minimal_document.locate(("states", 99, "title"))[1:] == position_of(text, "states:")
+    assert minimal_document.locate(("nothing", "here"))[1:] == (3, 1)
+    assert minimal_document.locate(())[1:] == (3, 1)
+
+
+@given(document=valid_documents())
+def test_locate_points_at_the_line_holding_each_text(document: dict[str, object]) -> None:
+    """For every text a reader sees, locate() names the line where that text starts."""
+    text = dump_yaml(document)
+    parsed = parse_document(text, "doc.yaml")
+    lines = text.splitlines()
+    for path, value in iter_text(parsed.pathway):
+        location = parsed.locate(path)
+        first_word = re.match(r"\w+", value)
+        assert first_word is not None  # the strategy starts every text with a word
+        assert first_word.group() in lines[location.line - 1], (path, location)
+
+
+# --------------------------------------------------------------------------- properties
+
+
+@given(document=valid_documents())
+def test_valid_documents_load_to_the_same_pathway(document: dict[str, object]) -> None:
+    """Any valid document, written as YAML and loaded, is the pathway its data describes."""
+    expected = Pathway.model_validate(document)
+    assert check_pathway(expected) == []
+    assert parse_pathway(dump_yaml(document)) == expected
+
+
+def assert_every_problem_located(error: ContentError, filename: str, text: str) -> None:
+    assert error.problems
+    last_line = text.count("\n") + 2  # a problem may sit at the end of the last line
+    for problem in error.problems:
+        assert problem.location is not None, problem
+        assert problem.location.file == filename
+        assert 1 <= problem.location.line <= last_line, problem
+        assert problem.location.col >= 1, problem
+        assert problem.message and "Traceback" not in problem.message
+
+
+@given(text=broken_documents())
+def test_broken_text_gives_a_pathway_or_located_problems(text: str) -> None:
+    """Damaged YAML text gives a valid Pathway or a ContentError, every problem located."""
+    try:
+        pathway = parse_pathway(text, "broken.yaml")
+    except ContentError as error:
+        assert_every_problem_located(error, "broken.yaml", text)
+    else:
+        assert isinstance(pathway, Pathway)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(data=broken_files())
+def test_broken_files_give_a_pathway_or_located_problems(data: bytes) -> None:
+    """Damaged file bytes (odd encodings, random bytes) never raise anything but ContentError."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "broken.yaml"
+        path.write_bytes(data)
+        try:
+            load_pathway(path)
+        except ContentError as error:
+            assert_every_problem_located(error, str(path), data.decode("utf-8", "replace"))
+
+
+@given(text=st.text(max_size=200))
+def test_any_text_at_all_gives_a_pathway_error_never_a_crash(text: str) -> None:
+    """Arbitrary text is refused with located problems, never a traceback."""
+    with pytest.raises(ContentError) as caught:
+        parse_pathway(text, "any.yaml")
+    assert_every_problem_located(caught.value, "any.yaml", text)
