@@ -29,7 +29,7 @@ import yaml
 
 from pathways import resources
 from pathways.errors import ContentError, Location, Problem
-from pathways.schema import ID_PATTERN, Model, Pathway, check_pathway
+from pathways.schema import ID_PATTERN, Model, Pathway, ValidationError, check_pathway
 
 try:  # libyaml's parser is about 25 times faster than the pure-Python one.
     from yaml import CSafeLoader as _Loader
@@ -182,11 +182,7 @@ def parse_document(
     document_data = _as_document(data, text, source_map, filename)
     try:
         pathway = Pathway.model_validate(document_data)
-    except ValueError as error:
-        # pydantic has one home (schema.py), so its ValidationError is recognised here by
-        # what it is: a ValueError that lists its errors.
-        if not isinstance(error, _ValidationErrors):
-            raise
+    except ValidationError as error:
         raise ContentError(
             _sorted(_validation_problems(error, document_data, source_map, filename))
         ) from None
@@ -594,15 +590,8 @@ def _as_document(
 # --------------------------------------------------------------------------- pydantic errors
 
 
-@typing.runtime_checkable
-class _ValidationErrors(typing.Protocol):
-    """What the loader uses of pydantic's ValidationError."""
-
-    def errors(self, *, include_url: bool = ...) -> Sequence[Mapping[str, Any]]: ...
-
-
 def _validation_problems(
-    error: _ValidationErrors, data: dict[str, object], source_map: SourceMap, filename: str
+    error: ValidationError, data: dict[str, object], source_map: SourceMap, filename: str
 ) -> list[Problem]:
     details = error.errors(include_url=False)
     locs = [tuple(d["loc"]) for d in details]

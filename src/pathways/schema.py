@@ -26,9 +26,18 @@ from pydantic import (
     Field,
     PrivateAttr,
     StringConstraints,
+    ValidationError,
 )
 
 from pathways.errors import Problem, ProblemList, did_you_mean
+
+__all__ = [
+    "ID_PATTERN",
+    "Pathway",
+    "ValidationError",
+    "check_pathway",
+    "iter_text",
+]
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 """One id rule for states, triggers, contexts, sources and glossary entries: valid as a
@@ -298,7 +307,7 @@ def _check_unique_ids(p: Pathway, problems: ProblemList) -> None:
 
 
 def _check_transitions(p: Pathway, problems: ProblemList) -> None:
-    states = p.state_ids
+    states = set(p.state_ids)
     if p.start not in states:
         problems.add(
             f"the pathway starts at unknown state '{p.start}'",
