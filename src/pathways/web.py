@@ -57,7 +57,7 @@ from pathways.errors import (
     TokenError,
     UnknownStateError,
 )
-from pathways.journey import Journey
+from pathways.journey import Journey, Step
 from pathways.mapsvg import map_svg
 from pathways.schema import Pathway
 from pathways.templating import Renderer, journey_view, text_safe
@@ -93,6 +93,8 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"cross-origin-resource-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 )
+GLOSSARY_USES = 12
+"""Pages named under each word of the glossary page; more are counted, not listed."""
 PAGE_CACHE = 2048
 """Finished pages kept in memory (a few megabytes), most recently used first."""
 STATIC_MAX_AGE = 365 * 24 * 3600
@@ -254,6 +256,82 @@ def _clean(value: Any) -> Any:
     return value
 
 
+class Links:
+    """Where the links on a page lead: here, the web app's addresses, which carry the journey.
+
+    Pages ask this object for every address they show, so the same views and templates also
+    make the static site, whose links are relative file paths (``site.StaticLinks``). A
+    method that answers None means the page has no such link and leaves it out.
+    """
+
+    keeps_path = True
+    """The reader's path is known (back, "your path so far", print), so pages show it."""
+
+    def __init__(self) -> None:
+        self._last: tuple[Journey, str] | None = None
+
+    def _token(self, journey: Journey) -> str:
+        """The journey's token, made once for the several links of one page."""
+        last = self._last
+        if last is not None and last[0] is journey:
+            return last[1]
+        token = journey.token
+        self._last = (journey, token)
+        return token
+
+    def home(self) -> str:
+        return "/"
+
+    def asset(self, asset: Asset) -> str:
+        return asset.url
+
+    def state(self, journey: Journey, mode: Mode = "patient") -> str:
+        return f"{PREFIX[mode]}/{self._token(journey)}"
+
+    def step(self, journey: Journey, mode: Mode, step: Step) -> str:
+        return f"{self.state(journey, mode)}/step/{step.trigger}"
+
+    def jump(self, journey: Journey, mode: Mode, state_id: str) -> str:
+        return f"{self.state(journey, mode)}/jump/{state_id}"
+
+    def back(self, journey: Journey, mode: Mode) -> str | None:
+        return self.state(journey.back(), mode) if journey.can_go_back else None
+
+    def restart(self, journey: Journey, mode: Mode) -> str:
+        return self.state(journey.restart(), mode)
+
+    def map(self, journey: Journey, mode: Mode) -> str:
+        return f"{self.state(journey, mode)}/map"
+
+    def whole_map(self) -> str | None:
+        """A map at no place in particular (the web app's maps are all at a place)."""
+        return None
+
+    def map_boxes(self, journey: Journey | None, mode: Mode) -> str:
+        """Each box's link in the map's SVG, ``{id}`` standing for the state id; relative to
+        the map page, so one SVG serves every journey at the same place."""
+        return "jump/{id}"
+
+    def print(self, journey: Journey) -> str | None:
+        return f"{self.state(journey, 'patient')}/print"
+
+    def in_mode(self, journey: Journey, mode: Mode) -> str | None:
+        """The same place in the other mode (patient or presenter)."""
+        return self.state(journey, mode)
+
+    def begin_form(self) -> str | None:
+        return "/begin"
+
+    def topic_form(self, journey: Journey, mode: Mode) -> str | None:
+        return f"{self.state(journey, mode)}/topic"
+
+    def jump_form(self, journey: Journey, mode: Mode) -> str | None:
+        return f"{self.state(journey, mode)}/jump"
+
+    def glossary(self) -> str | None:
+        return None
+
+
 class PageError(Exception):
     """A request that gets a friendly error page instead of the page it asked for."""
 
@@ -278,10 +356,13 @@ class Pages:
     """Everything a request needs, made once: the pathway, the templates, the static files
     and the cache of maps. Each method turns a journey into a finished page."""
 
-    def __init__(self, pathway: Pathway, templates_dir: Path | None) -> None:
+    def __init__(
+        self, pathway: Pathway, templates_dir: Path | None, links: Links | None = None
+    ) -> None:
         # Control characters out of every text once, here, rather than on every request.
         pathway = Pathway.model_validate(_clean(pathway.model_dump()))
         self.pathway = pathway
+        self.links = links or Links()
         self.renderer = Renderer(templates_dir)
         self.environment = self.renderer.environment
         self.assets = _load_assets(templates_dir)
@@ -295,7 +376,8 @@ class Pages:
                         )
                     ]
                 )
-        self._maps: dict[tuple[str, tuple[str, ...]], str] = {}
+        self._maps: dict[tuple[str | None, tuple[str, ...], str], str] = {}
+        self._leads_to: dict[str, list[str]] | None = None
         self._pages: OrderedDict[tuple[str, ...], str] = OrderedDict()
         start = Journey.begin(pathway)
         self.start_journey = start
@@ -342,20 +424,30 @@ class Pages:
         except TokenError:
             raise PageError(400, "token", mode=mode) from None
 
-    def render(self, names: Sequence[str], data: dict[str, Any]) -> str:
+    def render(self, names: Sequence[str], data: dict[str, Any], links: Links | None = None) -> str:
+        links = links or self.links
         template = self.environment.select_template([f"web/{n}" for n in names])
-        return template.render({**self._common, **data})
+        return template.render(
+            {
+                **self._common,
+                "assets": {name: links.asset(asset) for name, asset in self.assets.items()},
+                "home_url": links.home(),
+                "glossary_url": links.glossary(),
+                "keeps_path": links.keeps_path,
+                **data,
+            }
+        )
 
-    def _nav(self, journey: Journey, token: str, mode: Mode) -> dict[str, Any]:
+    def _nav(self, journey: Journey, mode: Mode, links: Links) -> dict[str, Any]:
         return {
             "mode": mode,
-            "state_url": self._at(token, mode),
-            "map_url": self._at(token, mode, "/map"),
-            "print_url": self._at(token, "patient", "/print"),
-            "patient_url": self._at(token, "patient"),
-            "present_url": self._at(token, "present"),
-            "restart_url": self.url(journey.restart(), mode),
-            "back_url": self.url(journey.back(), mode) if journey.can_go_back else None,
+            "state_url": links.state(journey, mode),
+            "map_url": links.map(journey, mode),
+            "print_url": links.print(journey),
+            "patient_url": links.in_mode(journey, "patient"),
+            "present_url": links.in_mode(journey, "present"),
+            "restart_url": links.restart(journey, mode),
+            "back_url": links.back(journey, mode),
         }
 
     def topic_choice(self, query: Mapping[str, str]) -> dict[str, str]:
@@ -378,7 +470,8 @@ class Pages:
 
     # ------------------------------------------------------------------ pages
 
-    def start_page(self) -> str:
+    def start_page(self, links: Links | None = None) -> str:
+        links = links or self.links
         journey = self.start_journey
         return self.render(
             ["start.html"],
@@ -386,30 +479,40 @@ class Pages:
                 "page": "start",
                 "mode": "patient",
                 "topics": self.topics(),
-                "begin_url": "/begin",
-                "map_url": self.url(journey, "patient", "/map"),
-                "present_url": self.url(journey, "present"),
+                "begin_url": links.begin_form(),
+                "start_url": links.state(journey, "patient"),
+                "map_url": links.whole_map() or links.map(journey, "patient"),
+                "present_url": links.in_mode(journey, "present"),
                 "start_title": self.pathway.state(self.pathway.start).title,
             },
+            links,
         )
 
-    def state_view(self, journey: Journey, mode: Mode) -> dict[str, Any]:
+    def state_view(
+        self, journey: Journey, mode: Mode, links: Links | None = None
+    ) -> dict[str, Any]:
+        links = links or self.links
         view = journey_view(journey)
-        token = view["token"]
         state = self.pathway.state(journey.state)
         pieces = mark_terms(self.pathway, state.explanation, state.terms)
         choices = [
-            {
-                **step,
-                "url": self._at(token, mode, f"/step/{step['trigger']}"),
-                "key": index + 1,
-            }
-            for index, step in enumerate(view["next"])
+            {**shown, "url": links.step(journey, mode, step), "key": index + 1}
+            for index, (shown, step) in enumerate(
+                zip(view["next"], journey.next_steps(), strict=True)
+            )
         ]
-        path = [
-            {"id": s, "title": self.pathway.state(s).title, "current": i == len(journey.path) - 1}
-            for i, s in enumerate(journey.path)
-        ]
+        path = (
+            [
+                {
+                    "id": s,
+                    "title": self.pathway.state(s).title,
+                    "current": i == len(journey.path) - 1,
+                }
+                for i, s in enumerate(journey.path)
+            ]
+            if links.keeps_path
+            else None
+        )
         cited = []
         for fact in state.facts:
             if fact.source not in cited:
@@ -428,76 +531,152 @@ class Pages:
             for s in self.pathway.sources
             if s.id in cited
         ]
-        jump_to = [
-            {"id": s.id, "title": s.title, "current": s.id == journey.state}
-            for s in self.pathway.states
-        ]
+        jump_url = links.jump_form(journey, mode)
+        # Only a page with the jump form lists every state (a static page would grow with
+        # the pathway, and the whole site quadratically).
+        jump_to = (
+            [
+                {"id": s.id, "title": s.title, "current": s.id == journey.state}
+                for s in self.pathway.states
+            ]
+            if jump_url is not None
+            else []
+        )
         return {
             **view,
-            **self._nav(journey, token, mode),
+            **self._nav(journey, mode, links),
             "page": "state",
             "explanation_pieces": pieces,
             "choices": choices,
             "path": path,
             "sources": sources,
             "topics": self.topics(journey),
-            "topic_url": self._at(token, mode, "/topic"),
-            "jump_url": self._at(token, mode, "/jump"),
+            "topic_url": links.topic_form(journey, mode),
+            "jump_url": jump_url,
             "jump_to": jump_to,
         }
 
-    def state_page(self, journey: Journey, mode: Mode) -> str:
-        view = self.state_view(journey, mode)
+    def state_page(self, journey: Journey, mode: Mode, links: Links | None = None) -> str:
+        view = self.state_view(journey, mode, links)
         page = "present.html" if mode == "present" else "state.html"
         folder = "present" if mode == "present" else "states"
-        return self.render([f"{folder}/{journey.state}.html", page], view)
+        return self.render([f"{folder}/{journey.state}.html", page], view, links)
 
-    def map_svg(self, journey: Journey) -> str:
-        """The map for this place and topic, laid out once and then kept."""
+    def _map_key(
+        self, journey: Journey | None, links: Links, mode: Mode = "patient"
+    ) -> tuple[str | None, tuple[str, ...], str]:
+        if journey is None:
+            return (None, (), links.map_boxes(None, mode))
         next_states = tuple(sorted({step.dest for step in journey.next_steps()}))
-        key = (journey.state, next_states)
+        return (journey.state, next_states, links.map_boxes(journey, mode))
+
+    def map_svg(
+        self, journey: Journey | None, links: Links | None = None, mode: Mode = "patient"
+    ) -> str:
+        """The map for this place and topic (None: no place marked), laid out once and
+        then kept."""
+        links = links or self.links
+        key = self._map_key(journey, links, mode)
         svg = self._maps.get(key)
         if svg is None:
-            svg = self._maps[key] = map_svg(self.pathway, journey.state, next_states)
+            here, next_states, boxes = key
+            svg = self._maps[key] = map_svg(self.pathway, here, next_states, link=boxes)
         return svg
 
     def has_map(self, journey: Journey) -> bool:
-        next_states = tuple(sorted({step.dest for step in journey.next_steps()}))
-        return (journey.state, next_states) in self._maps
+        return self._map_key(journey, self.links) in self._maps
 
-    def map_page(self, journey: Journey, mode: Mode) -> str:
-        next_states = {step.dest for step in journey.next_steps()}
-        visited = set(journey.history)
-        token = journey.token
+    def leads_to(self) -> dict[str, list[str]]:
+        """For each state, the titles of the states a step from it leads to, worked out
+        once (per page it would make a whole site quadratic)."""
+        if self._leads_to is None:
+            found: dict[str, dict[str, None]] = {s.id: {} for s in self.pathway.states}
+            for t in self.pathway.transitions:
+                for source in t.source:
+                    found[source][t.dest] = None
+            self._leads_to = {
+                state_id: [self.pathway.state(dest).title for dest in dests]
+                for state_id, dests in found.items()
+            }
+        return self._leads_to
+
+    def map_page(self, journey: Journey | None, mode: Mode, links: Links | None = None) -> str:
+        """The map with the journey's place marked; ``journey`` None: the whole pathway
+        with no place marked (the static site's map)."""
+        links = links or self.links
+        next_states = {step.dest for step in journey.next_steps()} if journey else set()
+        visited = set(journey.history) if journey else set()
+        here_id = journey.state if journey else None
+        leads_to = self.leads_to()
+        at = journey or self.start_journey
         states = [
             {
                 "id": s.id,
                 "title": s.title,
                 "summary": s.summary,
-                "url": self._at(token, mode, f"/jump/{s.id}"),
-                "here": s.id == journey.state,
+                "url": links.jump(at, mode, s.id),
+                "here": s.id == here_id,
                 "next": s.id in next_states,
                 "visited": s.id in visited,
                 "end": s.end,
-                "leads_to": [
-                    self.pathway.state(dest).title
-                    for dest in dict.fromkeys(
-                        t.dest for t in self.pathway.transitions if s.id in t.source
-                    )
-                ],
+                "leads_to": leads_to[s.id],
             }
             for s in self.pathway.states
         ]
-        here = self.pathway.state(journey.state)
+        nav = self._nav(at, mode, links)
+        if journey is None:
+            nav.update(state_url=None, back_url=None)
         return self.render(
             ["map.html"],
             {
-                **self._nav(journey, token, mode),
+                **nav,
                 "page": "map",
-                "here_title": here.title,
+                "here_title": self.pathway.state(here_id).title if here_id else None,
                 "states": states,
-                "svg_markup": self.map_svg(journey),
+                "svg_markup": self.map_svg(journey, links, mode),
             },
+            links,
+        )
+
+    def glossary_page(self, links: Links | None = None) -> str:
+        """Every word the guide explains, in alphabetical order, with the pages that use it."""
+        links = links or self.links
+        journey = self.start_journey
+        used_on: dict[str, list[dict[str, str]]] = {g.id: [] for g in self.pathway.glossary}
+        for state in self.pathway.states:
+            for term_id in dict.fromkeys(state.terms):
+                if term_id in used_on:
+                    used_on[term_id].append(
+                        {"title": state.title, "url": links.jump(journey, "patient", state.id)}
+                    )
+        sources = {s.id: s for s in self.pathway.sources}
+        terms = [
+            {
+                "id": g.id,
+                "term": g.term,
+                "also": [a for a in g.also if a.casefold() != g.term.casefold()],
+                "definition": g.definition,
+                "source": (
+                    {"title": sources[g.source].title, "publisher": sources[g.source].publisher}
+                    if g.source in sources
+                    else None
+                ),
+                "used_on": used_on[g.id][:GLOSSARY_USES],
+                "more_uses": max(0, len(used_on[g.id]) - GLOSSARY_USES),
+            }
+            for g in sorted(self.pathway.glossary, key=lambda g: g.term.casefold())
+        ]
+        return self.render(
+            ["glossary.html"],
+            {
+                **self._nav(journey, "patient", links),
+                "page": "glossary",
+                "map_url": links.whole_map() or links.map(journey, "patient"),
+                "state_url": None,
+                "back_url": None,
+                "terms": terms,
+            },
+            links,
         )
 
     def print_page(self, journey: Journey) -> str:
@@ -515,7 +694,7 @@ class Pages:
         return self.render(
             ["print.html"],
             {
-                **self._nav(journey, journey.token, "patient"),
+                **self._nav(journey, "patient", self.links),
                 "page": "print",
                 "places": places,
                 "topics": self.topics(journey),
