@@ -820,9 +820,24 @@ def test_finished_pages_are_kept_but_bounded(
         return f"<p>{name}</p>"
 
     for name in ("a", "b", "a", "c", "d", "a", "b"):
-        pages.cached((name,), lambda name=name: build(name))
+        pages.cached(f"/{name}", lambda name=name: build(name))
     assert built == ["a", "b", "c", "d", "b"]
-    assert list(pages._pages) == [("d",), ("a",), ("b",)]
+    assert list(pages._pages) == ["/d", "/a", "/b"]
+
+
+def test_a_kept_page_is_sent_again_exactly_as_first_built(
+    client: TestClient, pathway: Pathway
+) -> None:
+    """A second GET or HEAD of a kept page (sent without routing) equals the first answer."""
+    journey = Journey.begin(pathway)
+    for url in ["/", url_of(journey), f"/present/{journey.token}", f"{url_of(journey)}/print"]:
+        first = client.get(url)
+        assert url in client.app.state.pages._pages  # type: ignore[attr-defined]
+        again, head = client.get(url), client.head(url)
+        assert (again.status_code, again.content) == (200, first.content), url
+        assert list(again.headers.items()) == list(first.headers.items()), url
+        assert (head.status_code, head.content) == (200, b""), url
+        assert head.headers == first.headers, url
 
 
 # --------------------------------------------------------------------------- pathways serve

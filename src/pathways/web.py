@@ -150,6 +150,40 @@ class SecurityHeaders:
             await send_with_headers({"type": "http.response.body", "body": self.error_page})
 
 
+class FinishedPages:
+    """ASGI middleware: a page that is already built is sent straight from memory.
+
+    A page depends only on its path (``Pages.cached``), so a GET or HEAD for a path whose
+    page is kept needs no routing, no parameter parsing and no handler: that work was most
+    of a request's cost, and the garbage it left behind made the cycle collector pause
+    under load. Anything else, including every first visit, goes through the app.
+    """
+
+    def __init__(self, app: ASGIApp, pages: Pages) -> None:
+        self.app = app
+        self.pages = pages
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
+            page = self.pages.finished(scope["path"])
+            if page is not None:
+                body = page.encode("utf-8")
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 200,
+                        "headers": [
+                            (b"content-length", str(len(body)).encode("ascii")),
+                            (b"content-type", b"text/html; charset=utf-8"),
+                        ],
+                    }
+                )
+                head = scope["method"] == "HEAD"
+                await send({"type": "http.response.body", "body": b"" if head else body})
+                return
+        await self.app(scope, receive, send)
+
+
 # --------------------------------------------------------------------------- static files
 
 
@@ -378,7 +412,7 @@ class Pages:
                 )
         self._maps: dict[tuple[str | None, tuple[str, ...], str], str] = {}
         self._leads_to: dict[str, list[str]] | None = None
-        self._pages: OrderedDict[tuple[str, ...], str] = OrderedDict()
+        self._pages: OrderedDict[str, str] = OrderedDict()
         start = Journey.begin(pathway)
         self.start_journey = start
         self._common = _clean(
@@ -402,19 +436,28 @@ class Pages:
     def _at(token: str, mode: Mode = "patient", tail: str = "") -> str:
         return f"{PREFIX[mode]}/{token}{tail}"
 
-    def cached(self, key: tuple[str, ...], build: Callable[[], str]) -> str:
-        """A finished page, built once and kept while it is among the most recently used.
+    def cached(self, address: str, build: Callable[[], str]) -> str:
+        """The finished page at ``address`` (a path), built once and kept while it is among
+        the most recently used.
 
-        A page depends only on its address (the token says everything about the journey),
-        so the same address always gets the same page while the app runs.
+        A page depends only on its address (the token says everything about the journey;
+        no page reads the query), so the same address always gets the same page while the
+        app runs, and ``FinishedPages`` can send it without routing the request again.
         """
-        page = self._pages.get(key)
+        page = self._pages.get(address)
         if page is None:
-            page = self._pages[key] = build()
+            page = self._pages[address] = build()
             if len(self._pages) > PAGE_CACHE:
                 self._pages.popitem(last=False)
         else:
-            self._pages.move_to_end(key)
+            self._pages.move_to_end(address)
+        return page
+
+    def finished(self, address: str) -> str | None:
+        """The page at ``address`` if it is already built (and kept), else None."""
+        page = self._pages.get(address)
+        if page is not None:
+            self._pages.move_to_end(address)
         return page
 
     def journey_of(self, token: str, mode: Mode) -> Journey:
@@ -816,7 +859,7 @@ def create_app(
 
     @app.api_route("/", methods=GET, response_class=HTMLResponse, include_in_schema=False)
     async def start() -> Response:
-        return _html(pages.cached(("start",), pages.start_page))
+        return _html(pages.cached("/", pages.start_page))
 
     @app.api_route("/begin", methods=GET, include_in_schema=False)
     async def begin(request: Request) -> Response:
@@ -837,7 +880,8 @@ def create_app(
     async def print_page(token: str) -> Response:
         return _html(
             pages.cached(
-                ("print", token), lambda: pages.print_page(pages.journey_of(token, "patient"))
+                pages._at(token, "patient", "/print"),
+                lambda: pages.print_page(pages.journey_of(token, "patient")),
             )
         )
 
@@ -863,7 +907,8 @@ def create_app(
             raise PageError(404, "page")
         return _see(pages.assets["favicon.svg"].url)
 
-    app.add_middleware(SecurityHeaders, error_page=fallback)
+    app.add_middleware(FinishedPages, pages=pages)
+    app.add_middleware(SecurityHeaders, error_page=fallback)  # outside: it sees every response
     return app
 
 
@@ -873,7 +918,7 @@ def _add_journey_routes(app: FastAPI, pages: Pages, mode: Mode) -> None:
     async def state_page(token: str) -> Response:
         return _html(
             pages.cached(
-                ("state", mode, token),
+                pages._at(token, mode),
                 lambda: pages.state_page(pages.journey_of(token, mode), mode),
             )
         )
@@ -910,7 +955,9 @@ def _add_journey_routes(app: FastAPI, pages: Pages, mode: Mode) -> None:
         if not pages.has_map(journey):
             # Laying out a map takes tens of milliseconds: not on the event loop.
             await run_in_threadpool(pages.map_svg, journey)
-        return _html(pages.cached(("map", mode, token), lambda: pages.map_page(journey, mode)))
+        return _html(
+            pages.cached(pages._at(token, mode, "/map"), lambda: pages.map_page(journey, mode))
+        )
 
     routes: list[tuple[str, Any]] = [
         ("", state_page),
