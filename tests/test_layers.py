@@ -13,6 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "pathways"
 LAYERS = {
     "errors": 1,
     "resources": 1,
+    "cache": 1,
     "schema": 2,
     "loader": 3,
     "journey": 3,
@@ -24,6 +25,7 @@ LAYERS = {
     "web": 4,
     "site": 4,
     "cli": 5,
+    "launch": 5,
     "__init__": 6,
     "__main__": 6,
 }

@@ -1,5 +1,5 @@
 """``python -m pathways`` runs the command line."""
 
-from pathways.cli import main
+from pathways.launch import main
 
 main()

@@ -219,22 +219,62 @@ def validate(file: Path | None, pathway_file: Path | None, templates_dir: Path |
     show_default=True,
     help="text for a terminal, markdown, a standalone html page, or json for programs.",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Render afresh and keep nothing (also $PATHWAYS_NO_CACHE=1). The cache holds"
+    " finished pages only, never anything about you.",
+)
 @context_option
 @pathway_option
 @templates_option
 def show(
     state: str | None,
     fmt: str,
+    no_cache: bool,
     context: dict[str, str],
     pathway_file: Path | None,
     templates_dir: Path | None,
 ) -> None:
-    """Show one step of the pathway: STATE (default: where the pathway starts)."""
+    """Show one step of the pathway: STATE (default: where the pathway starts).
+
+    A page shown once is kept in the cache folder ($XDG_CACHE_HOME/pathways, else
+    ~/.cache/pathways) and shown again from there, without loading anything else, for as
+    long as the pathway, the templates and the program are unchanged.
+    """
+    from pathways import cache
+
+    width = cache.terminal_width()
+    renders = None if no_cache or cache.cache_disabled() else cache.RenderCache()
+
+    def key_now() -> str | None:
+        if renders is None:
+            return None
+        return cache.show_key(
+            renders,
+            state=state,
+            fmt=fmt,
+            context=context,
+            width=width,
+            pathway_file=pathway_file,
+            templates_dir=templates_dir,
+        )
+
+    key = key_now()
+    kept = renders.get(key) if renders is not None and key is not None else None
+    if kept is not None:
+        click.echo(kept, nl=False)
+        return
+
     from pathways.journey import Journey
 
     pathway = load_chosen_pathway(pathway_file)
     journey = Journey.begin(pathway, context, at=state)
-    click.echo(make_renderer(templates_dir).render(journey, fmt), nl=False)
+    output = make_renderer(templates_dir).render(journey, fmt, width=width)
+    click.echo(output, nl=False)
+    # Kept only if nothing it was made from changed while it was being made.
+    if renders is not None and key is not None and key == key_now():
+        renders.put(key, output)
 
 
 @main.command(short_help="Walk through the pathway one step at a time.")

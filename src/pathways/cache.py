@@ -1,0 +1,240 @@
+"""Finished command-line renders kept on disk, so that ``pathways show`` can answer
+without loading pydantic, Jinja2, transitions and PyYAML (about 280 ms) every time.
+
+What is kept is content only: the page ``pathways show`` printed for one place in the
+pathway, as the pathway document and the templates make it. Nothing about the person
+running the command is kept; ``show`` has no history and no journey, only a state id, a
+format, topic choices and a width. The folder is ``$XDG_CACHE_HOME/pathways/renders``
+(else ``~/.cache/pathways/renders``), readable by its owner only. Set
+``PATHWAYS_NO_CACHE=1`` or pass ``--no-cache`` to neither read nor write it; deleting the
+folder is always safe.
+
+A kept render is used only if everything it was made from is unchanged. The key is a
+SHA-256 of:
+
+- the pathway file's bytes, and every template file's name and bytes (the user's
+  templates folder and the packaged one);
+- the package's version and the size and modification time of every file of the
+  package itself (an edited checkout changes the output without a new version), and of
+  the libraries the output depends on (an upgrade of Jinja2 could change it);
+- today's date (a pathway past its review date is refused, not shown);
+- the command's arguments: the state, the format, the topic choices and the width.
+
+Files are written to a temporary name and renamed into place, so a reader sees a whole
+old file or a whole new one, never half of one; each file carries the SHA-256 of its
+text, and one that does not match (cut short, damaged) is treated as missing. A render
+is kept only if the key is the same after rendering as before, so a file edited while
+it was being rendered is never kept under the old key.
+
+This module uses the standard library only (layer 1): it runs before anything heavy is
+imported.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import importlib.util
+import os
+import sys
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from pathways import __version__, resources
+
+NO_CACHE_ENV = "PATHWAYS_NO_CACHE"
+CACHE_FORMAT = 1
+"""Bumped when what a render depends on changes in a way the key cannot see."""
+MAX_ENTRIES = 256
+"""Kept renders; the least recently used go first. A render is a few kilobytes."""
+
+_HEADER = b"pathways-render"
+_PACKAGE = Path(__file__).resolve().parent
+_LIBRARIES = ("jinja2", "markupsafe", "pydantic", "pydantic_core", "yaml", "transitions")
+
+
+def cache_disabled(environ: Mapping[str, str] | None = None) -> bool:
+    """True when ``$PATHWAYS_NO_CACHE`` is set to anything but empty, 0, no or false."""
+    value = (environ if environ is not None else os.environ).get(NO_CACHE_ENV, "")
+    return value.strip().lower() not in ("", "0", "no", "false")
+
+
+def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """``$XDG_CACHE_HOME/pathways/renders``, else ``~/.cache/pathways/renders``."""
+    env = environ if environ is not None else os.environ
+    base = env.get("XDG_CACHE_HOME", "")
+    root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+    return root / "pathways" / "renders"
+
+
+def terminal_width() -> int:
+    """The width text output wraps to: ``$COLUMNS``, else the terminal's, else 80.
+
+    The same rule as ``shutil.get_terminal_size`` (without importing shutil, which
+    brings lzma and bz2): the command passes this width to the renderer, so the key
+    and the render agree.
+    """
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
+
+
+class RenderCache:
+    """Renders kept in one folder, by key. Every failure to read or write is a miss:
+    the cache can make a command faster, never wrong and never fail."""
+
+    def __init__(self, folder: Path | None = None, *, max_entries: int = MAX_ENTRIES) -> None:
+        self.folder = folder if folder is not None else cache_dir()
+        self.max_entries = max_entries
+
+    # ------------------------------------------------------------------ the key
+
+    def key(
+        self,
+        *,
+        pathway_file: Path,
+        templates_dirs: Iterable[Path | None],
+        arguments: Mapping[str, str],
+        today: dt.date | None = None,
+    ) -> str | None:
+        """The key of a render from these inputs, or None if one cannot be read."""
+        digest = hashlib.sha256()
+
+        def part(*values: str | bytes) -> None:
+            for value in values:
+                data = value.encode("utf-8", "surrogateescape") if isinstance(value, str) else value
+                digest.update(len(data).to_bytes(8, "big"))
+                digest.update(data)
+
+        part("format", str(CACHE_FORMAT), "version", __version__, "python", sys.version)
+        part("today", (today or dt.date.today()).isoformat())
+        for name in sorted(arguments):
+            part("argument", name, arguments[name])
+        try:
+            part("pathway", pathway_file.read_bytes())
+            for folder in templates_dirs:
+                part("templates", str(folder))
+                if folder is not None:
+                    if not folder.is_dir():
+                        return None  # the command will say so; nothing to look up
+                    for path in _files(folder):
+                        part(path.relative_to(folder).as_posix(), path.read_bytes())
+            for path in _files(_PACKAGE):
+                info = path.stat()
+                part(str(path), str(info.st_size), str(info.st_mtime_ns))
+            for library in _LIBRARIES:
+                part("library", library, _library_stamp(library))
+        except OSError:
+            return None
+        return digest.hexdigest()
+
+    # ------------------------------------------------------------------ reading, writing
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{key}.render"
+
+    def get(self, key: str) -> str | None:
+        """The render kept under ``key``, or None if there is none or it is damaged."""
+        path = self._path(key)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        header, newline, body = data.partition(b"\n")
+        expected = _HEADER + b" " + hashlib.sha256(body).hexdigest().encode("ascii")
+        if not newline or header != expected:
+            return None
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:  # pragma: no cover - the digest matched what we wrote
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: pruned last
+        return text
+
+    def put(self, key: str, text: str) -> None:
+        """Keep ``text`` under ``key`` (written whole, then renamed into place)."""
+        body = text.encode("utf-8")
+        data = _HEADER + b" " + hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
+        import tempfile  # only when writing: it brings shutil and random
+
+        try:
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
+            try:
+                with os.fdopen(handle, "wb") as stream:
+                    stream.write(data)
+                os.replace(temporary, self._path(key))
+            except BaseException:
+                os.unlink(temporary)
+                raise
+            self._prune()
+        except OSError:
+            return
+
+    def _prune(self) -> None:
+        """Remove the least recently used renders beyond ``max_entries``."""
+        entries = []
+        for entry in os.scandir(self.folder):
+            if entry.name.endswith(".render"):
+                try:
+                    entries.append((entry.stat().st_mtime_ns, entry.path))
+                except OSError:
+                    continue
+        entries.sort()
+        for _, path in entries[: max(0, len(entries) - self.max_entries)]:
+            try:
+                os.unlink(path)
+            except OSError:
+                continue
+
+
+def show_key(
+    renders: RenderCache,
+    *,
+    state: str | None,
+    fmt: str,
+    context: Mapping[str, str],
+    width: int,
+    pathway_file: Path | None,
+    templates_dir: Path | None,
+) -> str | None:
+    """The key of one ``pathways show``: its arguments and the contents of its inputs
+    (the chosen pathway, the chosen templates folder and the packaged templates)."""
+    arguments = {"command": "show", "state": state or "", "format": fmt, "width": str(width)}
+    # Context names are ids (no dots), so these keys cannot meet the ones above.
+    arguments.update({f"context.{name}": value for name, value in context.items()})
+    return renders.key(
+        pathway_file=resources.chosen_pathway_file(pathway_file),
+        templates_dirs=[
+            resources.chosen_templates_dir(templates_dir),
+            resources.default_templates_dir(),
+        ],
+        arguments=arguments,
+    )
+
+
+def _files(folder: Path) -> list[Path]:
+    """Every file under ``folder``, in a stable order, without Python's bytecode caches."""
+    found: list[Path] = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        found.extend(Path(root) / name for name in sorted(files))
+    return found
+
+
+def _library_stamp(name: str) -> str:
+    """Where a library is installed and when (found without importing it)."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None:
+        return "absent"
+    info = os.stat(spec.origin)
+    return f"{spec.origin}:{info.st_size}:{info.st_mtime_ns}"
