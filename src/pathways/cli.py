@@ -354,6 +354,45 @@ def export_json(out: Path | None, pathway_file: Path | None, templates_dir: Path
     _write(to_json(load_chosen_pathway(pathway_file)), out)
 
 
+@export.command("site", short_help="The guide as a static website: a folder of HTML files.")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--maps",
+    type=click.Choice(("auto", "each", "one")),
+    default="auto",
+    show_default=True,
+    help="each: a map page for every state, with it marked; one: a single map that every"
+    " state links into; auto: each, up to 100 states.",
+)
+@pathway_option
+@templates_option
+def export_site(
+    folder: Path, maps: str, pathway_file: Path | None, templates_dir: Path | None
+) -> None:
+    """Write the guide as static HTML into FOLDER: the start page, every state, the map
+    and the glossary, linked by relative paths.
+
+    Open FOLDER/index.html in a browser, or copy FOLDER to any static host or CDN: no
+    server is needed and nothing is loaded from another host. FOLDER must be new, empty
+    or an earlier site; building again replaces only the files the site is made of.
+    """
+    from typing import cast
+
+    from pathways.site import Maps, build_site
+
+    site = build_site(
+        load_chosen_pathway(pathway_file),
+        folder,
+        resources.chosen_templates_dir(templates_dir),
+        maps=cast(Maps, maps),
+    )
+    click.echo(
+        f"wrote {len(site.pages)} pages ({len(site.files)} files) to {folder};"
+        f" open {folder / 'index.html'}",
+        err=True,
+    )
+
+
 # More commands are added below, each with @pathway_option and @templates_option and
 # loading through load_chosen_pathway() / make_renderer():
 #   `pathways lint` and `pathways schema` (lint.py), `pathways serve` (web.py).

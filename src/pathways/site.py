@@ -1,0 +1,312 @@
+"""The static site: every page of the guide as plain HTML files with relative links.
+
+``pathways export site OUT/`` writes the start page, one page per state, the map and the
+glossary, made by the web app's own views and templates (``web.Pages``) with a link scheme
+of relative file paths (``StaticLinks``) instead of journey addresses. The folder works
+from ``file://`` and from any static host or CDN: no page loads anything from another host
+and none needs a script (the web app's ``site.js`` is copied, and adds nothing here).
+
+A static page has no journey, so the web app's parts that follow a reader are left out:
+there is no "your path so far" (the page says so), no back link (the browser's back button
+does that), no print page of a path, no presenter mode and no topic form. Every page shows
+every step, and a step that is only for some topics says which (the web app's view for a
+reader who has not chosen a topic): one set of pages serves every reader and links stay
+simple. The intended-purpose statement and the support line are on every page, and each
+page is checked for them, as in the web app.
+
+Layout of the folder::
+
+    index.html              the start page
+    states/<id>.html        one page per state
+    map.html                the whole pathway as a map, no place marked
+    map/<id>.html           the map with that state marked "You are here" (maps="each")
+    glossary.html           every word the guide explains
+    static/                 the stylesheet, the script and the icon, named by their content
+    .pathways-site          the files this build wrote, so a rebuild can remove old ones
+
+Maps: laying out a map takes Graphviz tens of milliseconds and its SVG grows with the
+pathway, so a map per state makes the site quadratic in the number of states. Up to
+``MAPS_EACH_UP_TO`` states (or with ``maps="each"``) every state gets its own marked map;
+above it (or with ``maps="one"``) there is one map and each state page links to its box in
+it (``map.html#map-<id>``).
+
+The build writes into a folder inside OUT first and moves the files into place only when
+every page is made, so a broken template leaves OUT as it was. OUT must be new, empty or
+an earlier build (it holds ``.pathways-site``); files this build did not write are kept.
+
+This module is layer 4, beside ``web.py``, whose page building it reuses.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Literal
+
+from pathways.errors import ContentError, Location, PathwaysError, Problem
+from pathways.journey import Journey, Step
+from pathways.schema import Pathway
+from pathways.templating import Renderer, _template_problem
+from pathways.web import Asset, Links, Mode, Pages
+
+Maps = Literal["auto", "each", "one"]
+MAPS: tuple[Maps, ...] = ("auto", "each", "one")
+MAPS_EACH_UP_TO = 100
+"""With maps="auto", the most states that still get a map each (about 12 MB of maps)."""
+MANIFEST = ".pathways-site"
+_MANIFEST_HEADER = (
+    "# Written by `pathways export site`: the files of this build, so that the next build\n"
+    "# can remove the ones it no longer makes. Files not listed here are never touched.\n"
+)
+
+
+def static_name(asset: Asset) -> str:
+    """The file name of a static file in the site: its content hash in the name, so a host
+    can keep it for a year and a new build never meets an old copy."""
+    stem, dot, suffix = asset.name.rpartition(".")
+    return f"{stem}.{asset.digest}.{suffix}" if dot else f"{asset.name}.{asset.digest}"
+
+
+class StaticLinks(Links):
+    """Links between the files of the static site, relative to the page that holds them.
+
+    ``up`` leads from the page's folder to the top of the site ("" for ``index.html``,
+    "../" for ``states/<id>.html``). ``maps_each``: each state has its own map page.
+    """
+
+    keeps_path = False
+
+    def __init__(self, up: str = "", *, maps_each: bool = True) -> None:
+        super().__init__()
+        self.up = up
+        self.maps_each = maps_each
+
+    def home(self) -> str:
+        return f"{self.up}index.html"
+
+    def asset(self, asset: Asset) -> str:
+        return f"{self.up}static/{static_name(asset)}"
+
+    def state(self, journey: Journey, mode: Mode = "patient") -> str:
+        return self._state_file(journey.state)
+
+    def _state_file(self, state_id: str) -> str:
+        return f"{self.up}states/{state_id}.html"
+
+    def step(self, journey: Journey, mode: Mode, step: Step) -> str:
+        return self._state_file(step.dest)
+
+    def jump(self, journey: Journey, mode: Mode, state_id: str) -> str:
+        return self._state_file(state_id)
+
+    def back(self, journey: Journey, mode: Mode) -> str | None:
+        return None
+
+    def restart(self, journey: Journey, mode: Mode) -> str:
+        return self._state_file(journey.pathway.start)
+
+    def map(self, journey: Journey, mode: Mode) -> str:
+        if self.maps_each:
+            return f"{self.up}map/{journey.state}.html"
+        return f"{self.up}map.html#map-{journey.state}"
+
+    def whole_map(self) -> str | None:
+        return f"{self.up}map.html"
+
+    def map_boxes(self, journey: Journey | None, mode: Mode) -> str:
+        return f"{self.up}states/{{id}}.html"
+
+    def print(self, journey: Journey) -> str | None:
+        return None
+
+    def in_mode(self, journey: Journey, mode: Mode) -> str | None:
+        return None
+
+    def begin_form(self) -> str | None:
+        return None
+
+    def topic_form(self, journey: Journey, mode: Mode) -> str | None:
+        return None
+
+    def jump_form(self, journey: Journey, mode: Mode) -> str | None:
+        return None
+
+    def glossary(self) -> str | None:
+        return f"{self.up}glossary.html"
+
+
+@dataclass(frozen=True)
+class Site:
+    """What a build wrote: the folder, its files (relative, sorted) and the kind of maps."""
+
+    out: Path
+    files: tuple[str, ...]
+    maps: Literal["each", "one"]
+
+    @property
+    def pages(self) -> tuple[str, ...]:
+        return tuple(f for f in self.files if f.endswith(".html"))
+
+
+def site_pages(pages: Pages, *, maps: Literal["each", "one"]) -> dict[str, tuple[str, str]]:
+    """Every page of the site: file name -> (what it is, its HTML)."""
+    pathway = pages.pathway
+    top = StaticLinks("", maps_each=maps == "each")
+    inner = StaticLinks("../", maps_each=maps == "each")
+    found: dict[str, tuple[str, str]] = {
+        "index.html": ("start page", pages.start_page(top)),
+        "glossary.html": ("glossary page", pages.glossary_page(top)),
+        "map.html": ("map page", pages.map_page(None, "patient", top)),
+    }
+    for state in pathway.states:
+        journey = Journey.begin(pathway, at=state.id)
+        found[f"states/{state.id}.html"] = (
+            f"page of state '{state.id}'",
+            pages.state_page(journey, "patient", inner),
+        )
+        if maps == "each":
+            found[f"map/{state.id}.html"] = (
+                f"map page of state '{state.id}'",
+                pages.map_page(journey, "patient", inner),
+            )
+    return found
+
+
+def build_site(
+    pathway: Pathway,
+    out: str | os.PathLike[str],
+    templates_dir: str | os.PathLike[str] | None = None,
+    *,
+    maps: Maps = "auto",
+) -> Site:
+    """Write the static site of ``pathway`` into the folder ``out``.
+
+    ``templates_dir`` overrides templates as for the web app. ``maps``: "each" state gets
+    its own marked map, "one" map serves them all, "auto" picks "each" up to
+    ``MAPS_EACH_UP_TO`` states. Raises ``ContentError`` for a template that breaks or
+    leaves out the statement or the support line, and ``PathwaysError`` for a folder that
+    cannot be used; either way ``out`` is left as it was.
+    """
+    if maps not in MAPS:
+        raise ValueError(f"maps must be one of {', '.join(MAPS)}, not {maps!r}")
+    chosen: Literal["each", "one"] = (
+        ("each" if len(pathway.states) <= MAPS_EACH_UP_TO else "one") if maps == "auto" else maps
+    )
+    out = Path(out)
+    try:
+        earlier = _earlier_build(out)
+    except OSError as exc:
+        raise PathwaysError(f"cannot use '{out}' for the site: {exc.strerror or exc}") from None
+    pages = Pages(pathway, Path(templates_dir) if templates_dir is not None else None)
+    try:
+        made = site_pages(pages, maps=chosen)
+    except PathwaysError:
+        raise
+    except Exception as exc:
+        # A user's template that breaks: one clean message at its file and line. An
+        # error that no template frame explains is a bug and keeps its traceback.
+        problem = _template_problem(exc, "")
+        if problem.problems[0].location == Location("", 1, 1):
+            raise
+        raise problem from None
+    for name, (what, html) in made.items():
+        _check(pages, html, what, name)
+    files: dict[str, bytes] = {name: html.encode("utf-8") for name, (_, html) in made.items()}
+    for asset in pages.assets.values():
+        # Only the files the pages use: the web app's static folder also holds the embed's.
+        name = f"static/{static_name(asset)}"
+        if any(name in html for _, html in made.values()):
+            files[name] = asset.body
+    try:
+        _write(out, files, earlier)
+    except OSError as exc:
+        raise PathwaysError(
+            f"could not write the site into '{out}': {exc.strerror or exc}"
+        ) from None
+    return Site(out, tuple(sorted(files)), chosen)
+
+
+def _check(pages: Pages, html: str, what: str, name: str) -> None:
+    """Refuse a page without the intended-purpose statement or the support line."""
+    try:
+        Renderer._check(html, "html", pages._common, f"web template for the {what}")
+    except ContentError as exc:
+        raise ContentError(
+            [
+                Problem(
+                    f"{p.message} (site file {name})",
+                    hint=p.hint,
+                    location=Location(f"templates/web ({what})", 1, 1),
+                )
+                for p in exc.problems
+            ]
+        ) from None
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _earlier_build(out: Path) -> frozenset[str]:
+    """The files an earlier build wrote into ``out`` (none for a new or empty folder);
+    a folder holding anything else is refused, so no one's files are ever mixed in."""
+    if out.exists() and not out.is_dir():
+        raise PathwaysError(f"'{out}' is a file; the site needs a folder (a new or empty one)")
+    if not out.is_dir() or not any(out.iterdir()):
+        return frozenset()
+    manifest = out / MANIFEST
+    if not manifest.is_file():
+        raise PathwaysError(
+            f"'{out}' is not empty and was not made by `pathways export site`;"
+            " give a new or empty folder (nothing in it was changed)"
+        )
+    listed = set()
+    for line in manifest.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#") and _inside(line):
+            listed.add(line)
+    return frozenset(listed)
+
+
+def _inside(name: str) -> bool:
+    """A relative path that stays inside the site's folder (a manifest is only data)."""
+    path = PurePosixPath(name)
+    return not path.is_absolute() and ".." not in path.parts and "\\" not in name
+
+
+def _write(out: Path, files: Mapping[str, bytes], earlier: frozenset[str]) -> None:
+    """Write every file into a folder inside ``out``, then move each into place, remove
+    what the earlier build wrote and this one did not, and write the manifest last."""
+    created = not out.exists()
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".pathways-build-", dir=out))
+    try:
+        for name, body in files.items():
+            target = staging / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(body)
+        for name in files:
+            target = out / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / name, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        if created:
+            shutil.rmtree(out, ignore_errors=True)
+        raise
+    shutil.rmtree(staging, ignore_errors=True)
+    for name in sorted(earlier - set(files)):
+        stale = out / name
+        if stale.is_file() and not stale.is_symlink():
+            stale.unlink()
+            _remove_empty_parents(stale.parent, out)
+    listing = "".join(f"{name}\n" for name in sorted(files))
+    (out / MANIFEST).write_text(_MANIFEST_HEADER + listing, encoding="utf-8")
+
+
+def _remove_empty_parents(folder: Path, top: Path) -> None:
+    while folder != top and folder.is_relative_to(top) and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
