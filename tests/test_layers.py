@@ -20,6 +20,7 @@ LAYERS = {
     "templating": 3,
     "export": 3,
     "diagram": 3,
+    "interchange": 3,
     "mapsvg": 3,
     "lint": 3,
     "web": 4,

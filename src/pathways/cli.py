@@ -333,8 +333,19 @@ def export() -> None:
     """Write the whole pathway in a form other programs can read."""
 
 
-# More formats join `export` as subcommands of their own (mermaid, dot, scxml, xstate,
-# site, json-schema), each taking --out, --pathway and --templates like `export json`.
+# Each format is a subcommand of `export` taking --out, --pathway and --templates;
+# `export site` joins them (it writes a folder, so it takes one instead of --out).
+
+
+def out_option(f: F) -> F:
+    """``--out FILE``: write to FILE instead of the screen."""
+    return click.option(
+        "--out",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        metavar="FILE",
+        help="Write to FILE instead of the screen.",
+    )(f)
 
 
 @export.command("json")
@@ -352,6 +363,78 @@ def export_json(out: Path | None, pathway_file: Path | None, templates_dir: Path
     from pathways.export import to_json
 
     _write(to_json(load_chosen_pathway(pathway_file)), out)
+
+
+def _export_diagram(fmt: str) -> click.Command:
+    names = {"mermaid": "Mermaid (for Markdown and many editors)", "dot": "Graphviz DOT"}
+    short = {"mermaid": "Mermaid diagram text: every step.", "dot": "DOT diagram text: every step."}
+
+    @click.option("--highlight", metavar="STATE", help="Mark this step as 'You are here'.")
+    @context_option
+    @out_option
+    @pathway_option
+    @templates_option
+    def command(
+        highlight: str | None,
+        context: dict[str, str],
+        out: Path | None,
+        pathway_file: Path | None,
+        templates_dir: Path | None,
+    ) -> None:
+        from pathways import diagram
+
+        draw = diagram.to_dot if fmt == "dot" else diagram.to_mermaid
+        _write(draw(load_chosen_pathway(pathway_file), highlight=highlight, context=context), out)
+
+    command.__doc__ = f"The pathway's diagram as {names[fmt]} text: every step and its links."
+    return export.command(fmt, short_help=short[fmt])(command)
+
+
+export_mermaid = _export_diagram("mermaid")
+export_dot = _export_diagram("dot")
+
+
+@export.command("scxml", short_help="W3C SCXML state machine, for SCXML engines.")
+@out_option
+@pathway_option
+@templates_option
+def export_scxml(out: Path | None, pathway_file: Path | None, templates_dir: Path | None) -> None:
+    """The pathway as a W3C SCXML state machine, for SCXML engines.
+
+    Topics (contexts) are <data> that start at their defaults; a step for some topics
+    has an ECMAScript cond. Titles and labels are kept as pathways:* attributes.
+    """
+    from pathways.interchange import to_scxml
+
+    _write(to_scxml(load_chosen_pathway(pathway_file)), out)
+
+
+@export.command("xstate", short_help="XState v5 machine (JSON), for JavaScript apps.")
+@out_option
+@pathway_option
+@templates_option
+def export_xstate(out: Path | None, pathway_file: Path | None, templates_dir: Path | None) -> None:
+    """The pathway as an XState v5 machine (JSON), for JavaScript apps.
+
+    A step for some topics names the guard 'applies', whose params list the allowed
+    values of each topic; the host supplies it (see the README).
+    """
+    from pathways.interchange import to_xstate
+
+    _write(to_xstate(load_chosen_pathway(pathway_file)), out)
+
+
+@export.command("json-schema", short_help="JSON Schema of a pathway document (as `schema`).")
+@out_option
+@pathway_option
+@templates_option
+def export_json_schema(
+    out: Path | None, pathway_file: Path | None, templates_dir: Path | None
+) -> None:
+    """The JSON Schema a pathway document follows (the same as `pathways schema`)."""
+    click.get_current_context().invoke(
+        schema, out=out, pathway_file=pathway_file, templates_dir=templates_dir
+    )
 
 
 @export.command("site", short_help="The guide as a static website: a folder of HTML files.")
