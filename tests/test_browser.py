@@ -9,9 +9,6 @@ root installs node_modules/axe-core). Skipped, with the reason, only where there
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,31 +20,19 @@ from pathways.loader import load_pathway
 from pathways.schema import Pathway
 from pathways.web import create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
+if not Path("/usr/bin/chromium").exists():
     pytest.skip(
         "browser tests need Debian's chromium at /usr/bin/chromium"
         " (apt-get install chromium, or scripts/install-chromium)",
         allow_module_level=True,
     )
 
-import uvicorn  # noqa: E402 - only once the browser is known to be there
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from browser_support import ROOT, axe_violations, launch, serve
+from browser_support import axe_source as read_axe
 
 pytestmark = pytest.mark.browser
-
-ROOT = Path(__file__).resolve().parents[1]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -58,42 +43,17 @@ def pathway() -> Pathway:
     return load_pathway(ROOT / "pathways.yaml")
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def base_url(pathway: Pathway) -> Iterator[str]:
     """The app, served by uvicorn on 127.0.0.1 at a free port, for this module."""
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(pathway=pathway),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        http="h11",
-        ws="none",
-        lifespan="off",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive(), "uvicorn stopped while starting"
-        assert time.monotonic() < deadline, "uvicorn did not start in 30 s"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(create_app(pathway=pathway)) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        launched = launch(pw)
         yield launched
         launched.close()
 
@@ -346,9 +306,7 @@ PAGE_TYPES = list(page_types(load_pathway(ROOT / "pathways.yaml")))
 
 @pytest.fixture(scope="module")
 def axe_source() -> str:
-    if not AXE.is_file():
-        pytest.fail(f"axe-core is missing at {AXE}: run `npm ci` at the repository root")
-    return AXE.read_text(encoding="utf-8")
+    return read_axe()
 
 
 @pytest.mark.parametrize("kind", PAGE_TYPES)
@@ -360,23 +318,10 @@ def test_axe_finds_no_wcag_violations(
     page = context.new_page()
     try:
         page.goto(base_url + page_types(pathway)[kind])
-        page.evaluate(axe_source)
-        result = page.evaluate(
-            """async (tags) => await axe.run(document, {
-                runOnly: {type: 'tag', values: tags},
-                rules: {'target-size': {enabled: true}},
-            })""",
-            AXE_TAGS,
-        )
+        problems = axe_violations(page, axe_source)
     finally:
         context.close()
-    problems = [
-        f"{v['id']} ({v['impact']}): {v['help']} at "
-        + ", ".join(str(node["target"]) for node in v["nodes"][:5])
-        for v in result["violations"]
-    ]
     assert not problems, "\n".join(problems)
-    assert result["passes"], "axe ran no checks"
 
 
 @pytest.mark.parametrize("kind", PAGE_TYPES)

@@ -566,6 +566,20 @@ def schema(out: Path | None, pathway_file: Path | None, templates_dir: Path | No
     _write(json.dumps(document_schema(), indent=2, ensure_ascii=False) + "\n", out)
 
 
+def _check_origins(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Each --embed-origin as the origin browsers compare (scheme://host[:port])."""
+    if not values:
+        return ()
+    from pathways.embed import check_origin
+
+    try:
+        return tuple(dict.fromkeys(check_origin(value) for value in values))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+
+
 @main.command(short_help="Serve the pathway as a web app (patients, nurses, the map).")
 @click.option(
     "--host",
@@ -576,9 +590,24 @@ def schema(out: Path | None, pathway_file: Path | None, templates_dir: Path | No
 @click.option(
     "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="The port."
 )
+@click.option(
+    "--embed-origin",
+    "embed_origins",
+    multiple=True,
+    metavar="ORIGIN",
+    callback=_check_origins,
+    help="A site whose pages may show the guide in an iframe (/embed/), e.g."
+    " https://portal.example.org. Repeat for more. Default: none, so no site can.",
+)
 @pathway_option
 @templates_option
-def serve(host: str, port: int, pathway_file: Path | None, templates_dir: Path | None) -> None:
+def serve(
+    host: str,
+    port: int,
+    embed_origins: tuple[str, ...],
+    pathway_file: Path | None,
+    templates_dir: Path | None,
+) -> None:
     """Serve the pathway as a web app at http://HOST:PORT/ until Ctrl+C.
 
     A walk-through for patients and families, a presenter mode for nurses, the whole
@@ -586,6 +615,9 @@ def serve(host: str, port: int, pathway_file: Path | None, templates_dir: Path |
     the templates are checked once, before the server starts. Pages need nothing from other
     hosts and set no cookies: the journey is in each page's address, which is why
     addresses are not written to the log.
+
+    For developers: a JSON API under /api/ (described at /openapi.json and /api/docs) and
+    an embeddable page at /embed/ for the sites given with --embed-origin.
     """
     import gc
 
@@ -593,7 +625,11 @@ def serve(host: str, port: int, pathway_file: Path | None, templates_dir: Path |
 
     from pathways.web import create_app
 
-    app = create_app(pathway=load_chosen_pathway(pathway_file), templates_dir=templates_dir)
+    app = create_app(
+        pathway=load_chosen_pathway(pathway_file),
+        templates_dir=templates_dir,
+        embed_origins=embed_origins,
+    )
     # What start-up built lives as long as the server: keep the cycle collector off it.
     gc.freeze()
     shown = f"[{host}]" if ":" in host else host

@@ -18,7 +18,8 @@ Addresses (``<mode>`` is ``j`` for patients, ``present`` for nurses presenting):
     /j/<token>/print               "my path and my questions", one printed page
     /static/<name>                 the stylesheet, the script and the icon
 
-``/api/`` and ``/embed/`` are kept free for the JSON API and the embed.
+The JSON API (``/api/``, ``/openapi.json``, ``/api/docs``) is ``api.py`` and the embeddable
+page (``/embed/``) ``embed.py``; ``create_app`` mounts both.
 
 The pathway is loaded and checked once, when the app is made; every template is rendered
 once then too, so a broken template stops the start, not a patient's visit. Handlers are
@@ -117,15 +118,31 @@ class SecurityHeaders:
     """ASGI middleware: the security headers on every response, and a friendly page for a
     bug (status 500, details in the log), so that nothing leaves without the headers."""
 
-    def __init__(self, app: ASGIApp, error_page: bytes) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        error_page: bytes,
+        *,
+        prefixed: Sequence[tuple[str, tuple[tuple[bytes, bytes], ...], bytes, bytes]] = (),
+    ) -> None:
         self.app = app
         self.error_page = error_page
+        # Addresses under a prefix may have headers and an error body of their own:
+        # (prefix, headers, media type, body), e.g. the embed's frame-ancestors, the API's JSON.
+        self.prefixed = tuple(prefixed)
+
+    def _for(self, path: str) -> tuple[tuple[tuple[bytes, bytes], ...], bytes, bytes]:
+        for prefix, headers, media_type, body in self.prefixed:
+            if path == prefix or path.startswith(prefix + "/"):
+                return headers, media_type, body
+        return SECURITY_HEADERS, b"text/html; charset=utf-8", self.error_page
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         started = False
+        security, error_type, error_body = self._for(scope.get("path", ""))
 
         async def send_with_headers(message: Message) -> None:
             nonlocal started
@@ -133,7 +150,7 @@ class SecurityHeaders:
                 started = True
                 names = {name.lower() for name, _ in message.get("headers", [])}
                 headers = list(message.get("headers", []))
-                headers += [(n, v) for n, v in SECURITY_HEADERS if n not in names]
+                headers += [(n, v) for n, v in security if n not in names]
                 message = {**message, "headers": headers}
             await send(message)
 
@@ -148,13 +165,13 @@ class SecurityHeaders:
                     "type": "http.response.start",
                     "status": 500,
                     "headers": [
-                        (b"content-type", b"text/html; charset=utf-8"),
-                        (b"content-length", str(len(self.error_page)).encode()),
+                        (b"content-type", error_type),
+                        (b"content-length", str(len(error_body)).encode()),
                         (b"cache-control", b"no-store"),
                     ],
                 }
             )
-            await send_with_headers({"type": "http.response.body", "body": self.error_page})
+            await send_with_headers({"type": "http.response.body", "body": error_body})
 
 
 class _BodyTooLarge(Exception):
@@ -901,6 +918,7 @@ def create_app(
     templates_dir: str | Path | None = None,
     *,
     pathway: Pathway | None = None,
+    embed_origins: Sequence[str] = (),
 ) -> FastAPI:
     """The web app for one pathway, loaded and checked once, here.
 
@@ -908,7 +926,14 @@ def create_app(
     ``--templates`` (None: ``$PATHWAYS_FILE`` / ``$PATHWAYS_TEMPLATES``, else the embedded
     defaults). ``pathway`` gives an already loaded pathway instead of a file. A pathway or
     templates folder that is not valid raises ``ContentError`` before any request is served.
+    ``embed_origins`` are the origins (``https://portal.example``) whose pages may show the
+    embed (``/embed/``) in an iframe; none by default. One that is not an origin raises
+    ValueError.
     """
+    # Mounted here, imported here: both build on this module.
+    from pathways import api, embed
+
+    origins = tuple(dict.fromkeys(embed.check_origin(o) for o in embed_origins))
     if pathway is None:
         from pathways.loader import load_pathway
 
@@ -920,11 +945,16 @@ def create_app(
     app = FastAPI(
         title=pathway.metadata.title,
         version=pathway.metadata.version,
-        docs_url=None,  # the interactive docs load scripts from other hosts
-        redoc_url=None,
-        openapi_url=None,  # the JSON API (a later issue) publishes its own document
+        description=api.openapi_description(pathway),
+        openapi_url="/openapi.json",
+        docs_url=None,  # FastAPI's interactive docs load scripts from other hosts:
+        redoc_url=None,  # /api/docs is a page of our own instead
     )
     app.state.pages = pages
+    json_api = api.install(app, pages.pathway)
+    embedded = embed.install(app, pages, origins)
+    app.state.json_api = json_api
+    app.state.embed = embedded
 
     @app.exception_handler(PageError)
     async def page_error(request: Request, exc: PageError) -> Response:
@@ -932,15 +962,37 @@ def create_app(
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        kind = "method" if exc.status_code == 405 else "page"
-        response = _html(pages.error_page(PageError(exc.status_code, kind)), exc.status_code)
+        path = request.url.path
+        response: Response
+        if api.is_api_path(path):
+            allow = (exc.headers or {}).get("Allow")
+            response = json_api.http_error(exc.status_code, path, request.method, allow)
+        else:
+            kind = "method" if exc.status_code == 405 else "page"
+            error = PageError(exc.status_code, kind)
+            page = (
+                embedded.error_page(error)
+                if embed.is_embed_path(path)
+                else pages.error_page(error)
+            )
+            response = _html(page, exc.status_code)
         if exc.headers:
             response.headers.update(exc.headers)
         return response
 
     @app.exception_handler(RequestValidationError)
     async def request_error(request: Request, exc: RequestValidationError) -> Response:
-        return _html(pages.error_page(PageError(400, "request")), 400)
+        path = request.url.path
+        if api.is_api_path(path):
+            return json_api.invalid_request(exc.errors())
+        error = PageError(400, "request")
+        if embed.is_embed_path(path):
+            return _html(embedded.error_page(error), 400)
+        return _html(pages.error_page(error), 400)
+
+    @app.api_route(api.DOCS_PATH, methods=GET, response_class=HTMLResponse, include_in_schema=False)
+    async def api_docs() -> Response:
+        return _html(app.state.api_docs)
 
     @app.api_route("/", methods=GET, response_class=HTMLResponse, include_in_schema=False)
     async def start() -> Response:
@@ -992,10 +1044,29 @@ def create_app(
             raise PageError(404, "page")
         return _see(pages.assets["favicon.svg"].url)
 
+    # Made once every route is there (the page describes them) and kept, not cached.
+    app.state.api_docs = pages.render(["api.html"], api.describe(app.openapi(), pages.pathway))
     app.add_middleware(FinishedPages, pages=pages)
     refusals = {s: pages.error_page(PageError(s, "request")).encode() for s in (413, 414, 431)}
     app.add_middleware(RequestLimits, error_page=refusals.__getitem__)
-    app.add_middleware(SecurityHeaders, error_page=fallback)  # outside: it sees every response
+    app.add_middleware(  # outside: it sees every response
+        SecurityHeaders,
+        error_page=fallback,
+        prefixed=[
+            (
+                api.PREFIX,
+                SECURITY_HEADERS,
+                b"application/json",
+                json_api.server_error_body(),
+            ),
+            (
+                embed.EMBED_PREFIX,
+                embed.embed_headers(origins),
+                b"text/html; charset=utf-8",
+                fallback,
+            ),
+        ],
+    )
     return app
 
 

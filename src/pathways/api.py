@@ -1,0 +1,781 @@
+"""The JSON API of ``pathways serve``, under ``/api/``: the pathway, one state, a journey.
+
+For developers who put the pathway inside another app (a patient portal, a chatbot). Every
+answer is JSON described exactly by the pydantic models here, so ``/openapi.json`` tells a
+client what it will get; every answer, errors included, carries the intended-purpose
+statement and the support line, which a client must show beside anything it shows.
+
+    GET  /api/pathway                              the whole pathway (the JSON export)
+    GET  /api/states/{state_id}?<topic>=<value>    one state, as ``pathways show --format json``
+    POST /api/journeys                             begin a journey: 201 and its address
+    GET  /api/journeys/{token}                     a journey and its current state
+    GET  /api/journeys/{token}/step/{trigger}      take one step on
+    GET  /api/journeys/{token}/back                one step back
+    GET  /api/journeys/{token}/restart             to the start again, topics kept
+    GET  /api/journeys/{token}/jump/{state_id}     straight to any state
+    GET  /api/journeys/{token}/topics?<topic>=...  change the topics shown
+
+Why moves are GET: the server keeps nothing. A journey *is* its token, and a move only
+computes a new token from the old one, so the same request always gets the same answer
+and changes nothing: safe and idempotent in HTTP's terms, and cacheable, linkable and
+retryable. Beginning is the one POST, because it takes the starting choices as a JSON body
+and makes a new journey address (``201 Created`` with ``Location``).
+
+Errors are ``{"error": {"code", "message", "allowed"}}`` (plus the statement and the
+support line) with 400 (a damaged token, a topic or value this pathway does not have),
+404 (no such state, step or address), 405 (wrong method) or 422 (a body or parameter of
+the wrong shape); never a 500 for anything a client sends, and never HTML.
+
+No cookies, no sessions, and no CORS headers: a page on another origin cannot read these
+answers from the browser. Call the API from a server, or serve pathways from the same
+origin as the page; the embeddable page (``/embed/``) is the way into another site's
+browser page.
+
+Layer 4, beside ``web.py``, which mounts it; with ``web.py`` the only module importing
+fastapi.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, Literal
+
+from fastapi import Body, Depends, FastAPI, Path, Query, Request
+from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from pathways.errors import (
+    JourneyError,
+    StepNotAvailableError,
+    TokenError,
+    UnknownContextError,
+    UnknownStateError,
+)
+from pathways.export import pathway_to_dict
+from pathways.journey import Journey
+from pathways.schema import Pathway as PathwayDocument
+from pathways.templating import journey_view
+
+PREFIX = "/api"
+TAG = "pathway"
+TOKEN_PATTERN = r"^[A-Za-z0-9_-]+$"
+
+ErrorCode = Literal[
+    "bad_token",
+    "unknown_topic",
+    "unknown_state",
+    "step_not_available",
+    "not_found",
+    "method_not_allowed",
+    "invalid_request",
+    "server_error",
+]
+
+
+# --------------------------------------------------------------------------- answers
+
+
+class Answer(BaseModel):
+    """Every part of an answer: exactly these keys, no others."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SupportLine(Answer):
+    """Who a reader can talk to: show it with anything taken from this API."""
+
+    name: str
+    phone: str
+    offers: str
+
+
+class Framed(Answer):
+    """The two things every answer carries, to be shown beside whatever a client shows."""
+
+    intended_purpose: str = Field(
+        description="What this information is and is not. Show it with the content."
+    )
+    support: SupportLine
+
+
+class PathwayInfo(Answer):
+    id: str
+    title: str
+    version: str
+    language: str
+    publisher: str
+    reviewed: dt.date
+    next_review: dt.date
+
+
+class SourceRef(Answer):
+    id: str
+    title: str
+    publisher: str
+    url: str
+
+
+class NumberView(Answer):
+    """A figure as a natural frequency, with the source's hedge."""
+
+    count: int
+    out_of: int
+    hedge: str
+    about: str
+    percent: int | None
+    words: str = Field(description="The number in words, e.g. 'as many as 9 in 10 ...'.")
+    in_text: bool = Field(description="Whether the fact's own text already says it in words.")
+
+
+class FactView(Answer):
+    text: str
+    source: SourceRef
+    section: str = Field(description="The section of the source the fact comes from.")
+    number: NumberView | None
+
+
+class TermView(Answer):
+    id: str
+    term: str
+    definition: str
+
+
+class NextStep(Answer):
+    """A way on from the state, shown with equal weight to the others (no ranking)."""
+
+    trigger: str
+    to: str
+    to_title: str
+    label: str
+    applies_to: list[str] = Field(
+        description="Topics the step is only for, when the reader has not narrowed the topic:"
+        " show it as 'for <topic> only'."
+    )
+
+
+class Place(Answer):
+    id: str
+    title: str
+
+
+class TopicShown(Answer):
+    id: str
+    label: str
+    value: str
+    value_label: str
+    narrowed: bool = Field(description="False while the topic's default (all) is shown.")
+
+
+class SourceView(Answer):
+    id: str
+    title: str
+    publisher: str
+    url: str
+    accessed: dt.date
+
+
+class StateView(Framed):
+    """One state as ``pathways show STATE --format json`` renders it."""
+
+    pathway: PathwayInfo
+    id: str
+    title: str
+    summary: str
+    explanation: list[str]
+    facts: list[FactView]
+    questions: list[str]
+    terms: list[TermView]
+    start: bool
+    end: bool
+    next: list[NextStep] = Field(description="Every way on, filtered by the topics chosen.")
+    path: list[Place]
+    context: list[TopicShown]
+    sources: list[SourceView]
+    token: str = Field(description="A journey at this state, for /api/journeys/{token}.")
+
+
+class JourneyInfo(Answer):
+    token: str = Field(description="The whole journey in a URL-safe string.")
+    state: str
+    history: list[str] = Field(description="The states before this one, oldest first.")
+    path: list[str] = Field(description="history, then the current state.")
+    context: dict[str, str] = Field(description="The topic chosen for each topic name.")
+    can_go_back: bool
+
+
+class StepLink(Answer):
+    trigger: str
+    href: str
+
+
+class JourneyLinks(Answer):
+    """Where to go from here: API addresses, and the same journey as web pages."""
+
+    self: str
+    back: str | None
+    restart: str
+    steps: list[StepLink]
+    page: str = Field(description="The journey's web page (patients).")
+    embed: str = Field(description="The journey's embeddable page (for an iframe).")
+
+
+class JourneyAnswer(Framed):
+    journey: JourneyInfo
+    state: StateView
+    links: JourneyLinks
+
+
+class PathwayExport(PathwayDocument):
+    """The whole pathway document, as ``pathways export json`` writes it."""
+
+    format: str = Field(description="The export's shape, e.g. 'pathways/1'.")
+    id: str
+    title: str
+    version: str
+    intended_purpose: str
+
+
+class PathwayAnswer(Framed):
+    pathway: PathwayExport
+
+
+class ErrorDetail(Answer):
+    code: ErrorCode
+    message: str
+    allowed: list[str] = Field(
+        description="What would have been accepted (steps, states, topics), if that is known."
+    )
+
+
+class ErrorAnswer(Framed):
+    error: ErrorDetail
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class ApiError(Exception):
+    """A request the API answers with an error (4xx) as JSON."""
+
+    def __init__(
+        self, status: int, code: ErrorCode, message: str, allowed: Sequence[str] = ()
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code: ErrorCode = code
+        self.message = message
+        self.allowed = tuple(allowed)
+
+
+_JOURNEY_ERRORS: Mapping[type[JourneyError], tuple[int, ErrorCode]] = {
+    TokenError: (400, "bad_token"),
+    UnknownContextError: (400, "unknown_topic"),
+    UnknownStateError: (404, "unknown_state"),
+    StepNotAvailableError: (404, "step_not_available"),
+}
+
+
+def _from_journey_error(exc: JourneyError) -> ApiError:
+    status, code = next(v for k, v in _JOURNEY_ERRORS.items() if isinstance(exc, k))
+    message = str(exc)
+    suffix = f" (allowed: {', '.join(exc.allowed)})"
+    return ApiError(status, code, message.removesuffix(suffix), exc.allowed)
+
+
+def is_api_path(path: str) -> bool:
+    """Whether an address belongs to the JSON API (its errors are JSON, never pages)."""
+    return (path == PREFIX or path.startswith(PREFIX + "/")) and path != DOCS_PATH
+
+
+DOCS_PATH = PREFIX + "/docs"
+"""The API's own documentation page (HTML, served by web.py): no CDN, no other host."""
+
+BAD_TOKEN = "The token is damaged, or belongs to another version of the pathway."
+BAD_TOPIC = "A topic value this pathway does not have (`allowed` lists them)."
+
+
+def _errors(**described: str) -> dict[int | str, dict[str, Any]]:
+    """The error answers a route can give, as OpenAPI responses: ``e404="..."``."""
+    return {
+        int(status.removeprefix("e")): {"model": ErrorAnswer, "description": text}
+        for status, text in described.items()
+    }
+
+
+# --------------------------------------------------------------------------- the routes
+
+
+class JsonApi:
+    """The answers for one pathway, and the routes that give them."""
+
+    def __init__(self, pathway: PathwayDocument) -> None:
+        self.pathway = pathway
+        contact = pathway.support_line
+        self.framing: dict[str, Any] = {
+            "intended_purpose": pathway.metadata.intended_purpose,
+            "support": {"name": contact.name, "phone": contact.phone, "offers": contact.offers},
+        }
+        # The whole pathway never changes while the app runs: checked and serialised once.
+        answer = PathwayAnswer.model_validate({**self.framing, "pathway": pathway_to_dict(pathway)})
+        self.pathway_body = answer.model_dump_json().encode("utf-8")
+
+    # ------------------------------------------------------------------ answers
+
+    def error_body(
+        self, code: ErrorCode, message: str, allowed: Sequence[str] = ()
+    ) -> dict[str, Any]:
+        return {
+            "error": {"code": code, "message": message, "allowed": list(allowed)},
+            **self.framing,
+        }
+
+    def error_response(
+        self,
+        status: int,
+        code: ErrorCode,
+        message: str,
+        allowed: Sequence[str] = (),
+        headers: Mapping[str, str] | None = None,
+    ) -> JSONResponse:
+        return JSONResponse(
+            self.error_body(code, message, allowed), status_code=status, headers=headers
+        )
+
+    def http_error(
+        self, status: int, path: str, method: str, allow: str | None = None
+    ) -> JSONResponse:
+        """The answer to an address or method the API does not have."""
+        if status == 404:
+            return self.error_response(
+                404, "not_found", f"the API has no address '{path}'", self.addresses()
+            )
+        if status == 405:
+            methods = [m.strip() for m in (allow or "").split(",") if m.strip()]
+            return self.error_response(
+                405, "method_not_allowed", f"'{path}' does not answer {method}", methods
+            )
+        if status == 400:
+            # The framework could not read the body at all (not UTF-8, cut short): the same
+            # answer as a body that is not JSON.
+            return self.error_response(422, "invalid_request", "the body is not valid JSON")
+        return self.error_response(status, "invalid_request", f"the request to '{path}' failed")
+
+    def invalid_request(self, errors: Sequence[Any]) -> JSONResponse:
+        """A parameter or body of the wrong shape (422), said in one line, with what would
+        have been accepted where that is a list (topic values, states, keys)."""
+        problems: list[str] = []
+        allowed: list[str] = []
+        for error in errors:
+            loc = tuple(error.get("loc", ()))
+            where = ".".join(str(part) for part in loc[1:]) if loc[:1] == ("body",) else ""
+            if error.get("type") == "json_invalid":
+                problems.append("the body is not valid JSON")
+                continue
+            problems.append(f"{where or 'body'}: {error.get('msg', 'not valid')}")
+            allowed = allowed or self._allowed_at(loc, error.get("type", ""))
+        message = "; ".join(problems[:3]) or "the request is not valid"
+        return self.error_response(422, "invalid_request", message, allowed)
+
+    def _allowed_at(self, loc: tuple[Any, ...], kind: str) -> list[str]:
+        """What a body value or key at ``loc`` may be, if it is one of a known list."""
+        contexts = {c.id: [v.id for v in c.values] for c in self.pathway.contexts}
+        if loc == ("body", "at") and kind == "literal_error":
+            return list(self.pathway.state_ids)
+        if len(loc) == 3 and loc[:2] == ("body", "context"):
+            if kind == "literal_error" and loc[2] in contexts:
+                return contexts[loc[2]]
+            if kind == "extra_forbidden":
+                return list(contexts)
+        if len(loc) == 2 and kind == "extra_forbidden":
+            return ["context", "at"]
+        return []
+
+    def server_error_body(self) -> bytes:
+        """The answer to a bug (500), made in advance: JSON like every other answer."""
+        body = self.error_body(
+            "server_error", "the guide could not answer: a fault in the guide, not the request"
+        )
+        return ErrorAnswer.model_validate(body).model_dump_json().encode("utf-8")
+
+    def addresses(self) -> list[str]:
+        return [
+            f"{PREFIX}/pathway",
+            f"{PREFIX}/states/{{state_id}}",
+            f"{PREFIX}/journeys",
+            f"{PREFIX}/journeys/{{token}}",
+            f"{PREFIX}/journeys/{{token}}/step/{{trigger}}",
+            f"{PREFIX}/journeys/{{token}}/back",
+            f"{PREFIX}/journeys/{{token}}/restart",
+            f"{PREFIX}/journeys/{{token}}/jump/{{state_id}}",
+            f"{PREFIX}/journeys/{{token}}/topics",
+        ]
+
+    def journey_answer(self, journey: Journey) -> dict[str, Any]:
+        token = journey.token
+        at = f"{PREFIX}/journeys/{token}"
+        return {
+            **self.framing,
+            "journey": {
+                "token": token,
+                "state": journey.state,
+                "history": list(journey.history),
+                "path": list(journey.path),
+                "context": journey.context,
+                "can_go_back": journey.can_go_back,
+            },
+            "state": journey_view(journey),
+            "links": {
+                "self": at,
+                "back": f"{PREFIX}/journeys/{journey.back().token}"
+                if journey.can_go_back
+                else None,
+                "restart": f"{PREFIX}/journeys/{journey.restart().token}",
+                "steps": [
+                    {"trigger": s.trigger, "href": f"{at}/step/{s.trigger}"}
+                    for s in journey.next_steps()
+                ],
+                "page": f"/j/{token}",
+                "embed": f"/embed/{token}",
+            },
+        }
+
+    def journey_of(self, token: str) -> Journey:
+        try:
+            return Journey.from_token(self.pathway, token)
+        except JourneyError as exc:
+            raise _from_journey_error(exc) from None
+
+    def topics_of(self, chosen: Mapping[str, str | None]) -> dict[str, str]:
+        return {name: value for name, value in chosen.items() if value is not None}
+
+    # ------------------------------------------------------------------ parameters
+
+    def topic_query(self) -> Callable[..., Awaitable[dict[str, str]]]:
+        """A dependency reading each topic of this pathway from the query string.
+
+        The parameters are made from the pathway's contexts, so the OpenAPI document lists
+        each by name with its values. Values are checked by the journey (a 400 that lists
+        the allowed ones), not by the framework.
+        """
+        parameters = [
+            inspect.Parameter(
+                f"topic_{index}",
+                inspect.Parameter.KEYWORD_ONLY,
+                default=Query(
+                    None,
+                    alias=context.id,
+                    description=f"Show information for one topic ({context.label}):"
+                    f" {', '.join(f'{v.id} ({v.label})' for v in context.values)}."
+                    f" Default: {context.default}, which narrows nothing.",
+                    json_schema_extra={"enum": [v.id for v in context.values]},
+                ),
+                annotation=str | None,
+            )
+            for index, context in enumerate(self.pathway.contexts)
+        ]
+        names = {f"topic_{i}": c.id for i, c in enumerate(self.pathway.contexts)}
+
+        async def topics(**values: str | None) -> dict[str, str]:
+            return {names[key]: value for key, value in values.items() if value is not None}
+
+        topics.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+        return topics
+
+    def begin_model(self) -> type[BaseModel]:
+        """The body of POST /api/journeys, with this pathway's topics and states."""
+        topic_fields: dict[str, Any] = {
+            f"topic_{index}": (
+                _one_of([v.id for v in context.values]) | None,
+                Field(None, alias=context.id, description=context.label),
+            )
+            for index, context in enumerate(self.pathway.contexts)
+        }
+        topics: type[BaseModel] = create_model(
+            "Topics",
+            __config__=ConfigDict(extra="forbid", populate_by_name=False),
+            __doc__="The topic to show information for, by topic name (default: all).",
+            **topic_fields,
+        )
+        at: Any = (
+            _one_of(list(self.pathway.state_ids)) | None,
+            Field(None, description="A state to begin at instead of the start."),
+        )
+        return create_model(
+            "BeginJourney",
+            __config__=ConfigDict(extra="forbid"),
+            __doc__="How to begin: the topics to show, and where (default: the start).",
+            context=(topics, Field(default_factory=topics)),
+            at=at,
+        )
+
+
+def _one_of(values: Sequence[str]) -> Any:
+    """``Literal[values]`` for values known only at run time (this pathway's ids)."""
+    return Literal.__getitem__(tuple(values))
+
+
+def install(app: FastAPI, pathway: PathwayDocument) -> JsonApi:
+    """Add the JSON API's routes and its error answers to the app."""
+    api = JsonApi(pathway)
+    topics = api.topic_query()
+    state_ids = list(pathway.state_ids)
+    triggers = list(dict.fromkeys(t.trigger for t in pathway.transitions))
+    start = Journey.begin(pathway)
+    walked = start
+    for _ in range(3):  # an example a few steps in, so that back and steps have somewhere to go
+        steps = walked.next_steps()
+        if steps:
+            walked = walked.step(steps[0].trigger)
+    token_param = Path(
+        description="A journey token, from an earlier answer.",
+        json_schema_extra={"pattern": TOKEN_PATTERN},
+        openapi_examples={
+            "start": {"summary": "At the start", "value": start.token},
+            "walked": {"summary": f"At '{walked.state}'", "value": walked.token},
+        },
+    )
+    common: dict[str, Any] = {"tags": [TAG]}
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError) -> Response:
+        return api.error_response(exc.status, exc.code, exc.message, exc.allowed)
+
+    @app.get(
+        f"{PREFIX}/pathway",
+        response_model=PathwayAnswer,
+        summary="The whole pathway",
+        description="Metadata, sources, support contacts, glossary, topics (contexts),"
+        " states and transitions: the same as `pathways export json`, under `pathway`.",
+        response_description="The whole pathway.",
+        **common,
+    )
+    async def get_pathway() -> Response:
+        return Response(api.pathway_body, media_type="application/json")
+
+    @app.get(
+        f"{PREFIX}/states/{{state_id}}",
+        response_model=StateView,
+        summary="One state, rendered",
+        description="One state as `pathways show STATE --format json`: its words, facts,"
+        " questions and every way on (`next`), filtered by the topics chosen. `token` is a"
+        " journey begun at this state.",
+        response_description="The state.",
+        responses=_errors(e400=BAD_TOPIC, e404="No state has that id."),
+        **common,
+    )
+    async def get_state(
+        state_id: str = Path(description="A state id.", json_schema_extra={"enum": state_ids}),
+        chosen: dict[str, str] = Depends(topics),  # noqa: B008 - how FastAPI declares it
+    ) -> Any:
+        try:
+            journey = Journey.begin(pathway, chosen, at=state_id)
+        except JourneyError as exc:
+            raise _from_journey_error(exc) from None
+        return journey_view(journey)
+
+    begin_body = api.begin_model()
+
+    async def begin(body: Any = Body(default=None)) -> Response:  # noqa: B008 - as above
+        data = body.model_dump(by_alias=True) if body is not None else {}
+        chosen = api.topics_of(data.get("context") or {})
+        try:
+            journey = Journey.begin(pathway, chosen, at=data.get("at"))
+        except JourneyError as exc:
+            raise _from_journey_error(exc) from None
+        answer = JourneyAnswer.model_validate(api.journey_answer(journey))
+        return JSONResponse(
+            answer.model_dump(mode="json"),
+            status_code=201,
+            headers={"location": answer.links.self},
+        )
+
+    # The body's model is made from this pathway's topics and states, so it is given here.
+    begin.__annotations__["body"] = begin_body | None
+    app.post(
+        f"{PREFIX}/journeys",
+        response_model=JourneyAnswer,
+        status_code=201,
+        summary="Begin a journey",
+        description="A new journey at the start (or at `at`), showing the topics chosen."
+        " Without a body: at the start, every topic shown. The answer's `journey.token` is"
+        " the journey; `Location` is its address.",
+        response_description="The new journey, at its first state.",
+        responses=_errors(
+            e422="The body is not JSON of this shape: unknown keys, topic values or states."
+        ),
+        **common,
+    )(begin)
+
+    def journey_route(
+        tail: str, summary: str, description: str, **errors: str
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        return app.get(
+            f"{PREFIX}/journeys/{{token}}{tail}",
+            response_model=JourneyAnswer,
+            summary=summary,
+            description=description,
+            response_description="The journey and its current state.",
+            responses=_errors(e400=BAD_TOKEN, **errors),
+            **common,
+        )
+
+    @journey_route("", "A journey", "The journey a token stands for, and its current state.")
+    async def get_journey(token: str = token_param) -> Any:
+        return api.journey_answer(api.journey_of(token))
+
+    @journey_route(
+        "/step/{trigger}",
+        "Take a step",
+        "Take one of the current state's ways on (`state.next[].trigger`).",
+        e404="That step does not lead on from here (`allowed` lists the ones that do).",
+    )
+    async def take_step(
+        token: str = token_param,
+        trigger: str = Path(
+            description="A trigger from `state.next`.", json_schema_extra={"enum": triggers}
+        ),
+    ) -> Any:
+        journey = api.journey_of(token)
+        try:
+            return api.journey_answer(journey.step(trigger))
+        except JourneyError as exc:
+            raise _from_journey_error(exc) from None
+
+    @journey_route(
+        "/back",
+        "Go back",
+        "The journey as it was before its last step (the same journey at its beginning).",
+    )
+    async def go_back(token: str = token_param) -> Any:
+        return api.journey_answer(api.journey_of(token).back())
+
+    @journey_route(
+        "/restart", "Start again", "Back to the start with an empty path; topics are kept."
+    )
+    async def restart(token: str = token_param) -> Any:
+        return api.journey_answer(api.journey_of(token).restart())
+
+    @journey_route(
+        "/jump/{state_id}",
+        "Jump to a state",
+        "Go straight to any state (as a nurse does from the map); back returns here.",
+        e404="No state has that id.",
+    )
+    async def jump(
+        token: str = token_param,
+        state_id: str = Path(description="A state id.", json_schema_extra={"enum": state_ids}),
+    ) -> Any:
+        journey = api.journey_of(token)
+        try:
+            return api.journey_answer(journey.jump(state_id))
+        except JourneyError as exc:
+            raise _from_journey_error(exc) from None
+
+    @journey_route(
+        "/topics",
+        "Change the topics",
+        "The same place and path, showing information for the topics given (the others"
+        " stay as they were).",
+    )
+    async def change_topics(
+        token: str = token_param,
+        chosen: dict[str, str] = Depends(topics),  # noqa: B008 - how FastAPI declares it
+    ) -> Any:
+        journey = api.journey_of(token)
+        try:
+            return api.journey_answer(journey.with_context(**chosen))
+        except JourneyError as exc:
+            raise _from_journey_error(exc) from None
+
+    # HEAD for every GET (monitors and link checkers use it), kept out of the OpenAPI
+    # document, which describes what a client reads.
+    for route in list(app.routes):
+        if not isinstance(route, APIRoute) or not route.path.startswith(PREFIX + "/"):
+            continue
+        if "GET" in (route.methods or ()):
+            app.add_api_route(
+                route.path,
+                route.endpoint,
+                methods=["HEAD"],
+                response_model=route.response_model,
+                include_in_schema=False,
+            )
+    return api
+
+
+def openapi_description(pathway: PathwayDocument) -> str:
+    """The text at the top of the OpenAPI document."""
+    return (
+        f"{pathway.metadata.intended_purpose}\n\n"
+        "The JSON API of pathways: the whole pathway, one state, and a journey walked by"
+        " its token. The server keeps nothing: a journey is its token, so every move is a"
+        " safe GET that computes a new token (only beginning a journey is a POST, with a"
+        " JSON body). Every answer carries `intended_purpose` and `support`: show them"
+        ' beside anything you show. Errors are `{"error": {"code", "message",'
+        ' "allowed"}}` with status 400, 404, 405 or 422. No cookies; no CORS headers'
+        " (call the API from a server, or embed `/embed/` in an iframe)."
+    )
+
+
+def describe(openapi: Mapping[str, Any], pathway: PathwayDocument) -> dict[str, Any]:
+    """The API's own documentation page: each operation of the OpenAPI document, said in
+    words, with an example address that works on this pathway."""
+    journey = Journey.begin(pathway)
+    token = journey.token
+    steps = journey.next_steps()
+    examples = {
+        "token": token,
+        "state_id": pathway.start,
+        "trigger": steps[0].trigger if steps else "",
+    }
+    operations = []
+    for path, item in openapi.get("paths", {}).items():
+        for method, operation in item.items():
+            parameters = [
+                {
+                    "name": parameter["name"],
+                    "where": parameter["in"],
+                    "required": parameter.get("required", False),
+                    "description": _code_pieces(parameter.get("description", "")),
+                    "allowed": parameter.get("schema", {}).get("enum", []),
+                }
+                for parameter in operation.get("parameters", [])
+            ]
+            example = path
+            for name, value in examples.items():
+                example = example.replace(f"{{{name}}}", value)
+            operations.append(
+                {
+                    "id": operation.get("operationId", f"{method}-{path}"),
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": operation.get("summary", ""),
+                    "description": _code_pieces(operation.get("description", "")),
+                    "parameters": parameters,
+                    "body": method == "post",
+                    "responses": [
+                        {"status": status, "description": response.get("description", "")}
+                        for status, response in sorted(operation.get("responses", {}).items())
+                    ],
+                    "example": example if method == "get" and "{" not in example else None,
+                }
+            )
+    return {
+        "page": "api",
+        "mode": "patient",
+        "operations": operations,
+        "openapi_url": "/openapi.json",
+        "body_topics": [
+            {"id": c.id, "options": [v.id for v in c.values], "default": c.default}
+            for c in pathway.contexts
+        ],
+        "example_token": token,
+    }
+
+
+def _code_pieces(text: str) -> list[tuple[str, bool]]:
+    """Text with `code` marked as in Markdown, as pieces ``(text, is_code)``."""
+    return [(piece, index % 2 == 1) for index, piece in enumerate(text.split("`")) if piece]

@@ -1,0 +1,318 @@
+"""The embeddable page: the walk without the site's header and footer, for an iframe.
+
+A hospital or charity site shows the guide inside its own page with::
+
+    <iframe src="https://guide.example/embed/" title="..."></iframe>
+
+and starts ``pathways serve --embed-origin https://portal.example`` (repeatable) so that
+the embed pages may be framed by that page and no other. Addresses::
+
+    /embed/                          what this is, the topic choice and a start button
+    /embed/begin?<topic>=<value>     a new journey (303); ``at=<state>`` begins there
+    /embed/<token>                   the journey's current state
+    /embed/<token>/step/<trigger>    take one step on (303)
+    /embed/<token>/topic?...         change the topic choice (303)
+
+Every embed page keeps the intended-purpose statement (at the top) and the support line
+(at the bottom). Links that stay in the walk (the choices, back, start again) stay in the
+frame; links that leave it (the map, the print page, the full guide, sources) open a new
+tab, because the rest of the site refuses to be framed.
+
+Framing: the embed pages' Content-Security-Policy says ``frame-ancestors`` and the
+configured origins, or ``'none'`` when none are configured (the default): then the
+browser shows the embed only as a page of its own. Every other page keeps
+``frame-ancestors 'none'``.
+
+Telling the parent: ``static/embed.js`` posts ``{type: "pathways:state", state, token,
+title}`` to the parent with ``postMessage``, addressed to each configured origin (never
+``"*"``), once per page, so the host learns each state change. Without JavaScript the embed
+still works: links just navigate inside the frame.
+
+Layer 4, beside ``web.py``, whose views and templates it reuses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, Response
+
+from pathways.errors import (
+    ContentError,
+    JourneyError,
+    Location,
+    Problem,
+    StepNotAvailableError,
+    UnknownStateError,
+)
+from pathways.journey import Journey
+from pathways.templating import Renderer, text_safe
+from pathways.web import (
+    CONTENT_SECURITY_POLICY,
+    GET,
+    PREFIX,
+    SECURITY_HEADERS,
+    Links,
+    Mode,
+    PageError,
+    Pages,
+)
+
+EMBED_PREFIX = "/embed"
+EMBED_SCRIPT = "embed.js"
+
+_ORIGIN = re.compile(r"^(https?)://([a-z0-9]([a-z0-9.-]*[a-z0-9])?|\[[0-9a-f:.]+\])(:[0-9]{1,5})?$")
+
+
+def check_origin(text: str) -> str:
+    """An origin a page may frame the embed from, in the form browsers compare:
+    ``scheme://host[:port]``, lower case, no path. ValueError for anything else (a path,
+    a wildcard, ``*`` or a quote could widen the policy or break the header)."""
+    origin = text.strip().lower().removesuffix("/")
+    match = _ORIGIN.match(origin)
+    if match is None:
+        raise ValueError(
+            f"'{text}' is not an origin: write scheme://host or scheme://host:port,"
+            " for example https://portal.example.org (no path, no wildcard)"
+        )
+    port = match.group(4)
+    if port is not None and not 0 < int(port[1:]) < 65536:
+        raise ValueError(f"'{text}' has a port out of range")
+    default_port = {"http": ":80", "https": ":443"}[match.group(1)]
+    return origin.removesuffix(default_port) if port == default_port else origin
+
+
+def embed_policy(origins: Sequence[str]) -> str:
+    """The embed pages' Content-Security-Policy: the site's, framed only by ``origins``."""
+    ancestors = " ".join(origins) if origins else "'none'"
+    return CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", f"frame-ancestors {ancestors}")
+
+
+def embed_headers(origins: Sequence[str]) -> tuple[tuple[bytes, bytes], ...]:
+    """The security headers of an embed page. X-Frame-Options cannot name several origins,
+    so it is left out when some are allowed (the CSP's frame-ancestors rules instead)."""
+    headers = []
+    for name, value in SECURITY_HEADERS:
+        if name == b"content-security-policy":
+            value = embed_policy(origins).encode("ascii")
+        elif name == b"x-frame-options" and origins:
+            continue
+        headers.append((name, value))
+    return tuple(headers)
+
+
+def is_embed_path(path: str) -> bool:
+    return path == EMBED_PREFIX or path.startswith(EMBED_PREFIX + "/")
+
+
+class EmbedLinks(Links):
+    """Addresses inside the embed for the walk; the full guide (a new tab) for the rest."""
+
+    def home(self) -> str:
+        return f"{EMBED_PREFIX}/"
+
+    def state(self, journey: Journey, mode: Mode = "patient") -> str:
+        return f"{EMBED_PREFIX}/{self._token(journey)}"
+
+    def site(self, journey: Journey, mode: Mode = "patient") -> str:
+        """The same place in the full guide (opened in a new tab)."""
+        return f"{PREFIX[mode]}/{self._token(journey)}"
+
+    def map(self, journey: Journey, mode: Mode) -> str:
+        return f"{self.site(journey)}/map"
+
+    def print(self, journey: Journey) -> str | None:
+        return f"{self.site(journey)}/print"
+
+    def in_mode(self, journey: Journey, mode: Mode) -> str | None:
+        return self.site(journey, mode)
+
+    def begin_form(self) -> str | None:
+        return f"{EMBED_PREFIX}/begin"
+
+    def jump_form(self, journey: Journey, mode: Mode) -> str | None:
+        return None
+
+
+class EmbedError(PageError):
+    """A request inside the embed that gets the embed's own error page."""
+
+
+class Embed:
+    """The embed's pages for one app: rendered with the web app's views and the embed
+    templates, kept in the same cache of finished pages."""
+
+    def __init__(self, pages: Pages, origins: Sequence[str]) -> None:
+        self.pages = pages
+        self.origins = tuple(origins)
+        self.links = EmbedLinks()
+
+    def _data(self, page: str) -> dict[str, Any]:
+        return {
+            "page": page,
+            "embed": True,
+            "embed_origins": " ".join(self.origins),
+            "full_url": "/",
+        }
+
+    def start_page(self) -> str:
+        pages, links = self.pages, self.links
+        journey = pages.start_journey
+        return pages.render(
+            ["embed_start.html"],
+            {
+                **self._data("start"),
+                "mode": "patient",
+                "topics": pages.topics(),
+                "begin_url": links.begin_form(),
+                "map_url": links.map(journey, "patient"),
+                "start_title": pages.pathway.state(pages.pathway.start).title,
+            },
+            links,
+        )
+
+    def state_page(self, journey: Journey) -> str:
+        pages, links = self.pages, self.links
+        view = pages.state_view(journey, "patient", links)
+        return pages.render(
+            ["embed.html"],
+            {**view, **self._data("state"), "full_url": links.site(journey)},
+            links,
+        )
+
+    def error_page(self, error: PageError) -> str:
+        pages, links = self.pages, self.links
+        journey = error.journey
+        choices = []
+        if journey is not None and error.kind == "step":
+            choices = [
+                {"label": step.label, "url": links.step(journey, "patient", step)}
+                for step in journey.next_steps()
+            ]
+        return pages.render(
+            ["error.html"],
+            {
+                **self._data("error"),
+                "mode": "patient",
+                "status": error.status,
+                "kind": error.kind,
+                "detail": text_safe(error.detail) if error.detail else None,
+                "journey_url": links.state(journey) if journey else None,
+                "map_url": None,
+                "here_title": pages.pathway.state(journey.state).title if journey else None,
+                "choices": choices,
+            },
+            links,
+        )
+
+    def check(self) -> None:
+        """Render every embed page once, at start-up: each must show the intended-purpose
+        statement and the support line, however a user's templates change the layout."""
+        pages = self.pages
+        journey = pages.start_journey
+        rendered = [("embed start page", self.start_page())]
+        for state in pages.pathway.states:
+            rendered.append(
+                (f"embed page of state '{state.id}'", self.state_page(journey.jump(state.id)))
+            )
+        rendered.append(("embed error page", self.error_page(EmbedError(404, "page"))))
+        for what, html in rendered:
+            try:
+                Renderer._check(html, "html", pages._common, f"web template for the {what}")
+            except ContentError as exc:
+                raise ContentError(
+                    [
+                        Problem(
+                            p.message,
+                            hint=p.hint,
+                            location=Location(f"templates/web ({what})", 1, 1),
+                        )
+                        for p in exc.problems
+                    ]
+                ) from None
+
+
+def _html(body: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(body, status_code=status)
+
+
+def _see(url: str) -> Response:
+    return Response(status_code=303, headers={"location": url})
+
+
+def install(app: FastAPI, pages: Pages, origins: Sequence[str]) -> Embed:
+    """Add the embed's routes and its error pages to the app."""
+    embed = Embed(pages, origins)
+    embed.check()
+    links = embed.links
+    pathway = pages.pathway
+
+    @app.exception_handler(EmbedError)
+    async def embed_error(request: Request, exc: EmbedError) -> Response:
+        return _html(embed.error_page(exc), exc.status)
+
+    def journey_of(token: str) -> Journey:
+        try:
+            return pages.journey_of(token, "patient")
+        except PageError:
+            raise EmbedError(400, "token") from None
+
+    async def start() -> Response:
+        return _html(pages.cached(f"{EMBED_PREFIX}/", embed.start_page))
+
+    async def start_bare() -> Response:
+        return _see(f"{EMBED_PREFIX}/")
+
+    async def begin(request: Request) -> Response:
+        chosen = pages.topic_choice(request.query_params)
+        at = request.query_params.get("at") or None
+        try:
+            journey = Journey.begin(pathway, chosen, at=at)
+        except UnknownStateError:
+            raise EmbedError(404, "state", detail=at) from None
+        except JourneyError:
+            raise EmbedError(400, "topic") from None
+        return _see(links.state(journey))
+
+    async def state_page(token: str) -> Response:
+        return _html(
+            pages.cached(f"{EMBED_PREFIX}/{token}", lambda: embed.state_page(journey_of(token)))
+        )
+
+    async def take_step(token: str, trigger: str) -> Response:
+        journey = journey_of(token)
+        try:
+            moved = journey.step(trigger)
+        except StepNotAvailableError:
+            raise EmbedError(404, "step", journey=journey, detail=trigger) from None
+        return _see(links.state(moved))
+
+    async def topic(token: str, request: Request) -> Response:
+        journey = journey_of(token)
+        try:
+            moved = journey.with_context(**pages.topic_choice(request.query_params))
+        except JourneyError:
+            raise EmbedError(400, "topic", journey=journey) from None
+        return _see(links.state(moved))
+
+    routes: list[tuple[str, Any]] = [
+        ("", start_bare),
+        ("/", start),
+        ("/begin", begin),
+        ("/{token}", state_page),
+        ("/{token}/step/{trigger}", take_step),
+        ("/{token}/topic", topic),
+    ]
+    for tail, endpoint in routes:
+        app.add_api_route(
+            f"{EMBED_PREFIX}{tail}",
+            endpoint,
+            methods=GET,
+            name=f"embed_{endpoint.__name__}",
+            response_class=HTMLResponse,
+            include_in_schema=False,
+        )
+    return embed
