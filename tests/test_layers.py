@@ -24,6 +24,7 @@ LAYERS = {
     "mapsvg": 3,
     "lint": 3,
     "web": 4,
+    "live": 4,
     "api": 4,
     "embed": 4,
     "site": 4,

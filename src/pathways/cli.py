@@ -599,11 +599,19 @@ def _check_origins(
     help="A site whose pages may show the guide in an iframe (/embed/), e.g."
     " https://portal.example.org. Repeat for more. Default: none, so no site can.",
 )
+@click.option(
+    "--reload-content",
+    is_flag=True,
+    help="For authors: watch the pathway file and the templates, and serve each edit that"
+    " checks out; a broken edit is logged (file:line:col) and the last good version stays"
+    " up.",
+)
 @pathway_option
 @templates_option
 def serve(
     host: str,
     port: int,
+    reload_content: bool,
     embed_origins: tuple[str, ...],
     pathway_file: Path | None,
     templates_dir: Path | None,
@@ -625,16 +633,47 @@ def serve(
 
     from pathways.web import create_app
 
-    app = create_app(
-        pathway=load_chosen_pathway(pathway_file),
-        templates_dir=templates_dir,
-        embed_origins=embed_origins,
-    )
+    def build() -> Any:
+        return create_app(
+            pathway=load_chosen_pathway(pathway_file),
+            templates_dir=templates_dir,
+            embed_origins=embed_origins,
+        )
+
+    served = app = build()
+    if reload_content:
+        served = _live(build, pathway_file, templates_dir)
+        app = served.app
     # What start-up built lives as long as the server: keep the cycle collector off it.
     gc.freeze()
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"Serving '{app.title}' at http://{shown}:{port}/ (Ctrl+C to stop)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False, server_header=False)
+    uvicorn.run(
+        served, host=host, port=port, log_level="info", access_log=False, server_header=False
+    )
+
+
+def _live(build: Callable[[], Any], pathway_file: Path | None, templates_dir: Path | None) -> Any:
+    """The app for --reload-content: rebuilt from the files whenever they change."""
+    import logging
+
+    from pathways.live import LiveApp
+
+    # The watcher's messages (a broken edit's file:line:col, a switch-over) go to stderr
+    # beside uvicorn's. Never addresses: those carry journeys.
+    logger = logging.getLogger("pathways")
+    if not any(getattr(h, "pathways_serve", False) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s:     %(message)s"))
+        handler.pathways_serve = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+    watched = [
+        resources.chosen_pathway_file(pathway_file),
+        resources.chosen_templates_dir(templates_dir),
+        resources.default_templates_dir(),
+    ]
+    return LiveApp(build, watched)
 
 
 # --------------------------------------------------------------------------- the walk

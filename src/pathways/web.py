@@ -114,6 +114,13 @@ _STATIC_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 # --------------------------------------------------------------------------- headers
 
 
+def loggable_path(path: str) -> str:
+    """A request's path as the log may show it: its first part only (``/j/…``). The rest
+    of an address names a journey, which reveals a reader's path: never logged."""
+    first, sep, rest = path.lstrip("/").partition("/")
+    return f"/{first}{sep}{'…' if rest else ''}"
+
+
 class SecurityHeaders:
     """ASGI middleware: the security headers on every response, and a friendly page for a
     bug (status 500, details in the log), so that nothing leaves without the headers."""
@@ -157,7 +164,7 @@ class SecurityHeaders:
         try:
             await self.app(scope, receive, send_with_headers)
         except Exception:
-            log.exception("error while serving %s", scope.get("path"))
+            log.exception("error while serving %s", loggable_path(scope.get("path", "")))
             if started:
                 raise
             await send_with_headers(
