@@ -9,12 +9,14 @@
   inserted characters, tabs, shifted indentation). Some survive as valid documents.
 - ``broken_files()``: the bytes of a broken document with random bytes spliced in.
 - ``dump_yaml(data)``: the YAML text of a document, as an author might write it.
+- ``real_document_mutations()``: the repository's pathways.yaml with random damage.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
+from pathlib import Path
 from typing import Any, get_args
 
 import yaml
@@ -330,3 +332,24 @@ def broken_files(draw: st.DrawFn) -> bytes:
         at = draw(st.integers(0, len(data)))
         data = data[:at] + draw(st.binary(min_size=1, max_size=4)) + data[at:]
     return data
+
+
+# --------------------------------------------------------------------------- the real one
+
+_REAL_TEXT = (Path(__file__).resolve().parents[1] / "pathways.yaml").read_text(encoding="utf-8")
+
+
+@st.composite
+def real_document_mutations(draw: st.DrawFn) -> str:
+    """The repository's own pathways.yaml, damaged: first (sometimes) in its data, then
+    in its text, as an author's slip or a bad merge would."""
+    text = _REAL_TEXT
+    in_data = draw(st.booleans())
+    if in_data:
+        document = yaml.safe_load(text)
+        for _ in range(draw(st.integers(1, 3))):
+            _mutate_data(draw, document)
+        text = dump_yaml(document)
+    for _ in range(draw(st.integers(0 if in_data else 1, 4))):
+        text = _mutate_text(draw, text)
+    return text
