@@ -552,6 +552,12 @@ def _syntax_problem(
             "add the closing quote; inside 'single quotes' write a quote as ''",
             opened_at,
         )
+    if "nesting depth" in problem:  # libyaml's own limit, met before ours on one line
+        return (
+            f"the document is nested more than {MAX_DEPTH} levels deep",
+            "a pathway needs only a few levels; check the indentation and brackets here",
+            at,
+        )
     where = f" ({context})" if context else ""
     return (
         f"the YAML cannot be read: {problem}{where}",
