@@ -48,6 +48,15 @@ NO_SCRIPT_HOST = """<!doctype html>
 # --------------------------------------------------------------------------- fixtures
 
 
+def readme_snippet() -> str:
+    """The iframe snippet of the README's Embedding section, as written."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Embedding", 1)[1].split("\n## ", 1)[0]
+    match = re.search(r"```html\n(.*?)```", section, re.S)
+    assert match, "the README's Embedding section has no html snippet"
+    return match.group(1)
+
+
 def _static(folder: Path) -> Starlette:
     """A static site (another origin's host pages): files, and 404s for the rest."""
     return Starlette(routes=[Mount("/", StaticFiles(directory=folder))])
@@ -71,6 +80,12 @@ def hosts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         NO_SCRIPT_HOST.format(src=f"{guide}/embed/"), encoding="utf-8"
     )
     (folder / "site.html").write_text(NO_SCRIPT_HOST.format(src=f"{guide}/"), encoding="utf-8")
+    snippet = readme_snippet().replace("https://guide.example.org", guide)
+    (folder / "readme.html").write_text(
+        f'<!doctype html><html lang="en-GB"><head><meta charset="utf-8">'
+        f"<title>README host</title></head><body><main>{snippet}</main></body></html>",
+        encoding="utf-8",
+    )
     pathway = load_pathway(ROOT / "pathways.yaml")
     with (
         serve(_static(ROOT / "docs"), port=demo_port),
@@ -174,6 +189,19 @@ def test_the_host_hears_each_state_of_a_two_step_walk(
     assert page.locator("#messages li").count() == 3
     assert guide_frame(page).url == f"{hosts['guide']}/embed/{journey.token}"
     assert not policy_problems(console_errors)
+
+
+def test_the_readme_snippet_works_as_written(page: Page, hosts: dict[str, str]) -> None:
+    """The README's iframe and listener, on an allowed site: the listener hears the walk."""
+    heard: list[str] = []
+    page.on("console", lambda m: heard.append(m.text) if m.text.startswith("guide shows") else None)
+    page.goto(f"{hosts['plain']}/readme.html")
+    frame = page.frame_locator("iframe")
+    frame.get_by_role("button", name=re.compile("^Start")).click()
+    frame.get_by_role("link", name=re.compile("The treatment brings remission")).click()
+    frame.locator("h1").filter(has_text="In remission").wait_for()
+    page.wait_for_timeout(300)
+    assert [line.split()[2] for line in heard] == ["first_treatment", "remission"]
 
 
 def test_back_and_start_again_stay_in_the_frame_and_are_heard(

@@ -298,11 +298,17 @@ BAD_TOPIC = "A topic value this pathway does not have (`allowed` lists them)."
 
 
 def _errors(**described: str) -> dict[int | str, dict[str, Any]]:
-    """The error answers a route can give, as OpenAPI responses: ``e404="..."``."""
-    return {
+    """The error answers a route can give, as OpenAPI responses: ``e404="..."``; and any
+    other 4xx (a wrong method, say) has the same shape."""
+    responses: dict[int | str, dict[str, Any]] = {
         int(status.removeprefix("e")): {"model": ErrorAnswer, "description": text}
         for status, text in described.items()
     }
+    responses["4XX"] = {
+        "model": ErrorAnswer,
+        "description": "Any other error of the request (a wrong method, say): the same shape.",
+    }
+    return responses
 
 
 # --------------------------------------------------------------------------- the routes
@@ -550,6 +556,7 @@ def install(app: FastAPI, pathway: PathwayDocument) -> JsonApi:
         description="Metadata, sources, support contacts, glossary, topics (contexts),"
         " states and transitions: the same as `pathways export json`, under `pathway`.",
         response_description="The whole pathway.",
+        responses=_errors(),
         **common,
     )
     async def get_pathway() -> Response:
