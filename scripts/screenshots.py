@@ -1,4 +1,5 @@
-"""Screenshots of the web app for docs/screenshots/: start, a state, the map, presenter mode.
+"""Screenshots of the web app for docs/screenshots/: start, a state, the map, presenter mode,
+the embeddable page and the JSON API's documentation page.
 
 Each page at 1280 and at 375 pixels wide, whole page. Anyone can rerun it:
 
@@ -94,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
                 "state": state_url,
                 "map": f"{state_url}/map",
                 "presenter": state_url.replace("/j/", "/present/"),
+                "embed": state_url.replace("/j/", "/embed/"),  # the page an iframe shows
+                "api-docs": f"{base}/api/docs",
             }
             page.close()
             for width in WIDTHS:

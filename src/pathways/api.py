@@ -543,7 +543,12 @@ def install(app: FastAPI, pathway: PathwayDocument) -> JsonApi:
             "walked": {"summary": f"At '{walked.state}'", "value": walked.token},
         },
     )
-    common: dict[str, Any] = {"tags": [TAG]}
+    # Operation ids are the handlers' names (get_state, take_step): what client generators
+    # turn into method names.
+    common: dict[str, Any] = {
+        "tags": [TAG],
+        "generate_unique_id_function": lambda route: route.name,
+    }
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> Response:
@@ -585,7 +590,7 @@ def install(app: FastAPI, pathway: PathwayDocument) -> JsonApi:
 
     begin_body = api.begin_model()
 
-    async def begin(body: Any = Body(default=None)) -> Response:  # noqa: B008 - as above
+    async def begin_journey(body: Any = Body(default=None)) -> Response:  # noqa: B008 - as above
         data = body.model_dump(by_alias=True) if body is not None else {}
         chosen = api.topics_of(data.get("context") or {})
         try:
@@ -600,7 +605,7 @@ def install(app: FastAPI, pathway: PathwayDocument) -> JsonApi:
         )
 
     # The body's model is made from this pathway's topics and states, so it is given here.
-    begin.__annotations__["body"] = begin_body | None
+    begin_journey.__annotations__["body"] = begin_body | None
     app.post(
         f"{PREFIX}/journeys",
         response_model=JourneyAnswer,
@@ -614,7 +619,7 @@ def install(app: FastAPI, pathway: PathwayDocument) -> JsonApi:
             e422="The body is not JSON of this shape: unknown keys, topic values or states."
         ),
         **common,
-    )(begin)
+    )(begin_journey)
 
     def journey_route(
         tail: str, summary: str, description: str, **errors: str
@@ -662,7 +667,7 @@ def install(app: FastAPI, pathway: PathwayDocument) -> JsonApi:
     @journey_route(
         "/restart", "Start again", "Back to the start with an empty path; topics are kept."
     )
-    async def restart(token: str = token_param) -> Any:
+    async def restart_journey(token: str = token_param) -> Any:
         return api.journey_answer(api.journey_of(token).restart())
 
     @journey_route(
@@ -671,7 +676,7 @@ def install(app: FastAPI, pathway: PathwayDocument) -> JsonApi:
         "Go straight to any state (as a nurse does from the map); back returns here.",
         e404="No state has that id.",
     )
-    async def jump(
+    async def jump_to_state(
         token: str = token_param,
         state_id: str = Path(description="A state id.", json_schema_extra={"enum": state_ids}),
     ) -> Any:
@@ -764,7 +769,10 @@ def describe(openapi: Mapping[str, Any], pathway: PathwayDocument) -> dict[str, 
                     "parameters": parameters,
                     "body": method == "post",
                     "responses": [
-                        {"status": status, "description": response.get("description", "")}
+                        {
+                            "status": status,
+                            "description": _code_pieces(response.get("description", "")),
+                        }
                         for status, response in sorted(operation.get("responses", {}).items())
                     ],
                     "example": example if method == "get" and "{" not in example else None,
