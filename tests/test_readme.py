@@ -48,3 +48,13 @@ def test_makefile_targets_named_in_readme_exist() -> None:
     named |= set(re.findall(r"`make ([a-z-]+)`", TEXT))
     assert {"run", "test"} <= named
     assert named <= targets, named - targets
+
+
+@pytest.mark.parametrize(
+    ("language", "example"),
+    [("python", "docs/examples/scxml_host.py"), ("js", "docs/examples/xstate_host.mjs")],
+)
+def test_host_examples_in_readme_are_the_tested_files(language: str, example: str) -> None:
+    """The SCXML and XState host programs shown in the README are the files the tests run."""
+    program = (README.parent / example).read_text(encoding="utf-8").strip()
+    assert program in [block.strip() for block in _blocks(language)]
