@@ -428,3 +428,14 @@ def test_installed_script_validates_and_fails_cleanly() -> None:
     assert bad.returncode == 1
     assert "Traceback" not in bad.stderr
     assert "hint:" in bad.stderr
+
+
+def test_serve_with_a_broken_web_template_stops_with_its_place(tmp_path: Path) -> None:
+    """A broken web template stops `serve` before it listens: file:line, exit 1, no traceback."""
+    (tmp_path / "web").mkdir()
+    broken = tmp_path / "web" / "state.html"
+    broken.write_text('{% extends "web/_base.html" %}\n{% block main %}{{ oops( }}{% endblock %}\n')
+    result = run("serve", "--templates", str(tmp_path), "--port", "1")
+    assert result.exit_code == 1
+    assert f"{broken}:2:" in result.output
+    assert "Traceback" not in result.output

@@ -221,7 +221,7 @@ class Embed:
         rendered.append(("embed error page", self.error_page(EmbedError(404, "page"))))
         for what, html in rendered:
             try:
-                Renderer._check(html, "html", pages._common, f"web template for the {what}")
+                Renderer.check_frame(html, "html", pages._common, f"web template for the {what}")
             except ContentError as exc:
                 raise ContentError(
                     [

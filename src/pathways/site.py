@@ -50,7 +50,7 @@ from typing import Literal
 from pathways.errors import ContentError, Location, PathwaysError, Problem
 from pathways.journey import Journey, Step
 from pathways.schema import Pathway
-from pathways.templating import Renderer, _template_problem
+from pathways.templating import Renderer, from_template
 from pathways.web import Asset, Links, Mode, Pages
 
 Maps = Literal["auto", "each", "one"]
@@ -209,8 +209,8 @@ def build_site(
     except Exception as exc:
         # A user's template that breaks: one clean message at its file and line. An
         # error that no template frame explains is a bug and keeps its traceback.
-        problem = _template_problem(exc, "")
-        if problem.problems[0].location == Location("", 1, 1):
+        problem = from_template(exc)
+        if problem is None:
             raise
         raise problem from None
     for name, (what, html) in made.items():
@@ -233,7 +233,7 @@ def build_site(
 def _check(pages: Pages, html: str, what: str, name: str) -> None:
     """Refuse a page without the intended-purpose statement or the support line."""
     try:
-        Renderer._check(html, "html", pages._common, f"web template for the {what}")
+        Renderer.check_frame(html, "html", pages._common, f"web template for the {what}")
     except ContentError as exc:
         raise ContentError(
             [

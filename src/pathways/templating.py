@@ -315,10 +315,12 @@ def _environment(user_dir: Path | None) -> jinja2.Environment:
     return env
 
 
-def _template_problem(
-    exc: BaseException, fallback: str, message: str | None = None
-) -> ContentError:
-    """A template failure as a ContentError at the template's file and line."""
+def template_problem(exc: BaseException, fallback: str, message: str | None = None) -> ContentError:
+    """A template failure as a ContentError at the template's file and line.
+
+    Where no template frame explains the failure, the location is ``fallback`` line 1;
+    ``from_template`` tells the two apart (an unexplained error is a bug, not a user's).
+    """
     where: Location | None = None
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
         where = Location(exc.filename, exc.lineno or 1, 1)
@@ -343,6 +345,12 @@ def _template_problem(
     }
     hint = next((h for kind, h in hints.items() if isinstance(exc, kind)), None)
     return ContentError([Problem(message=message, hint=hint, location=where)])
+
+
+def from_template(exc: BaseException) -> ContentError | None:
+    """``exc`` as a ContentError at the template that raised it, or None if no template did."""
+    problem = template_problem(exc, "")
+    return None if problem.problems[0].location == Location("", 1, 1) else problem
 
 
 _HIDDEN = re.compile(r"<(style|script|template)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
@@ -424,22 +432,23 @@ class Renderer:
             template = self.environment.select_template(names)
             output = template.render(data)
         except jinja2.TemplatesNotFound as exc:
-            raise _template_problem(
+            raise template_problem(
                 exc,
                 str(self.templates_dir or resources.default_templates_dir()),
                 f"no template for {fmt} output: looked for {', '.join(names)}",
             ) from None
         except jinja2.TemplateError as exc:
-            raise _template_problem(exc, names[-1]) from None
+            raise template_problem(exc, names[-1]) from None
         except Exception as exc:
-            problem = _template_problem(exc, "", f"template error: {type(exc).__name__}: {exc}")
-            if problem.problems[0].location == Location("", 1, 1):
+            if from_template(exc) is None:
                 raise  # not from a template: a bug, which deserves its traceback
-            raise problem from None
+            raise template_problem(
+                exc, "", f"template error: {type(exc).__name__}: {exc}"
+            ) from None
         if fmt != "html":
             output = re.sub(r"[ \t]+\n", "\n", output)
             output = re.sub(r"\n{3,}", "\n\n", output).strip("\n") + "\n"
-        self._check(output, fmt, data, self._culprit(template, f"{fmt}/_base.{ext}"))
+        self.check_frame(output, fmt, data, self._culprit(template, f"{fmt}/_base.{ext}"))
         return output
 
     def _culprit(self, page: jinja2.Template, base: str) -> str:
@@ -455,7 +464,7 @@ class Renderer:
         return files[0]
 
     @staticmethod
-    def _check(output: str, fmt: str, data: Mapping[str, Any], filename: str) -> None:
+    def check_frame(output: str, fmt: str, data: Mapping[str, Any], filename: str) -> None:
         """Refuse a render without the intended purpose or the support line."""
         seen = _visible_text(output, fmt)
         support = data["support"]

@@ -61,7 +61,7 @@ from pathways.errors import (
 from pathways.journey import Journey, Step
 from pathways.mapsvg import map_svg
 from pathways.schema import Pathway
-from pathways.templating import Renderer, journey_view, text_safe
+from pathways.templating import Renderer, from_template, journey_view, text_safe
 
 log = logging.getLogger("pathways.web")
 
@@ -578,17 +578,24 @@ class Pages:
 
     def render(self, names: Sequence[str], data: dict[str, Any], links: Links | None = None) -> str:
         links = links or self.links
-        template = self.environment.select_template([f"web/{n}" for n in names])
-        return template.render(
-            {
-                **self._common,
-                "assets": {name: links.asset(asset) for name, asset in self.assets.items()},
-                "home_url": links.home(),
-                "glossary_url": links.glossary(),
-                "keeps_path": links.keeps_path,
-                **data,
-            }
-        )
+        try:
+            template = self.environment.select_template([f"web/{n}" for n in names])
+            return template.render(
+                {
+                    **self._common,
+                    "assets": {name: links.asset(asset) for name, asset in self.assets.items()},
+                    "home_url": links.home(),
+                    "glossary_url": links.glossary(),
+                    "keeps_path": links.keeps_path,
+                    **data,
+                }
+            )
+        except Exception as exc:
+            # A user's broken template is their mistake: one message at its file and line.
+            problem = from_template(exc)
+            if problem is None:
+                raise
+            raise problem from None
 
     def _nav(self, journey: Journey, mode: Mode, links: Links) -> dict[str, Any]:
         return {
@@ -894,7 +901,7 @@ class Pages:
         pages.append(("error page", self.error_page(PageError(404, "state", detail="x"))))
         for what, html in pages:
             try:
-                Renderer._check(html, "html", self._common, f"web template for the {what}")
+                Renderer.check_frame(html, "html", self._common, f"web template for the {what}")
             except ContentError as exc:
                 raise ContentError(
                     [
