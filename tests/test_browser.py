@@ -295,6 +295,7 @@ def page_types(pathway: Pathway) -> dict[str, str]:
         "map": f"/j/{relapse.token}/map",
         "presenter map": f"/present/{relapse.token}/map",
         "print": f"/j/{relapse.token}/print",
+        "glossary": "/glossary",
         "unknown step": f"/j/{relapse.token}/step/nope",
         "bad token": "/j/broken",
         "not found": "/no/such/page",

@@ -154,6 +154,7 @@ def every_page(pathway: Pathway) -> list[str]:
         url_of(at_relapse, "/map"),
         url_of(at_relapse, "/map", mode="present"),
         url_of(at_relapse, "/print"),
+        "/glossary",
         url_of(at_relapse, "/step/no_such_step"),
         url_of(at_relapse, "/jump/no_such_state"),
         "/j/not-a-token",
@@ -422,6 +423,19 @@ def test_other_query_names_are_not_topics(client: TestClient, pathway: Pathway) 
 
 
 # --------------------------------------------------------------------------- map, presenter, print
+
+
+def test_glossary_page_explains_every_word_and_is_linked(
+    client: TestClient, pathway: Pathway
+) -> None:
+    """/glossary explains every glossary word; the start and state pages link to it."""
+    response = client.get("/glossary")
+    assert response.status_code == 200
+    text = parse(response.text).text
+    for entry in pathway.glossary:
+        assert entry.definition in text, entry.id
+    assert 'href="/glossary"' in client.get("/").text
+    assert 'href="/glossary"' in client.get(url_of(journey_at(pathway))).text
 
 
 def test_map_marks_here_and_next_and_links_every_state(

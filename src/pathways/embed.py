@@ -111,6 +111,9 @@ def is_embed_path(path: str) -> bool:
 class EmbedLinks(Links):
     """Addresses inside the embed for the walk; the full guide (a new tab) for the rest."""
 
+    def glossary(self) -> str | None:
+        return None  # each embedded page explains its own words; the frame stays on the walk
+
     def home(self) -> str:
         return f"{EMBED_PREFIX}/"
 

@@ -472,7 +472,7 @@ class Links:
         return f"{self.state(journey, mode)}/jump"
 
     def glossary(self) -> str | None:
-        return None
+        return "/glossary"
 
 
 class PageError(Exception):
@@ -898,6 +898,7 @@ class Pages:
             pages.append((f"page of state '{state.id}'", self.state_page(at, "patient")))
             pages.append((f"presenter page of state '{state.id}'", self.state_page(at, "present")))
         pages.append(("print page", self.print_page(journey)))
+        pages.append(("glossary page", self.glossary_page()))
         pages.append(("error page", self.error_page(PageError(404, "state", detail="x"))))
         for what, html in pages:
             try:
@@ -1051,6 +1052,10 @@ def create_app(
         if request.headers.get("if-none-match") == etag:
             return Response(status_code=304, headers=headers)
         return Response(asset.body, media_type=asset.media_type, headers=headers)
+
+    @app.api_route("/glossary", methods=GET, response_class=HTMLResponse, include_in_schema=False)
+    async def glossary() -> Response:
+        return _html(pages.cached("/glossary", pages.glossary_page))
 
     @app.api_route("/favicon.ico", methods=GET, include_in_schema=False)
     async def favicon() -> Response:
