@@ -85,3 +85,11 @@ def test_any_text_gives_located_problems(prefix: str, body: str) -> None:
     result = outcome(text)
     assert isinstance(result, ContentError)
     assert_located(result, text)
+
+
+@given(text=st.text(alphabet=st.characters(codec="utf-8"), max_size=80))
+def test_text_is_folded_at_every_kind_of_white_space(text: str) -> None:
+    """Texts fold runs of any Unicode white space to one space, as the regex \\s+ would."""
+    from pathways.schema import _clean
+
+    assert _clean(text) == re.sub(r"\s+", " ", text).strip()
