@@ -839,6 +839,23 @@ def test_finished_pages_are_kept_but_bounded(
     assert list(pages._pages) == ["/d", "/a", "/b"]
 
 
+def test_finished_pages_are_bounded_in_bytes(
+    pathway: Pathway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the byte bound the least recently used pages go; the newest always stays."""
+    monkeypatch.setattr("pathways.web.PAGE_CACHE_BYTES", 250)
+    pages = create_app(pathway=pathway).state.pages
+    pages._pages.clear()
+    pages._page_bytes = 0
+    for name in ("a", "b", "c", "d"):
+        pages.cached(f"/{name}", lambda name=name: name * 100)
+    assert list(pages._pages) == ["/c", "/d"]
+    assert sum(len(body) for body in pages._pages.values()) <= 250
+    pages.cached("/big", lambda: "x" * 1000)
+    assert list(pages._pages) == ["/big"]
+    assert pages.finished("/big") == b"x" * 1000
+
+
 def test_a_kept_page_is_sent_again_exactly_as_first_built(
     client: TestClient, pathway: Pathway
 ) -> None:

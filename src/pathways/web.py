@@ -97,7 +97,12 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
 GLOSSARY_USES = 12
 """Pages named under each word of the glossary page; more are counted, not listed."""
 PAGE_CACHE = 2048
-"""Finished pages kept in memory (a few megabytes), most recently used first."""
+"""Finished pages kept in memory at most, most recently used first..."""
+PAGE_CACHE_BYTES = 4 * 1024 * 1024
+"""...and at most this many bytes of them (a state page is about 8 KB, so some 500).
+Readers on the same path share addresses (everyone who starts with the same topic has
+the same first page), so the pages worth keeping are few; a bound in bytes keeps the
+server's memory flat however many different journeys it sees (benchmarks/memory.py)."""
 MAX_URL_BYTES = 4096
 """Longest path plus query accepted (414 beyond). The longest journey token is 1,000
 characters; browsers and proxies commonly stop at 8 KB."""
@@ -274,9 +279,8 @@ class FinishedPages:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
-            page = self.pages.finished(scope["path"])
-            if page is not None:
-                body = page.encode("utf-8")
+            body = self.pages.finished(scope["path"])
+            if body is not None:
                 await send(
                     {
                         "type": "http.response.start",
@@ -521,7 +525,8 @@ class Pages:
                 )
         self._maps: dict[tuple[str | None, tuple[str, ...], str], str] = {}
         self._leads_to: dict[str, list[str]] | None = None
-        self._pages: OrderedDict[str, str] = OrderedDict()
+        self._pages: OrderedDict[str, bytes] = OrderedDict()
+        self._page_bytes = 0
         start = Journey.begin(pathway)
         self.start_journey = start
         self._common = _clean(
@@ -553,21 +558,26 @@ class Pages:
         no page reads the query), so the same address always gets the same page while the
         app runs, and ``FinishedPages`` can send it without routing the request again.
         """
-        page = self._pages.get(address)
-        if page is None:
-            page = self._pages[address] = build()
-            if len(self._pages) > PAGE_CACHE:
-                self._pages.popitem(last=False)
-        else:
-            self._pages.move_to_end(address)
+        kept = self.finished(address)
+        if kept is not None:
+            return kept.decode("utf-8")
+        page = build()
+        body = page.encode("utf-8")
+        self._pages[address] = body  # kept encoded: half the memory of most pages' str
+        self._page_bytes += len(body)
+        while len(self._pages) > PAGE_CACHE or (
+            self._page_bytes > PAGE_CACHE_BYTES and len(self._pages) > 1
+        ):
+            _, dropped = self._pages.popitem(last=False)
+            self._page_bytes -= len(dropped)
         return page
 
-    def finished(self, address: str) -> str | None:
-        """The page at ``address`` if it is already built (and kept), else None."""
-        page = self._pages.get(address)
-        if page is not None:
+    def finished(self, address: str) -> bytes | None:
+        """The page at ``address``, encoded, if it is already built (and kept), else None."""
+        body = self._pages.get(address)
+        if body is not None:
             self._pages.move_to_end(address)
-        return page
+        return body
 
     def journey_of(self, token: str, mode: Mode) -> Journey:
         """The journey a token in an address stands for, or a friendly 400 page."""
