@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run walk test check setup setup-test browser-deps clean
+.PHONY: run walk test check bench setup setup-test browser-deps clean
 
 run: setup  ## Serve the default pathway at http://$(HOST):$(PORT)/
 	$(BIN)/pathways serve --host $(HOST) --port $(PORT)
@@ -23,8 +23,17 @@ test: setup-test  ## The whole test suite, then the content checks
 	$(BIN)/pathways lint
 
 check: setup-test  ## Type and style checks
-	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff check src tests scripts benchmarks
 	$(BIN)/mypy src
+
+bench: setup  ## The benchmarks behind docs/performance.md (about 20 minutes; installs wrk)
+	@command -v wrk >/dev/null 2>&1 || scripts/install-wrk
+	$(BIN)/python benchmarks/cli_start.py
+	$(BIN)/python benchmarks/web.py
+	$(BIN)/python benchmarks/scale.py
+	$(BIN)/python benchmarks/site_export.py
+	$(BIN)/python benchmarks/memory.py
+	$(BIN)/python benchmarks/load.py
 
 setup: $(BIN)/.installed
 

@@ -98,8 +98,8 @@ GLOSSARY_USES = 12
 """Pages named under each word of the glossary page; more are counted, not listed."""
 PAGE_CACHE = 2048
 """Finished pages kept in memory at most, most recently used first..."""
-PAGE_CACHE_BYTES = 4 * 1024 * 1024
-"""...and at most this many bytes of them (a state page is about 8 KB, so some 500).
+PAGE_CACHE_BYTES = 3 * 1024 * 1024
+"""...and at most this many bytes of them (a state page is about 8 KB, so some 400).
 Readers on the same path share addresses (everyone who starts with the same topic has
 the same first page), so the pages worth keeping are few; a bound in bytes keeps the
 server's memory flat however many different journeys it sees (benchmarks/memory.py)."""

@@ -1,0 +1,96 @@
+"""CLI start: `pathways show relapse --format text` against importing the stack it stands on.
+
+    .venv/bin/python benchmarks/cli_start.py [--rounds 30]
+
+Each round runs every command once, in a shuffled order, so slow moments of a shared
+machine fall on all of them alike; the figures are medians over the rounds and the
+ratio is taken both of the medians and, round by round, of the pair run side by side.
+
+- show (page kept): the normal case from the second run on; the page comes from the
+  render cache (docs/performance.md explains the cache).
+- show --no-cache: every run loads the pathway, checks it and renders the page.
+- the stack: `python -c "import pydantic, jinja2, transitions, yaml"`.
+- --help, and `python -c pass` for the interpreter's own start.
+
+The cache folder is a fresh temporary one (the user's own is not touched).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from common import PYTHON, median, save, table
+
+SCRIPT = str(Path(PYTHON).with_name("pathways"))
+COMMANDS = {
+    "show (page kept)": [SCRIPT, "show", "relapse", "--format", "text"],
+    "stack import": [PYTHON, "-c", "import pydantic, jinja2, transitions, yaml"],
+    "show --no-cache": [SCRIPT, "show", "relapse", "--format", "text", "--no-cache"],
+    "pathways --help": [SCRIPT, "--help"],
+    "python -c pass": [PYTHON, "-c", "pass"],
+}
+
+
+def timed(command: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, stdout=subprocess.DEVNULL, env=env, check=True, timeout=120)
+    return (time.perf_counter() - started) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=30)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "XDG_CACHE_HOME": cache, "COLUMNS": "80"}
+        env.pop("PATHWAYS_NO_CACHE", None)
+        kept = subprocess.run(
+            COMMANDS["show (page kept)"], capture_output=True, env=env, check=True
+        )
+        fresh = subprocess.run(
+            COMMANDS["show --no-cache"], capture_output=True, env=env, check=True
+        )
+        assert kept.stdout == fresh.stdout, "the kept page must be the page rendered afresh"
+        for command in COMMANDS.values():  # warm the disk cache
+            timed(command, env)
+        runs: dict[str, list[float]] = {name: [] for name in COMMANDS}
+        rng = random.Random(6)
+        for _ in range(args.rounds):
+            names = list(COMMANDS)
+            rng.shuffle(names)
+            for name in names:
+                runs[name].append(timed(COMMANDS[name], env))
+    medians = {name: median(values) for name, values in runs.items()}
+    stack = medians["stack import"]
+    pairs = {
+        name: median([a / b for a, b in zip(runs[name], runs["stack import"], strict=True)])
+        for name in runs
+    }
+    rows = [
+        [name, f"{medians[name]:.0f}", f"{medians[name] / stack:.2f}", f"{pairs[name]:.2f}"]
+        for name in COMMANDS
+    ]
+    print(table(["command", "median ms", "÷ stack (medians)", "÷ stack (per round)"], rows))
+    goal = pairs["show (page kept)"] < 1.0 and medians["show (page kept)"] < stack
+    print(f"\ngoal (show takes less than importing the stack): {'met' if goal else 'NOT met'}")
+    save(
+        "cli_start",
+        {
+            "rounds": args.rounds,
+            "runs_ms": runs,
+            "median_ms": medians,
+            "ratio_to_stack_of_medians": {n: medians[n] / stack for n in medians},
+            "ratio_to_stack_per_round_median": pairs,
+            "goal_met": goal,
+        },
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""The server the web benchmark measures: `pathways serve`'s app, with the same page also
+served pre-rendered as a static file, on one uvicorn worker with the serve command's
+settings (no access log, no server header, the cycle collector frozen after start-up).
+
+    .venv/bin/python benchmarks/webapp.py --port 8765 --page /j/<token> [--pathway FILE]
+
+Extra addresses, for comparison only:
+
+    /prerendered/page.html   the page at --page, rendered once at start-up and written
+                             to a file, served by Starlette's StaticFiles from disk
+    /preloaded               the same bytes from memory (the cheapest answer this stack
+                             can give: an upper bound for any page)
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import tempfile
+from pathlib import Path
+
+import uvicorn
+from fastapi.responses import HTMLResponse
+from fastapi.testclient import TestClient
+from starlette.staticfiles import StaticFiles
+
+from pathways.web import create_app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--page", required=True, help="the address of the page to pre-render")
+    parser.add_argument("--pathway", default=None)
+    parser.add_argument(
+        "--http", default="auto", choices=["auto", "h11", "httptools"], help="uvicorn's parser"
+    )
+    args = parser.parse_args()
+    app = create_app(args.pathway)
+    with TestClient(app) as client:
+        response = client.get(args.page)
+        assert response.status_code == 200, response.status_code
+        body = response.content
+    folder = Path(tempfile.mkdtemp(prefix="pathways-bench-"))
+    (folder / "page.html").write_bytes(body)
+    app.mount("/prerendered", StaticFiles(directory=folder))
+
+    @app.get("/preloaded", include_in_schema=False)
+    async def preloaded() -> HTMLResponse:
+        return HTMLResponse(body)
+
+    gc.freeze()
+    uvicorn.run(
+        app,
+        host="127.0.0.1",
+        port=args.port,
+        http=args.http,
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+    )
+
+
+if __name__ == "__main__":
+    main()
