@@ -41,15 +41,12 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 
 from pathways.errors import (
-    ContentError,
     JourneyError,
-    Location,
-    Problem,
     StepNotAvailableError,
     UnknownStateError,
 )
 from pathways.journey import Journey
-from pathways.templating import Renderer, text_safe
+from pathways.templating import text_safe
 from pathways.web import (
     CONTENT_SECURITY_POLICY,
     GET,
@@ -222,20 +219,7 @@ class Embed:
                 (f"embed page of state '{state.id}'", self.state_page(journey.jump(state.id)))
             )
         rendered.append(("embed error page", self.error_page(EmbedError(404, "page"))))
-        for what, html in rendered:
-            try:
-                Renderer.check_frame(html, "html", pages._common, f"web template for the {what}")
-            except ContentError as exc:
-                raise ContentError(
-                    [
-                        Problem(
-                            p.message,
-                            hint=p.hint,
-                            location=Location(f"templates/web ({what})", 1, 1),
-                        )
-                        for p in exc.problems
-                    ]
-                ) from None
+        pages.check_frames(rendered)
 
 
 def _html(body: str, status: int = 200) -> HTMLResponse:

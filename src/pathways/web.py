@@ -36,7 +36,7 @@ import logging
 import mimetypes
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -910,6 +910,12 @@ class Pages:
         pages.append(("print page", self.print_page(journey)))
         pages.append(("glossary page", self.glossary_page()))
         pages.append(("error page", self.error_page(PageError(404, "state", detail="x"))))
+        self.check_frames(pages)
+
+    def check_frames(self, pages: Iterable[tuple[str, str]]) -> None:
+        """Refuse, at start-up, any of these rendered pages (a description such as
+        "start page", and its HTML) that leaves out the intended-purpose statement or the
+        support line: a ContentError naming each such page."""
         for what, html in pages:
             try:
                 Renderer.check_frame(html, "html", self._common, f"web template for the {what}")
