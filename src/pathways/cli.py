@@ -349,13 +349,7 @@ def out_option(f: F) -> F:
 
 
 @export.command("json")
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    metavar="FILE",
-    help="Write to FILE instead of the screen.",
-)
+@out_option
 @pathway_option
 @templates_option
 def export_json(out: Path | None, pathway_file: Path | None, templates_dir: Path | None) -> None:
@@ -544,13 +538,7 @@ def lint(
 
 
 @main.command(short_help="Print the JSON Schema of a pathway document (for editors).")
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    metavar="FILE",
-    help="Write to FILE instead of the screen.",
-)
+@out_option
 @pathway_option
 @templates_option
 def schema(out: Path | None, pathway_file: Path | None, templates_dir: Path | None) -> None:
