@@ -1,12 +1,19 @@
-"""Shared fixtures: the paths of the repository's content."""
+"""Shared fixtures: the paths of the repository's content, its pathway and the web app."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import settings
+
+if TYPE_CHECKING:  # the app's modules are imported by the fixtures that use them
+    from fastapi.testclient import TestClient
+
+    from pathways.schema import Pathway
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -34,3 +41,23 @@ def repo_root() -> Path:
 def pathway_file() -> Path:
     """The repository's own pathways.yaml (the embedded default)."""
     return ROOT / "pathways.yaml"
+
+
+@pytest.fixture(scope="module")
+def pathway() -> Pathway:
+    """The repository's own pathway, loaded once per test module."""
+    from pathways.loader import load_pathway
+
+    return load_pathway(ROOT / "pathways.yaml")
+
+
+@pytest.fixture(scope="module")
+def client(pathway: Pathway) -> Iterator[TestClient]:
+    """The web app for ``pathway`` (no embed origins), redirects not followed; a module
+    that needs another app defines its own ``client``."""
+    from fastapi.testclient import TestClient
+
+    from pathways.web import create_app
+
+    with TestClient(create_app(pathway=pathway), follow_redirects=False) as c:
+        yield c

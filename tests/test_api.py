@@ -11,7 +11,6 @@ import shlex
 import subprocess
 import sys
 import types
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,17 +38,6 @@ from pathways.web import CONTENT_SECURITY_POLICY, create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("pydantic", "jinja2", "transitions", "yaml", "fastapi", "starlette", "click")
-
-
-@pytest.fixture(scope="module")
-def pathway() -> Pathway:
-    return load_pathway(ROOT / "pathways.yaml")
-
-
-@pytest.fixture(scope="module")
-def client(pathway: Pathway) -> Iterator[TestClient]:
-    with TestClient(create_app(pathway=pathway), follow_redirects=False) as c:
-        yield c
 
 
 # --------------------------------------------------------------------------- Python API

@@ -39,11 +39,6 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def pathway() -> Pathway:
-    return load_pathway(ROOT / "pathways.yaml")
-
-
-@pytest.fixture(scope="module")
 def base_url(pathway: Pathway) -> Iterator[str]:
     """The app, served by uvicorn on 127.0.0.1 at a free port, for this module."""
     with serve(create_app(pathway=pathway)) as port:

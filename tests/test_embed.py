@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 
 from pathways.errors import ContentError
 from pathways.journey import Journey
-from pathways.loader import load_pathway
 from pathways.schema import Pathway
 from pathways.web import CONTENT_SECURITY_POLICY, create_app
 from test_web import Node, parse
@@ -22,11 +21,6 @@ from test_web import Node, parse
 ROOT = Path(__file__).resolve().parents[1]
 PORTAL = "https://portal.example.org"
 CLINIC = "http://localhost:8001"
-
-
-@pytest.fixture(scope="module")
-def pathway() -> Pathway:
-    return load_pathway(ROOT / "pathways.yaml")
 
 
 @pytest.fixture(scope="module")

@@ -63,11 +63,6 @@ def _static(folder: Path) -> Starlette:
 
 
 @pytest.fixture(scope="module")
-def pathway() -> Pathway:
-    return load_pathway(ROOT / "pathways.yaml")
-
-
-@pytest.fixture(scope="module")
 def hosts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """Two host sites on localhost (the demo page, and a page without scripts), the guide
     on 127.0.0.1 allowing both, and a second guide that allows no site at all."""

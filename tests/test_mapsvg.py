@@ -6,9 +6,7 @@ import re
 from pathlib import Path
 from xml.etree import ElementTree
 
-import pytest
-
-from pathways.loader import load_pathway, parse_pathway
+from pathways.loader import parse_pathway
 from pathways.mapsvg import EDGE, EDGE_NEXT, HERE, LOOKS, NEXT, OTHER, PAGE, hubs, map_svg
 from pathways.schema import Pathway
 
@@ -27,11 +25,6 @@ def contrast(a: str, b: str) -> float:
     """The WCAG 2 contrast ratio of two #rrggbb colours."""
     high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
     return (high + 0.05) / (low + 0.05)
-
-
-@pytest.fixture(scope="module")
-def pathway() -> Pathway:
-    return load_pathway(ROOT / "pathways.yaml")
 
 
 def nodes(svg: str) -> dict[str, ElementTree.Element]:

@@ -113,17 +113,6 @@ def parse(html: str) -> Node:
 # --------------------------------------------------------------------------- fixtures
 
 
-@pytest.fixture(scope="module")
-def pathway() -> Pathway:
-    return load_pathway(ROOT / "pathways.yaml")
-
-
-@pytest.fixture(scope="module")
-def client(pathway: Pathway) -> Iterator[TestClient]:
-    with TestClient(create_app(pathway=pathway), follow_redirects=False) as c:
-        yield c
-
-
 def url_of(journey: Journey, tail: str = "", mode: str = "j") -> str:
     return f"/{mode}/{journey.token}{tail}"
 
