@@ -1,8 +1,8 @@
 """What the browser tests share: Debian's chromium driven by playwright, a server on a free
 loopback port, and axe-core.
 
-Import this only after checking that /usr/bin/chromium exists (``CHROMIUM``): the browser
-test modules skip themselves, with the reason, where it does not.
+Where there is no /usr/bin/chromium (``CHROMIUM``), importing this at the top of a browser
+test module skips the whole module, with the reason.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, Playwright
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -35,6 +36,9 @@ NO_CHROMIUM = (
     "browser tests need Debian's chromium at /usr/bin/chromium"
     " (apt-get install chromium, or scripts/install-chromium)"
 )
+
+if not CHROMIUM.exists():
+    pytest.skip(NO_CHROMIUM, allow_module_level=True)
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -68,6 +72,17 @@ def serve(app: Any, host: str = "127.0.0.1", port: int | None = None) -> Iterato
 def launch(pw: Playwright) -> Browser:
     """Headless Debian chromium (playwright's own browser builds are not downloaded)."""
     return pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Headless Debian chromium, launched for the length of the block."""
+    with sync_playwright() as pw:
+        browser = launch(pw)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 def axe_source() -> str:

@@ -10,27 +10,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Browser, Page
 
+from browser_support import ROOT, axe_violations, chromium, serve
+from browser_support import axe_source as read_axe
 from pathways.journey import Journey
 from pathways.loader import load_pathway
 from pathways.schema import Pathway
 from pathways.web import create_app
-
-if not Path("/usr/bin/chromium").exists():
-    pytest.skip(
-        "browser tests need Debian's chromium at /usr/bin/chromium"
-        " (apt-get install chromium, or scripts/install-chromium)",
-        allow_module_level=True,
-    )
-
-from playwright.sync_api import Browser, Page, sync_playwright
-
-from browser_support import ROOT, axe_violations, launch, serve
-from browser_support import axe_source as read_axe
 
 pytestmark = pytest.mark.browser
 
@@ -47,10 +37,8 @@ def base_url(pathway: Pathway) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        launched = launch(pw)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture

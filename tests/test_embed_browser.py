@@ -15,25 +15,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from pathways.journey import Journey
-from pathways.loader import load_pathway
-from pathways.schema import Pathway
-from pathways.web import create_app
-
-if not Path("/usr/bin/chromium").exists():
-    pytest.skip(
-        "browser tests need Debian's chromium at /usr/bin/chromium"
-        " (apt-get install chromium, or scripts/install-chromium)",
-        allow_module_level=True,
-    )
-
-from playwright.sync_api import Browser, Frame, Page, sync_playwright
+from playwright.sync_api import Browser, Frame, Page
 from starlette.applications import Starlette
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from browser_support import ROOT, axe_source, axe_violations, free_port, launch, serve
+from browser_support import ROOT, axe_source, axe_violations, chromium, free_port, serve
+from pathways.journey import Journey
+from pathways.loader import load_pathway
+from pathways.schema import Pathway
+from pathways.web import create_app
 
 pytestmark = pytest.mark.browser
 
@@ -98,10 +89,8 @@ def hosts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        launched = launch(pw)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture

@@ -529,14 +529,10 @@ def browser() -> Iterator[Browser]:
     with the reason, where there is no /usr/bin/chromium."""
     if not Path("/usr/bin/chromium").exists():
         pytest.skip("browser tests need Debian's chromium at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
+    from browser_support import chromium
 
-    from browser_support import launch
-
-    with sync_playwright() as pw:
-        launched = launch(pw)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.mark.browser
