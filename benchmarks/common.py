@@ -64,7 +64,7 @@ def machine() -> dict[str, Any]:
         "memory": memory,
         "system": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
-        "load_average_before": [round(x, 2) for x in load],
+        "load_average_when_saved": [round(x, 2) for x in load],
         "wrk": _version(["wrk", "--version"]),
     }
 

@@ -15,6 +15,7 @@ This module is the only one that imports ``transitions`` (layer 3).
 from __future__ import annotations
 
 import base64
+import gc
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -251,7 +252,20 @@ def _read_varints(data: bytes, problem: str) -> Iterable[int]:
 
 def guide_for(pathway: Pathway) -> Guide:
     """The one Guide (and machine) of this pathway, built on first use."""
-    return pathway.derived("journey.guide", lambda: Guide(pathway))
+    return pathway.derived("journey.guide", lambda: _build_guide(pathway))
+
+
+def _build_guide(pathway: Pathway) -> Guide:
+    """Build with the cycle collector paused: the machine is tens of thousands of objects
+    that live as long as the pathway, and the collector's passes over them while they
+    are made find nothing (half of the build at 5,000 states; benchmarks/scale.py)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return Guide(pathway)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True, slots=True)
