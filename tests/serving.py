@@ -156,6 +156,15 @@ class LoadResult:
         return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
 
 
+def _drop(streams: list[asyncio.StreamReader | asyncio.StreamWriter | None]) -> None:
+    """Forget a connection, closing it first (an unclosed one warns, an error here)."""
+    writer = streams[1]
+    if isinstance(writer, asyncio.StreamWriter):
+        with contextlib.suppress(Exception):
+            writer.close()
+    streams[:] = [None, None]
+
+
 class _NotThere(Exception):
     """The server could not be reached before any byte of the request was sent."""
 
@@ -179,6 +188,7 @@ async def _request(
     except OSError as exc:
         raise _NotThere(str(exc)) from None
     if not status_line:
+        _drop(streams)
         raise _NotThere("connection closed before an answer")  # idle keep-alive closed
     status = int(status_line.split()[1])
     headers: dict[bytes, bytes] = {}
@@ -190,8 +200,7 @@ async def _request(
         headers[name.strip().lower()] = value.strip()
     body = await reader.readexactly(int(headers.get(b"content-length", b"0")))
     if headers.get(b"connection", b"").lower() == b"close":
-        writer.close()
-        streams[:] = [None, None]
+        _drop(streams)
     return status, headers, body
 
 
@@ -216,7 +225,7 @@ async def _reader(
                 _request(streams, port, path), timeout=max(0.1, deadline - time.monotonic())
             )
         except _NotThere:
-            streams[:] = [None, None]
+            _drop(streams)
             result.retries += 1
             await asyncio.sleep(0.05)
             continue
@@ -224,11 +233,11 @@ async def _reader(
             if time.monotonic() >= deadline:
                 break
             result.errors.append(f"GET {path}: no answer in time")
-            streams[:] = [None, None]
+            _drop(streams)
             continue
         except (OSError, ValueError, IndexError, asyncio.IncompleteReadError) as exc:
             result.errors.append(f"GET {path}: {type(exc).__name__}: {exc}")
-            streams[:] = [None, None]
+            _drop(streams)
             continue
         result.latencies.append(time.perf_counter() - started)
         result.requests += 1
