@@ -184,3 +184,52 @@ def test_a_page_is_unchanged_by_a_broken_edit(tmp_path: Path) -> None:
     pathway.write_text(_break(TEXT), encoding="utf-8")
     live.check()
     assert client.get(RELAPSE_URL).text == before
+
+
+# --------------------------------------------------------------------------- templates
+
+
+def _live_templates(tmp_path: Path) -> tuple[LiveApp, Path]:
+    """A live app whose templates folder holds its own copy of the map page."""
+    folder = tmp_path / "templates"
+    (folder / "web").mkdir(parents=True)
+    (folder / "web" / "map.html").write_text(
+        (ROOT / "templates" / "web" / "map.html").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    live = LiveApp(
+        lambda: create_app(ROOT / "pathways.yaml", folder, snapshot_templates=True),
+        [folder],
+        interval=0.05,
+    )
+    return live, folder / "web" / "map.html"
+
+
+def test_a_broken_template_keeps_the_last_good_version(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A template edited into bad syntax is refused at its line, and the running app goes
+    on with the template it was checked with, even for a page it had not yet made."""
+    live, page = _live_templates(tmp_path)
+    client = TestClient(live)
+    page.write_text("{% extends 'web/_base.html' %}\n{% if %}broken\n", encoding="utf-8")
+    with caplog.at_level(logging.ERROR, logger="pathways.live"):
+        assert live.check() is False
+    assert re.search(rf"{re.escape(str(page))}:2:\d+: ", caplog.text), caplog.text
+    response = client.get(f"{RELAPSE_URL}/map")
+    assert response.status_code == 200
+    assert "broken" not in response.text
+
+
+def test_a_template_fix_is_served(tmp_path: Path) -> None:
+    """A template edit that compiles and renders every page is switched to."""
+    live, page = _live_templates(tmp_path)
+    client = TestClient(live)
+    assert "A note from the authors" not in client.get(f"{RELAPSE_URL}/map").text
+    original = page.read_text(encoding="utf-8")
+    marked = original.replace(
+        "{% block content %}", "{% block content %}A note from the authors", 1
+    )
+    assert marked != original
+    page.write_text(marked, encoding="utf-8")
+    assert live.check() is True
+    assert "A note from the authors" in client.get(f"{RELAPSE_URL}/map").text

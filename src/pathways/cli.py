@@ -626,6 +626,8 @@ def serve(
             pathway=load_chosen_pathway(pathway_file),
             templates_dir=templates_dir,
             embed_origins=embed_origins,
+            # Reloading: each app keeps the templates it was checked with.
+            snapshot_templates=reload_content,
         )
 
     served = app = build()

@@ -12,6 +12,11 @@ if that succeeds puts it in place of the old one, in one assignment. So:
 - no request is dropped: a request in progress finishes on the app it started on, and
   the next one goes to the new app.
 
+For the last good version to stay whole, ``build`` should make apps that keep their own
+templates (``create_app(..., snapshot_templates=True)``, as ``pathways serve
+--reload-content`` does): each compiles every template when it is built and never reads
+the files again, so a template broken on disk cannot reach the running app either.
+
 Journey links stay valid across a reload while the pathway's ids stay the same (a token
 names states by their place in the pathway; see ``journey.py``). A reload that adds,
 removes or reorders states makes older links open the friendly "this link does not

@@ -293,6 +293,10 @@ def _icons(count: int, out_of: int) -> list[bool]:
 
 @functools.lru_cache(maxsize=16)
 def _environment(user_dir: Path | None) -> jinja2.Environment:
+    return _new_environment(user_dir)
+
+
+def _new_environment(user_dir: Path | None, *, auto_reload: bool = True) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if user_dir is not None:
         loaders.append(jinja2.FileSystemLoader(user_dir))
@@ -306,6 +310,7 @@ def _environment(user_dir: Path | None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=auto_reload,
     )
     env.filters.update(
         fill=_fill, upper_first=_upper_first, underline=_underline, long_date=_long_date, tel=_tel
@@ -375,7 +380,11 @@ class Renderer:
     same name; None uses the packaged templates only.
     """
 
-    def __init__(self, templates_dir: Path | None = None) -> None:
+    def __init__(self, templates_dir: Path | None = None, *, snapshot: bool = False) -> None:
+        """``snapshot=True``: an Environment of this renderer's own that compiles every
+        template now and never reads the files again, so what was checked is what runs,
+        whatever happens to the files later (``pathways serve --reload-content``). A
+        template that does not compile is a ContentError at its file and line."""
         if templates_dir is not None:
             templates_dir = Path(templates_dir)
             if not templates_dir.is_dir():
@@ -390,7 +399,15 @@ class Renderer:
                 )
             templates_dir = templates_dir.resolve()
         self.templates_dir = templates_dir
-        self.environment = _environment(templates_dir)
+        if not snapshot:
+            self.environment = _environment(templates_dir)
+            return
+        self.environment = _new_environment(templates_dir, auto_reload=False)
+        for name in self.environment.list_templates(extensions=("html", "txt", "md")):
+            try:
+                self.environment.get_template(name)
+            except jinja2.TemplateError as exc:
+                raise template_problem(exc, name) from None
 
     def render(
         self,

@@ -504,13 +504,18 @@ class Pages:
     and the cache of maps. Each method turns a journey into a finished page."""
 
     def __init__(
-        self, pathway: Pathway, templates_dir: Path | None, links: Links | None = None
+        self,
+        pathway: Pathway,
+        templates_dir: Path | None,
+        links: Links | None = None,
+        *,
+        snapshot_templates: bool = False,
     ) -> None:
         # Control characters out of every text once, here, rather than on every request.
         pathway = Pathway.model_validate(_clean(pathway.model_dump()))
         self.pathway = pathway
         self.links = links or Links()
-        self.renderer = Renderer(templates_dir)
+        self.renderer = Renderer(templates_dir, snapshot=snapshot_templates)
         self.environment = self.renderer.environment
         self.assets = _load_assets(templates_dir)
         for needed in ("site.css", "site.js"):
@@ -950,6 +955,7 @@ def create_app(
     *,
     pathway: Pathway | None = None,
     embed_origins: Sequence[str] = (),
+    snapshot_templates: bool = False,
 ) -> FastAPI:
     """The web app for one pathway, loaded and checked once, here.
 
@@ -959,7 +965,9 @@ def create_app(
     templates folder that is not valid raises ``ContentError`` before any request is served.
     ``embed_origins`` are the origins (``https://portal.example``) whose pages may show the
     embed (``/embed/``) in an iframe; none by default. One that is not an origin raises
-    ValueError.
+    ValueError. ``snapshot_templates``: compile every template now and never read the
+    files again (see ``templating.Renderer``), for an app that must keep running the
+    templates it was checked with while the files change (``live.py``).
     """
     # Mounted here, imported here: both build on this module.
     from pathways import api, embed
@@ -969,7 +977,11 @@ def create_app(
         from pathways.loader import load_pathway
 
         pathway = load_pathway(resources.chosen_pathway_file(pathway_file))
-    pages = Pages(pathway, resources.chosen_templates_dir(templates_dir))
+    pages = Pages(
+        pathway,
+        resources.chosen_templates_dir(templates_dir),
+        snapshot_templates=snapshot_templates,
+    )
     pages.check()
     fallback = pages.error_page(PageError(500, "bug")).encode("utf-8")
 
