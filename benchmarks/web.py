@@ -40,14 +40,13 @@ def journey_addresses(count: int, seed: int = 5) -> tuple[str, list[str]]:
     for _ in range(3):
         page = page.step(page.next_steps()[0].trigger)
     addresses: set[str] = set()
-    while len(addresses) < count:
-        journey = Journey.begin(
-            pathway, {"philadelphia": rng.choice(["positive", "negative", "not_known"])}
-        )
-        for _ in range(rng.randint(1, 12)):
-            steps = journey.next_steps()
-            journey = journey.step(rng.choice(steps).trigger) if steps else journey.restart()
-            addresses.add(f"/j/{journey.token}")
+    states = pathway.state_ids
+    contexts = ["positive", "negative", "not_known"]
+    while len(addresses) < count:  # paths of 2-7 places, as a nurse's jumps make them
+        journey = Journey.begin(pathway, {"philadelphia": rng.choice(contexts)})
+        for _ in range(rng.randint(1, 6)):
+            journey = journey.jump(rng.choice(states))
+        addresses.add(f"/j/{journey.token}")
     return f"/j/{page.token}", sorted(addresses)[:count]
 
 
