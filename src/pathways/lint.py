@@ -1291,22 +1291,12 @@ def document_schema() -> dict[str, Any]:
     """The JSON Schema (draft 7) of a pathway document, for authors' editors and tools.
 
     Made from the pydantic models, with the shared parts under ``definitions`` (draft 7's
-    place for them). Authors may write one id where a list of ids is expected
-    (``source: relapse``, ``when: {philadelphia: positive}``), which the models accept
-    before validating; the schema is widened to match, so an editor does not flag what
+    place for them). Where authors may write one id for a list (``source: relapse``), the
+    models' own schema says so (``schema.IdOrIds``), so an editor does not flag what
     ``pathways validate`` accepts.
     """
     generated = Pathway.model_json_schema(ref_template="#/definitions/{model}")
     definitions = generated.pop("$defs")
-    transition = definitions["Transition"]["properties"]
-    transition["source"] = _one_or_many(transition["source"])
-    when = transition["when"]
-    if isinstance(when.get("patternProperties"), dict):
-        when["patternProperties"] = {
-            k: _one_or_many(v) for k, v in when["patternProperties"].items()
-        }
-    if isinstance(when.get("additionalProperties"), dict):
-        when["additionalProperties"] = _one_or_many(when["additionalProperties"])
     generated.pop("title", None)
     return {
         "$schema": JSON_SCHEMA_DIALECT,
@@ -1314,12 +1304,3 @@ def document_schema() -> dict[str, Any]:
         **generated,
         "definitions": definitions,
     }
-
-
-def _one_or_many(node: dict[str, Any]) -> dict[str, Any]:
-    """Let an array-of-strings schema also accept a single string (idempotent)."""
-    if node.get("type") != "array" or not isinstance(node.get("items"), dict):
-        return node
-    keep = {k: v for k, v in node.items() if k in ("title", "description", "default")}
-    array = {k: v for k, v in node.items() if k not in keep}
-    return {**keep, "anyOf": [dict(node["items"]), array]}

@@ -66,6 +66,12 @@ def _one_or_many(value: object) -> object:
     return [value] if isinstance(value, str) else value
 
 
+IdOrIds = Annotated[
+    tuple[Id, ...], BeforeValidator(_one_or_many, json_schema_input_type=Id | list[Id])
+]
+"""One id or a list of them; the JSON Schema for editors says so too."""
+
+
 class Model(BaseModel):
     """Base for every part of the document: unknown keys refused, values immutable."""
 
@@ -184,10 +190,15 @@ class Transition(Model):
     """A step from one or more states to another, with a plain label of what might happen."""
 
     trigger: Id
-    source: Annotated[tuple[Id, ...], BeforeValidator(_one_or_many)] = Field(min_length=1)
+    source: Annotated[
+        tuple[Id, ...],
+        BeforeValidator(
+            _one_or_many, json_schema_input_type=Id | Annotated[list[Id], Field(min_length=1)]
+        ),
+    ] = Field(min_length=1)
     dest: Id
     label: Text
-    when: Mapping[Id, Annotated[tuple[Id, ...], BeforeValidator(_one_or_many)]] = Field(
+    when: Mapping[Id, IdOrIds] = Field(
         default_factory=dict,
         description="Context values this step applies to, e.g. {philadelphia: [positive]}.",
     )
