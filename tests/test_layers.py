@@ -21,6 +21,7 @@ LAYERS = {
     "export": 3,
     "diagram": 3,
     "interchange": 3,
+    "fhir": 3,
     "mapsvg": 3,
     "lint": 3,
     "web": 4,

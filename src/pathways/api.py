@@ -47,6 +47,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from pathways import fhir
 from pathways.errors import (
     JourneyError,
     StepNotAvailableError,
@@ -417,6 +418,7 @@ class JsonApi:
             f"{PREFIX}/journeys/{{token}}/restart",
             f"{PREFIX}/journeys/{{token}}/jump/{{state_id}}",
             f"{PREFIX}/journeys/{{token}}/topics",
+            f"{PREFIX}/fhir",
         ]
 
     def journey_answer(self, journey: Journey) -> dict[str, Any]:
@@ -516,6 +518,10 @@ class JsonApi:
             context=(topics, Field(default_factory=topics)),
             at=at,
         )
+
+
+class FhirResponse(Response):
+    media_type = fhir.MEDIA_TYPE
 
 
 def _one_of(values: Sequence[str]) -> Any:
@@ -701,6 +707,31 @@ def install(app: FastAPI, pathway: PathwayDocument) -> JsonApi:
             return api.journey_answer(journey.with_context(**chosen))
         except JourneyError as exc:
             raise _from_journey_error(exc) from None
+
+    @app.get(
+        f"{PREFIX}/fhir",
+        response_class=FhirResponse,
+        summary="The pathway as HL7 FHIR R4",
+        description="The whole pathway as a FHIR R4 Bundle (type `collection`): a"
+        " PlanDefinition, a Questionnaire and code systems, the same as `pathways export"
+        " fhir`. The intended-purpose statement is the PlanDefinition's `usage` and the"
+        " support line its first `contact`. See docs/fhir.md.",
+        response_description="A FHIR R4 Bundle.",
+        responses={
+            200: {"content": {fhir.MEDIA_TYPE: {"schema": {"type": "object"}}}},
+            # Errors are JSON as everywhere else, whatever this route's own answer is.
+            "4XX": {
+                "description": "Any error of the request (a wrong method, say).",
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/ErrorAnswer"}}
+                },
+            },
+        },
+        **common,
+    )
+    async def get_fhir() -> Response:
+        body = pathway.derived("fhir-json", lambda: fhir.to_fhir_json(pathway).encode())
+        return FhirResponse(body)
 
     # HEAD for every GET (monitors and link checkers use it), kept out of the OpenAPI
     # document, which describes what a client reads.

@@ -418,6 +418,22 @@ def export_xstate(out: Path | None, pathway_file: Path | None, templates_dir: Pa
     _write(to_xstate(load_chosen_pathway(pathway_file)), out)
 
 
+@export.command("fhir", short_help="HL7 FHIR R4 Bundle: PlanDefinition and Questionnaire.")
+@out_option
+@pathway_option
+@templates_option
+def export_fhir(out: Path | None, pathway_file: Path | None, templates_dir: Path | None) -> None:
+    """The pathway as an HL7 FHIR R4 Bundle (JSON), for health IT systems.
+
+    A PlanDefinition whose actions are the steps, a Questionnaire of the questions to ask,
+    and code systems for the glossary and the topics; nothing about a patient. `pathways
+    import fhir` reads it back. See docs/fhir.md.
+    """
+    from pathways.fhir import to_fhir_json
+
+    _write(to_fhir_json(load_chosen_pathway(pathway_file)), out)
+
+
 @export.command("json-schema", short_help="JSON Schema of a pathway document (as `schema`).")
 @out_option
 @pathway_option
@@ -468,6 +484,37 @@ def export_site(
         f" open {folder / 'index.html'}",
         err=True,
     )
+
+
+@main.group(
+    "import", cls=_Group, short_help="Read a pathway written for other programs back."
+)
+def import_() -> None:
+    """Read a pathway back from a form other programs use, as a pathway document."""
+
+
+@import_.command("fhir", short_help="A Bundle from `pathways export fhir` -> pathways.yaml.")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Write the pathway document to FILE (e.g. pathways.yaml) instead of the screen.",
+)
+def import_fhir(file: Path, out: Path | None) -> None:
+    """Turn a FHIR R4 Bundle written by `pathways export fhir` (FILE) back into a pathway
+    document (YAML), checked as `pathways validate` checks one."""
+    from pathways.fhir import read_bundle
+    from pathways.loader import dump_pathway
+
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise ContentError(
+            [Problem(f"cannot read {file}: {exc.strerror or exc}", hint="check the path")]
+        ) from None
+    _write(dump_pathway(read_bundle(raw, str(file))), out)
 
 
 # More commands are added below, each with @pathway_option and @templates_option and

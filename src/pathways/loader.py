@@ -44,6 +44,7 @@ __all__ = [
     "MAX_VALUES",
     "Document",
     "SourceMap",
+    "dump_pathway",
     "load_document",
     "load_pathway",
     "parse_document",
@@ -951,3 +952,24 @@ def _sorted(problems: Sequence[Problem]) -> list[Problem]:
     return sorted(
         problems, key=lambda p: (p.location.line, p.location.col) if p.location else (0, 0)
     )
+
+
+# --------------------------------------------------------------------------- writing
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes a value that appears twice out twice: the reader refuses anchors and aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def dump_pathway(pathway: Pathway) -> str:
+    """The pathway as the YAML document an author would write (block style, the schema's
+    order, defaults left out), which ``parse_pathway`` reads back into the same pathway.
+
+    PyYAML quotes every text that would read as something else (``no``, ``3``, a date), and
+    this module's reader keeps quoted values as the text they are.
+    """
+    data = pathway.model_dump(mode="json", exclude_defaults=True)
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=88)
