@@ -137,7 +137,7 @@ _TRANSITION = _part("transition", "source", "dest", "label")
 def _fields(model: Any, part: _Part) -> dict[str, Any]:
     """The fields of a document part that no standard element carries (defaults left out)."""
     data: dict[str, Any] = model.model_dump(mode="json", exclude_defaults=True)
-    return {k: v for k, v in data.items() if k not in part.consumed and v is not None}
+    return {k: v for k, v in data.items() if k not in part.consumed}
 
 
 def _extensions(model: Any, part: _Part) -> list[dict[str, Any]]:
@@ -149,7 +149,8 @@ def _extensions(model: Any, part: _Part) -> list[dict[str, Any]]:
 
 # A value of any shape, as an extension's value[x] or its sub-extensions. Lists are
 # sub-extensions named "item"; mappings are sub-extensions named by their keys, or pairs
-# named "entry" (sub-extensions "key" and "value") when a key cannot name one.
+# named "entry" (sub-extensions "key" and "value") when a key cannot name one; an empty
+# list or mapping, and null, are one sub-extension "empty" (code list, mapping or null).
 _EMPTY = "empty"
 _ITEM = "item"
 _ENTRY = "entry"
@@ -157,6 +158,8 @@ _KEY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def _encode(value: Any) -> dict[str, Any]:
+    if value is None:  # FHIR has no null: a marker stands for it
+        return {"extension": [{"url": _EMPTY, "valueCode": "null"}]}
     if isinstance(value, bool):
         return {"valueBoolean": value}
     if isinstance(value, int):
@@ -170,7 +173,7 @@ def _encode(value: Any) -> dict[str, Any]:
             return {"extension": [{"url": _EMPTY, "valueCode": "list"}]}
         return {"extension": [{"url": _ITEM, **_encode(v)} for v in value]}
     if isinstance(value, Mapping):
-        items = [(str(k), v) for k, v in value.items() if v is not None]
+        items = [(str(k), v) for k, v in value.items()]
         if not items:
             return {"extension": [{"url": _EMPTY, "valueCode": "mapping"}]}
         if all(_KEY_NAME.match(k) and k not in (_EMPTY, _ITEM, _ENTRY) for k, _ in items):
@@ -649,7 +652,11 @@ def _decode(extension: _Node) -> Any:
         raise _Bad(extension.where, "has neither a value nor extensions", _HINT)
     urls = [sub.value("url") for sub in subs]
     if urls == [_EMPTY]:
-        return [] if subs[0].value("valueCode") == "list" else {}
+        empty: dict[str, Any] = {"list": [], "mapping": {}, "null": None}
+        code = subs[0].value("valueCode")
+        if code not in empty:
+            raise _Bad(subs[0].where, f"is '{code}', not one of list, mapping, null", _HINT)
+        return empty[code]
     if all(url == _ITEM for url in urls):
         return [_decode(sub) for sub in subs]
     if all(url == _ENTRY for url in urls):
