@@ -630,3 +630,55 @@ def test_a_bundle_the_models_refuse_is_caught() -> None:
     assert any("relatedAction to nowhere" in p for p in problems)
     assert any("unknown is not in" in p for p in problems)
     assert any("elsewhere" in p for p in problems)
+
+
+# --------------------------------------------------------------------------- docs/fhir.md
+
+DOCS = (ROOT / "docs" / "fhir.md").read_text(encoding="utf-8")
+
+
+def test_the_docs_name_every_extension_the_export_writes() -> None:
+    """Each extension URL in the tests' Bundles has a row in docs/fhir.md, and each row
+    is one the export can write."""
+    written: set[str] = set()
+    for path in VALID_FILES:
+        for where, value in _walk(to_bundle(load_pathway(path))):
+            if where.endswith(".url") and str(value).startswith(EXTENSION):
+                written.add(value)
+    documented = set(re.findall(r"^\| `(urn:x-pathways:fhir:extension:[a-z_-]+)`", DOCS, re.M))
+    assert written <= documented
+    assert documented - written == {f"{EXTENSION}state-id"}  # only for ids over 64 characters
+
+
+def test_a_long_state_id_travels_in_an_extension() -> None:
+    """A state id longer than a FHIR id may be is cut in the Bundle and whole on import."""
+    pathway = load_pathway(DATA / "minimal.yaml")
+    data = pathway.model_dump(mode="json")
+    long_id = "remission_" + "x" * 70
+    text = json.dumps(data).replace('"remission"', f'"{long_id}"')
+    longer = Pathway.model_validate(json.loads(text))
+    assert long_id in longer.state_ids
+    bundle = check(longer)
+    assert all(len(a["id"]) <= 64 for a in bundle["entry"][0]["resource"]["action"])
+    round_trip(longer)
+
+
+def test_the_docs_curl_example_answers_as_shown(client: TestClient) -> None:
+    """docs/fhir.md's curl command gets the Bundle it shows."""
+    command = re.search(r"```sh\n(curl [^\n]+)\n```\n\n```json\n(.*?)```", DOCS, re.S)
+    assert command is not None
+    url = command.group(1).split()[-1].removeprefix("http://127.0.0.1:8000")
+    answer = client.get(url).json()
+    for key, value in json.loads(command.group(2)).items():
+        assert answer[key] == value
+
+
+def test_the_docs_import_error_is_what_import_says(tmp_path: Path) -> None:
+    """The error shown in docs/fhir.md is the one import prints for that mistake."""
+    shown = re.search(r"```\n(bundle\.json: .*?)```", DOCS, re.S)
+    assert shown is not None
+    (tmp_path / "bundle.json").write_text(json.dumps(_broken("title a number")), "utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(tmp_path)
+        result = run("import", "fhir", "bundle.json")
+    assert result.stderr == shown.group(1)

@@ -272,8 +272,7 @@ def _contact(contact: SupportContact) -> dict[str, Any]:
         "name": contact.name,
         "telecom": [{"system": "phone", "value": contact.phone}],
     }
-    extensions = _extensions(contact, _SUPPORT)
-    return {"extension": extensions, **detail} if extensions else detail
+    return _with_extensions(detail, _extensions(contact, _SUPPORT))
 
 
 def _source_artifact(source: Source) -> dict[str, Any]:
@@ -288,7 +287,12 @@ def _source_artifact(source: Source) -> dict[str, Any]:
 
 
 def _with_extensions(element: dict[str, Any], extensions: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"extension": extensions, **element} if extensions else element
+    """The element with its extensions where FHIR's own JSON puts them: after
+    ``resourceType`` and ``id``, before everything else."""
+    if not extensions:
+        return element
+    head = {k: element[k] for k in ("resourceType", "id") if k in element}
+    return {**head, "extension": extensions, **element}
 
 
 def _fact_artifact(fact: Fact, sources: Mapping[str, Source]) -> dict[str, Any]:
@@ -331,7 +335,7 @@ def _step_action(
             {"url": "source", "valueInteger": transition.source.index(source)},
         ],
     }
-    return {"extension": [placement, *_extensions(transition, _TRANSITION)], **action}
+    return _with_extensions(action, [placement, *_extensions(transition, _TRANSITION)])
 
 
 def _state_action(
@@ -534,9 +538,7 @@ def to_bundle(pathway: Pathway) -> dict[str, Any]:
             }
             for c in pathway.contexts
         ]
-    plan_extensions = _extensions(meta, _METADATA) + _extensions(pathway, _PATHWAY)
-    if plan_extensions:
-        plan = {"extension": plan_extensions, **plan}
+    plan = _with_extensions(plan, _extensions(meta, _METADATA) + _extensions(pathway, _PATHWAY))
 
     resources = [plan, *others]
     return {
