@@ -291,7 +291,7 @@ def _with_extensions(element: dict[str, Any], extensions: list[dict[str, Any]]) 
     ``resourceType`` and ``id``, before everything else."""
     if not extensions:
         return element
-    head = {k: element[k] for k in ("resourceType", "id") if k in element}
+    head: dict[str, Any] = {k: element[k] for k in ("resourceType", "id") if k in element}
     return {**head, "extension": extensions, **element}
 
 
