@@ -136,8 +136,11 @@ _TRANSITION = _part("transition", "source", "dest", "label")
 
 def _fields(model: Any, part: _Part) -> dict[str, Any]:
     """The fields of a document part that no standard element carries (defaults left out)."""
-    data: dict[str, Any] = model.model_dump(mode="json", exclude_defaults=True)
-    return {k: v for k, v in data.items() if k not in part.consumed}
+    others = set(type(model).model_fields) - part.consumed
+    if not others:
+        return {}
+    data: dict[str, Any] = model.model_dump(mode="json", include=others, exclude_defaults=True)
+    return data
 
 
 def _extensions(model: Any, part: _Part) -> list[dict[str, Any]]:
