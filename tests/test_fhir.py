@@ -682,3 +682,14 @@ def test_the_docs_import_error_is_what_import_says(tmp_path: Path) -> None:
         patch.chdir(tmp_path)
         result = run("import", "fhir", "bundle.json")
     assert result.stderr == shown.group(1)
+
+
+def test_a_bundle_nested_too_deeply_is_a_clean_error() -> None:
+    """An extension nested thousands deep is refused with a message, not a crash."""
+    bundle = to_bundle(load_pathway(DATA / "minimal.yaml"))
+    value: dict[str, Any] = {"valueString": "x"}
+    for _ in range(3000):
+        value = {"extension": [{"url": "item", **value}]}
+    bundle["entry"][0]["resource"]["extension"].append({"url": f"{EXTENSION}pathway-deep", **value})
+    with pytest.raises(ContentError, match="nested too deeply"):
+        pathway_from_bundle(bundle, "bundle.json")

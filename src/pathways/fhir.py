@@ -21,10 +21,10 @@ Everything the pathway document holds is in the Bundle, so that ``pathway_from_b
 gives back the same ``Pathway``. Standard elements carry what FHIR has elements for; every
 other field of the document is carried generically by an extension whose URL is
 ``EXTENSION`` + ``<part>-<field>`` (for example ``...:extension:state-end``), on the
-element that stands for that part of the document (``_PARTS``). So a field added to the
-schema later travels in an extension with no change here, until it is given a standard
-element (add it to the part's ``consumed`` fields, write it in ``to_bundle`` and read it
-in ``pathway_from_bundle``).
+element that stands for that part of the document (see the ``_Part`` constants). So a
+field added to the schema later travels in an extension with no change here, until it is
+given a standard element (add it to the part's ``consumed`` fields, write it in
+``to_bundle`` and read it in ``_document``).
 
 Pure functions (layer 3): no files are read or written here, and no FHIR library is
 needed at run time (the tests validate the Bundle with ``fhir.resources``).
@@ -704,7 +704,10 @@ def pathway_from_bundle(data: object, filename: str = "<bundle>") -> Pathway:
     """The pathway a Bundle made by ``to_bundle`` holds; a ContentError (every problem,
     each saying where in the Bundle or the document it is) if it holds none."""
     try:
-        document = _document(data)
+        try:
+            document = _document(data)
+        except RecursionError:
+            raise _Bad("", "the Bundle is nested too deeply to be one of ours", _HINT) from None
     except _Bad as bad:
         where = f"{bad.where}: " if bad.where else ""
         raise _error(filename, f"{where}{bad.message}", bad.hint) from None
