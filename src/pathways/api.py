@@ -14,6 +14,7 @@ statement and the support line, which a client must show beside anything it show
     GET  /api/journeys/{token}/restart             to the start again, topics kept
     GET  /api/journeys/{token}/jump/{state_id}     straight to any state
     GET  /api/journeys/{token}/topics?<topic>=...  change the topics shown
+    GET  /api/fhir                                 the whole pathway as a FHIR R4 Bundle
 
 Why moves are GET: the server keeps nothing. A journey *is* its token, and a move only
 computes a new token from the old one, so the same request always gets the same answer

@@ -505,11 +505,12 @@ def import_() -> None:
 def import_fhir(file: Path, out: Path | None) -> None:
     """Turn a FHIR R4 Bundle written by `pathways export fhir` (FILE) back into a pathway
     document (YAML), checked as `pathways validate` checks one."""
-    from pathways.fhir import read_bundle
+    from pathways.fhir import MAX_BUNDLE_BYTES, read_bundle
     from pathways.loader import dump_pathway
 
     try:
-        raw = file.read_bytes()
+        with file.open("rb") as stream:  # a file too large is refused after this much
+            raw = stream.read(MAX_BUNDLE_BYTES + 1)
     except OSError as exc:
         raise ContentError(
             [Problem(f"cannot read {file}: {exc.strerror or exc}", hint="check the path")]

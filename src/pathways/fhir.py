@@ -58,6 +58,7 @@ from pathways.schema import (
 __all__ = [
     "BASE",
     "EXTENSION",
+    "MAX_BUNDLE_BYTES",
     "MEDIA_TYPE",
     "condition_expression",
     "pathway_from_bundle",

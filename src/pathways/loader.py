@@ -969,7 +969,17 @@ def dump_pathway(pathway: Pathway) -> str:
     order, defaults left out), which ``parse_pathway`` reads back into the same pathway.
 
     PyYAML quotes every text that would read as something else (``no``, ``3``, a date), and
-    this module's reader keeps quoted values as the text they are.
+    this module's reader keeps quoted values as the text they are; dates are written plain,
+    as authors write them.
     """
-    data = pathway.model_dump(mode="json", exclude_defaults=True)
+    data = _plain_data(pathway.model_dump(exclude_defaults=True))
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=88)
+
+
+def _plain_data(value: object) -> object:
+    """Tuples as lists and mappings as dicts, which the safe dumper writes."""
+    if isinstance(value, Mapping):
+        return {key: _plain_data(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain_data(item) for item in value]
+    return value
