@@ -38,6 +38,7 @@ from pathways.loader import dump_pathway, load_pathway, parse_pathway
 from pathways.schema import Pathway, State
 from strategies import dump_yaml, valid_documents
 from test_hostile import PAYLOAD, SHORT, hostile_document
+from test_interchange import _with_two_topics
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
@@ -366,6 +367,16 @@ def assert_conditions_are_the_journeys(pathway: Pathway) -> None:
 def test_conditions_hold_exactly_when_the_journey_offers_the_step(pathway: Pathway) -> None:
     """The shipped pathway's guards, run by fhirpathpy, agree with the journey."""
     assert any(expression for _, _, expression in _conditions(pathway))
+    assert_conditions_are_the_journeys(pathway)
+
+
+def test_two_topics_and_a_step_from_two_states() -> None:
+    """Two topics (with values named like FHIRPath's literals) and a step from two states:
+    a valid Bundle, the same pathway back, and conditions that agree with the journey."""
+    pathway = _with_two_topics(load_pathway(DATA / "minimal.yaml"))
+    assert len(pathway.contexts) == 2 and any(len(t.source) > 1 for t in pathway.transitions)
+    check(pathway)
+    round_trip(pathway)
     assert_conditions_are_the_journeys(pathway)
 
 
