@@ -382,12 +382,16 @@ def test_html_links_only_web_addresses(minimal: Pathway) -> None:
 
 
 def test_html_numbers_have_an_icon_array_with_words(minimal: Pathway) -> None:
-    """A number is drawn as 10 people, 4 filled, labelled with the words, which also show."""
+    """A number is drawn as 10 people, 4 filled, labelled with the words and what a filled
+    figure means, which also show."""
     output = render(Journey.begin(minimal, at="reinduction"), "html")
     page = _Page(output)
     [svg] = page.find("svg")
     assert svg["role"] == "img"
-    assert svg["aria-label"] == "Around 4 in 10 people in trials (40%)"
+    assert svg["aria-label"] == (
+        "Around 4 in 10 people in trials (40%). The picture shows 10 people."
+        " The 4 filled figures are the 4 in 10."
+    )
     groups = [attrs["class"] for attrs in page.find("g")]
     assert groups == ["in"] * 4 + ["out"] * 6
     assert "Around 4 in 10 people in trials (40%)" in page.words

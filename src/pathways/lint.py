@@ -470,6 +470,9 @@ def state_texts(state: State) -> list[tuple[DocPath, str]]:
     texts: list[tuple[DocPath, str]] = [(("title",), state.title), (("summary",), state.summary)]
     texts += [(("explanation", j), p) for j, p in enumerate(state.explanation)]
     texts += [(("facts", j, "text"), f.text) for j, f in enumerate(state.facts)]
+    texts += [(("notes", j, "text"), n.text) for j, n in enumerate(state.notes)]
+    if state.no_figure is not None:
+        texts.append((("no_figure",), state.no_figure))
     texts += [(("questions", j), q) for j, q in enumerate(state.questions)]
     return texts
 
