@@ -294,15 +294,19 @@ def test_path_so_far_lists_the_states_visited(client: TestClient, pathway: Pathw
 
 
 def test_numbers_have_an_icon_array_of_ten_people(client: TestClient, pathway: Pathway) -> None:
-    """A number shows 10 people, as many solid as the count, labelled by the words beside it."""
+    """A number shows 10 people, as many solid as the count, labelled by the words beside
+    it: the figure, what a filled figure stands for, and whom the figures are about."""
     page = parse(client.get(url_of(Journey.begin(pathway))).text)
     svg = page.find("svg", class_="icon-array")
     people = [g for g in svg.find_all("g") if g.has_class("person-in") or g.has_class("person-out")]
     assert len(people) == 10
     assert sum(g.has_class("person-in") for g in people) == 9
     assert svg.attrs["role"] == "img"
-    words = page.find("p", id=svg.attrs["aria-labelledby"] or "")
+    words = page.find("div", id=svg.attrs["aria-labelledby"] or "")
     assert "9 in 10" in words.text
+    assert "Each filled figure stands for" in words.text
+    assert pathway.metadata.scope is not None
+    assert pathway.metadata.scope.text in " ".join(words.text.split())
     solid, hollow = (
         next(g for g in people if g.has_class(kind)) for kind in ("person-in", "person-out")
     )
@@ -324,12 +328,17 @@ def test_glossary_terms_are_explained_on_the_page(client: TestClient, pathway: P
 
 
 def test_state_page_shows_sources_and_review_dates(client: TestClient, pathway: Pathway) -> None:
-    """A state's page names the sources its facts cite and the content's review dates."""
+    """A state's page names the sources its facts cite, who reviewed the content and the
+    review dates, in words ('30 November 2026'), never as ISO dates."""
     page = parse(client.get(url_of(Journey.begin(pathway))).text)
-    sources = page.find("section", class_="sources").text
+    sources = " ".join(page.find("section", class_="sources").text.split())
+    meta = pathway.metadata
     assert pathway.sources[0].title in sources
-    assert pathway.metadata.reviewed.isoformat() in sources
-    assert pathway.metadata.next_review.isoformat() in sources
+    for date in (meta.reviewed, meta.next_review, pathway.sources[0].accessed):
+        assert date.strftime("%-d %B %Y") in sources
+        assert date.isoformat() not in sources
+    assert meta.reviewer is not None
+    assert meta.reviewer.role in sources
 
 
 # --------------------------------------------------------------------------- steps, jumps, topics
