@@ -207,7 +207,7 @@ class OptionNote(Model):
     """What the source says about one option at a branch (e.g. that it is usually the
     first step), in words shown beside the option; never shown by order, size or colour."""
 
-    to: Id = Field(description="The state the option leads to (a step from this state).")
+    step: Id = Field(description="The trigger of the option's step from this state.")
     text: Text = Field(description="e.g. 'The source says this is usually the first step.'")
     source: Id
     section: Text
@@ -566,27 +566,25 @@ def _check_notes(p: Pathway, problems: ProblemList) -> None:
     scope = p.metadata.scope
     if scope is not None:
         _check_cited(p, problems, "the scope", scope.source, scope.section, ("metadata", "scope"))
-    leads_to = _successors(p)
     for s_index, state in enumerate(p.states):
         seen: set[str] = set()
+        steps = {t.trigger for t in p.transitions if state.id in t.source}
         for n_index, note in enumerate(state.notes):
             path = ("states", s_index, "notes", n_index)
-            options = leads_to.get(state.id, set())
-            if note.to not in options:
+            if note.step not in steps:
                 problems.add(
-                    f"a note in state '{state.id}' is about '{note.to}', which is not an"
-                    " option from there",
-                    path=(*path, "to"),
-                    hint=did_you_mean(note.to, sorted(options))
-                    or "a note belongs to the state whose options it is about",
+                    f"a note in state '{state.id}' is about step '{note.step}', which does not"
+                    " lead on from there",
+                    path=(*path, "step"),
+                    hint=did_you_mean(note.step, steps),
                 )
-            if note.to in seen:
+            if note.step in seen:
                 problems.add(
-                    f"state '{state.id}' has more than one note about '{note.to}'",
-                    path=(*path, "to"),
+                    f"state '{state.id}' has more than one note about step '{note.step}'",
+                    path=(*path, "step"),
                     hint="say it all in one note",
                 )
-            seen.add(note.to)
+            seen.add(note.step)
             _check_cited(
                 p, problems, f"a note in state '{state.id}'", note.source, note.section, path
             )

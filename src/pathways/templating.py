@@ -138,7 +138,7 @@ def journey_view(journey: Journey) -> dict[str, Any]:
     glossary = {g.id: g for g in pathway.glossary}
     contact = pathway.support_line
     chosen = journey.context
-    notes = {n.to: n for n in state.notes}
+    notes = {n.step: n for n in state.notes}
     return {
         "pathway": {
             "id": meta.id,
@@ -174,7 +174,7 @@ def journey_view(journey: Journey) -> dict[str, Any]:
                 "to_title": pathway.state(step.dest).title,
                 "label": step.label,
                 "applies_to": list(step.applies_to),
-                "note": _note_view(notes.get(step.dest)),
+                "note": _note_view(notes.get(step.trigger)),
             }
             for step in journey.next_steps()
         ],
