@@ -627,3 +627,10 @@ def test_axe_finds_no_wcag_violations_on_static_pages(
         context.close()
     assert not problems, "\n".join(problems)
     assert overflow <= 0 and narrow <= 0, f"{kind} scrolls sideways"
+
+
+def test_start_page_links_each_chapter_to_its_page(site: Site, pathway: Pathway) -> None:
+    """The static start page offers each chapter as a link to its state's page."""
+    page = read(site, "index.html")
+    links = {a.text: a.attrs["href"] for a in page.find("section", class_="chapters").find_all("a")}
+    assert links == {c.title: f"states/{c.start}.html" for c in pathway.chapters}
