@@ -1005,5 +1005,7 @@ def test_footer_names_publisher_and_reviewer_with_dates_in_words(
     for url in ("/", url_of(Journey.begin(pathway)), "/glossary"):
         footer = _folded(parse(client.get(url).text).find("footer").text)
         assert f"Published by {meta.publisher}." in footer
-        assert f"Reviewed by {meta.reviewer.role} on {meta.reviewed.strftime('%-d %B %Y')}" in footer
+        assert (
+            f"Reviewed by {meta.reviewer.role} on {meta.reviewed.strftime('%-d %B %Y')}" in footer
+        )
         assert meta.reviewed.isoformat() not in footer

@@ -201,7 +201,9 @@ class StateView(Framed):
     summary: str
     explanation: list[str]
     facts: list[FactView]
-    no_figure: str | None = Field(description="Said where figures would be, if the source has none.")
+    no_figure: str | None = Field(
+        description="Said where figures would be, if the source has none."
+    )
     questions: list[str]
     terms: list[TermView]
     start: bool

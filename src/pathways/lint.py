@@ -1127,9 +1127,7 @@ def check_balance(run: Run) -> Iterator[Issue]:
         yield from _figure_issues(run, state, steps)
 
 
-def _figure_issues(
-    run: Run, state: State, steps: list[tuple[int, Transition]]
-) -> Iterator[Issue]:
+def _figure_issues(run: Run, state: State, steps: list[tuple[int, Transition]]) -> Iterator[Issue]:
     """Where one treatment option has a figure, every other says whether the source has one."""
     dests = sorted(
         {t.dest for _, t in steps if _is_treatment(run, t.dest)}, key=lambda d: run.state_index[d]
