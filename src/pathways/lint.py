@@ -14,7 +14,8 @@ Rules (error unless said):
                  error, over 6 a warning); sentences over 25 words (over 20 a warning);
                  paragraphs of more than 3 sentences (warning). SMOG is reported beside.
 ``numbers``      one denominator for every natural frequency; numbers keep their hedge;
-                 no decimals, no relative risk, no percentage without "N in M" beside it.
+                 no decimals, no relative risk, no percentage without "N in M" beside it;
+                 a number says whom a filled figure of its picture stands for (warning).
 ``provenance``   facts cite a declared source and section; figures in the text belong to
                  a cited fact; review dates (past: error, within 90 days: warning).
 ``glossary``     medical words are in the glossary and listed by the states that use them.
@@ -829,6 +830,14 @@ def _fact_number_issues(
     path: DocPath, text: str, number: Any, denominator: int | None
 ) -> Iterator[Issue]:
     words = f"{number.hedge} {number.count} in {number.out_of}"
+    if number.filled is None:
+        yield Issue(
+            (*path, "number"),
+            "warning",
+            f"the picture of {words} does not say whom a filled figure stands for",
+            "add filled: to the number, e.g. 'a person the treatment worked for', so the"
+            " icon array's caption says what it shows",
+        )
     if denominator is not None and number.out_of != denominator:
         yield Issue(
             (*path, "number", "out_of"),
