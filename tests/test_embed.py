@@ -331,3 +331,19 @@ def test_serve_refuses_a_bad_origin_as_a_usage_error(monkeypatch: pytest.MonkeyP
     result = CliRunner().invoke(main, ["serve", "--embed-origin", "https://*.example.org"])
     assert result.exit_code == 2
     assert "is not an origin" in result.output
+
+
+def test_embed_start_page_has_the_scope_and_the_ways_in(
+    client: TestClient, pathway: Pathway
+) -> None:
+    """The embed's first page says whom the guide is about and offers each chapter as a
+    link that opens the embed at its state with no path before it."""
+    assert pathway.metadata.scope is not None
+    page = client.get("/embed/").text
+    assert " ".join(pathway.metadata.scope.text.split()) in " ".join(page.split()).replace(
+        "&#39;", "'"
+    )
+    for chapter in pathway.chapters:
+        journey = Journey.begin(pathway, at=chapter.start)
+        assert f'href="/embed/{journey.token}"' in page
+        assert chapter.title in page

@@ -156,6 +156,19 @@ def test_advice_examples_match_and_near_misses_do_not() -> None:
             assert not list(find_advice(near, [phrase])), near
 
 
+def test_praise_examples_match_and_near_misses_do_not() -> None:
+    """Every packaged praise pattern flags its examples and lets its near misses through;
+    the comparison pattern finds each of its examples."""
+    data = load_data()
+    for entry, pattern in zip(data.raw["praise"], data.praise, strict=True):
+        for example in entry["examples"]:
+            assert pattern.search(example), example
+        for near in entry.get("near_misses", []):
+            assert not pattern.search(near), near
+    for example in data.raw["praise_comparison"]["examples"]:
+        assert data.praise_comparison.search(example), example
+
+
 @pytest.mark.parametrize(
     "text",
     ["You\u2019ll need to decide", "you'll need to decide", "YOU WILL NEED TO decide"],

@@ -109,8 +109,10 @@ class PathwayInfo(Answer):
     version: str
     language: str
     publisher: str
+    reviewed_by: str | None = Field(description="Who reviewed the content: a role, or a name.")
     reviewed: dt.date
     next_review: dt.date
+    scope: str | None = Field(description="Whom the content and its figures are about.")
 
 
 class SourceRef(Answer):
@@ -130,6 +132,9 @@ class NumberView(Answer):
     percent: int | None
     words: str = Field(description="The number in words, e.g. 'as many as 9 in 10 ...'.")
     in_text: bool = Field(description="Whether the fact's own text already says it in words.")
+    filled: str | None = Field(description="Whom one filled figure of a picture stands for.")
+    caption: str = Field(description="What a picture of the number shows, in words.")
+    scope: str | None = Field(description="Whom the figures are about: show it beside them.")
 
 
 class FactView(Answer):
@@ -145,6 +150,15 @@ class TermView(Answer):
     definition: str
 
 
+class NoteView(Answer):
+    """What the source says about an option (e.g. that it is usually the first step):
+    show it in words beside the option, never by order, size or colour."""
+
+    text: str
+    source: str
+    section: str
+
+
 class NextStep(Answer):
     """A way on from the state, shown with equal weight to the others (no ranking)."""
 
@@ -156,6 +170,7 @@ class NextStep(Answer):
         description="Topics the step is only for, when the reader has not narrowed the topic:"
         " show it as 'for <topic> only'."
     )
+    note: NoteView | None = Field(description="What the source says about this option.")
 
 
 class Place(Answer):
@@ -188,6 +203,9 @@ class StateView(Framed):
     summary: str
     explanation: list[str]
     facts: list[FactView]
+    no_figure: str | None = Field(
+        description="Said where figures would be, if the source has none."
+    )
     questions: list[str]
     terms: list[TermView]
     start: bool

@@ -170,6 +170,7 @@ class Embed:
                 "begin_url": links.begin_form(),
                 "map_url": links.map(journey, "patient"),
                 "start_title": pages.pathway.state(pages.pathway.start).title,
+                "chapters": pages.chapters(links),
             },
             links,
         )

@@ -40,6 +40,8 @@ def pathway_to_dict(pathway: Pathway) -> dict[str, Any]:
                 "questions": state["questions"],
                 "terms": state["terms"],
                 "end": state["end"],
+                "notes": state["notes"],
+                "no_figure": state["no_figure"],
             }
         )
     transitions = [
@@ -59,6 +61,7 @@ def pathway_to_dict(pathway: Pathway) -> dict[str, Any]:
         "version": meta.version,
         "intended_purpose": meta.intended_purpose,
         "start": pathway.start,
+        "chapters": document["chapters"],
         "metadata": document["metadata"],
         "sources": document["sources"],
         "support": document["support"],

@@ -14,7 +14,8 @@ Rules (error unless said):
                  error, over 6 a warning); sentences over 25 words (over 20 a warning);
                  paragraphs of more than 3 sentences (warning). SMOG is reported beside.
 ``numbers``      one denominator for every natural frequency; numbers keep their hedge;
-                 no decimals, no relative risk, no percentage without "N in M" beside it.
+                 no decimals, no relative risk, no percentage without "N in M" beside it;
+                 a number says whom a filled figure of its picture stands for (warning).
 ``provenance``   facts cite a declared source and section; figures in the text belong to
                  a cited fact; review dates (past: error, within 90 days: warning).
 ``glossary``     medical words are in the glossary and listed by the states that use them.
@@ -24,6 +25,12 @@ Rules (error unless said):
                  states whose titles name a specific treatment (``treatment_words``).
 ``exits``        every end point and branch offers talking to the healthcare team, and
                  the support line has a phone number.
+``praise``       a word that praises an option ("promising", "fewer side effects") says,
+                 in the same text, what it is compared with or that the source makes no
+                 comparison.
+
+``balance`` also warns where, at a branch, one treatment option has a figure and another
+has neither a figure nor a ``no_figure`` line saying the source gives none.
 
 This module reads no pathway file itself: the caller loads the document (layer 3; no
 imports from other layer 3 modules). ``textstat`` is imported only when scores are needed.
@@ -231,6 +238,8 @@ class LintData:
     generic_labels: tuple[str, ...]
     treatment_words: tuple[str, ...]
     talk_to_team: re.Pattern[str]
+    praise: tuple[re.Pattern[str], ...]
+    praise_comparison: re.Pattern[str]
     raw: Mapping[str, Any] = field(repr=False)
 
 
@@ -276,6 +285,8 @@ def load_data() -> LintData:
         generic_labels=tuple(raw["balance"]["generic_labels"]),
         treatment_words=tuple(raw["balance"]["treatment_words"]),
         talk_to_team=bounded(raw["exits"]["talk_to_team"]),
+        praise=tuple(bounded(entry["pattern"]) for entry in raw["praise"]),
+        praise_comparison=bounded(raw["praise_comparison"]["pattern"]),
         raw=raw,
     )
 
@@ -470,6 +481,9 @@ def state_texts(state: State) -> list[tuple[DocPath, str]]:
     texts: list[tuple[DocPath, str]] = [(("title",), state.title), (("summary",), state.summary)]
     texts += [(("explanation", j), p) for j, p in enumerate(state.explanation)]
     texts += [(("facts", j, "text"), f.text) for j, f in enumerate(state.facts)]
+    texts += [(("notes", j, "text"), n.text) for j, n in enumerate(state.notes)]
+    if state.no_figure is not None:
+        texts.append((("no_figure",), state.no_figure))
     texts += [(("questions", j), q) for j, q in enumerate(state.questions)]
     return texts
 
@@ -816,6 +830,14 @@ def _fact_number_issues(
     path: DocPath, text: str, number: Any, denominator: int | None
 ) -> Iterator[Issue]:
     words = f"{number.hedge} {number.count} in {number.out_of}"
+    if number.filled is None:
+        yield Issue(
+            (*path, "number"),
+            "warning",
+            f"the picture of {words} does not say whom a filled figure stands for",
+            "add filled: to the number, e.g. 'a person the treatment worked for', so the"
+            " icon array's caption says what it shows",
+        )
     if denominator is not None and number.out_of != denominator:
         yield Issue(
             (*path, "number", "out_of"),
@@ -1111,6 +1133,29 @@ def check_balance(run: Run) -> Iterator[Issue]:
         yield from _label_issues(run, state, steps)
         yield from _summary_issues(run, state, steps)
         yield from _palliative_issues(run, s_index, state)
+        yield from _figure_issues(run, state, steps)
+
+
+def _figure_issues(run: Run, state: State, steps: list[tuple[int, Transition]]) -> Iterator[Issue]:
+    """Where one treatment option has a figure, every other says whether the source has one."""
+    dests = sorted(
+        {t.dest for _, t in steps if _is_treatment(run, t.dest)}, key=lambda d: run.state_index[d]
+    )
+    with_figure = [d for d in dests if any(f.number for f in run.pathway.state(d).facts)]
+    if not with_figure:
+        return
+    for dest in dests:
+        option = run.pathway.state(dest)
+        if dest in with_figure or option.no_figure is not None:
+            continue
+        yield Issue(
+            ("states", run.state_index[dest], "id"),
+            "warning",
+            f"at state '{state.id}', option '{with_figure[0]}' has a figure but '{dest}' has"
+            " none and does not say so",
+            f"add no_figure to state '{dest}' (e.g. 'The source gives no figure for this.'),"
+            " so the missing figure is said, not silent",
+        )
 
 
 def _label_issues(run: Run, state: State, steps: list[tuple[int, Transition]]) -> Iterator[Issue]:
@@ -1199,6 +1244,29 @@ def _palliative_issues(run: Run, s_index: int, state: State) -> Iterator[Issue]:
             " 'when', so it is offered for every topic",
         )
         return
+
+
+# --------------------------------------------------------------------------- praise
+
+
+@rule("praise", "praise for an option comes with its comparison, or says there is none")
+def check_praise(run: Run) -> Iterator[Issue]:
+    for path, text in iter_text(run.pathway):
+        plain = normalise_quotes(text)
+        if run.data.praise_comparison.search(plain):
+            continue
+        for pattern in run.data.praise:
+            m = pattern.search(plain)
+            if m:
+                yield Issue(
+                    path,
+                    "error",
+                    f"{_quote(m.group())} praises an option without saying what it is"
+                    " compared with",
+                    "keep the source's comparison ('... than ...', 'compared with ...'), say"
+                    " in the same text that the source does not compare it, or leave it out",
+                )
+                break
 
 
 # --------------------------------------------------------------------------- exits

@@ -78,6 +78,22 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+class Reviewer(Model):
+    """Who reviewed the content: always a role; a person's name only where one is given."""
+
+    role: Text = Field(description="e.g. 'Clinical nurse specialist, haematology'.")
+    name: Text | None = Field(default=None, description="A person's name, if they gave it.")
+
+
+class Scope(Model):
+    """Whom the content is about, in a sentence or two (e.g. the source's figures are
+    about adults), with the source it rests on."""
+
+    text: Text = Field(description="e.g. 'The figures in this guide are about adults with ALL.'")
+    source: Id | None = None
+    section: Text | None = None
+
+
 class Metadata(Model):
     """Who publishes the pathway, what it is for, and when it must be reviewed again."""
 
@@ -88,9 +104,18 @@ class Metadata(Model):
     intended_purpose: Text = Field(
         description="Shown on every page, every render and in --help: what this is and is not."
     )
-    publisher: Text
+    publisher: Text = Field(description="Who publishes the pathway: an organisation's name.")
+    reviewer: Reviewer | None = Field(
+        default=None,
+        description="Who reviewed the content: a role, and a name only where one is given.",
+    )
     reviewed: dt.date = Field(description="When the content was last reviewed (YYYY-MM-DD).")
     next_review: dt.date = Field(description="When it must be reviewed again; past is an error.")
+    scope: Scope | None = Field(
+        default=None,
+        description="Whom the content and its figures are about; shown on the start page and"
+        " beside every figure.",
+    )
 
 
 class Source(Model):
@@ -162,6 +187,11 @@ class Number(Model):
     percent: int | None = Field(
         default=None, ge=0, le=100, description="The source's own percentage, if it gives one."
     )
+    filled: Text | None = Field(
+        default=None,
+        description="Whom one filled figure of the icon array stands for, e.g. 'a person the"
+        " treatment worked for'.",
+    )
 
 
 class Fact(Model):
@@ -171,6 +201,16 @@ class Fact(Model):
     source: Id
     section: Text
     number: Number | None = None
+
+
+class OptionNote(Model):
+    """What the source says about one option at a branch (e.g. that it is usually the
+    first step), in words shown beside the option; never shown by order, size or colour."""
+
+    step: Id = Field(description="The trigger of the option's step from this state.")
+    text: Text = Field(description="e.g. 'The source says this is usually the first step.'")
+    source: Id
+    section: Text
 
 
 class State(Model):
@@ -184,6 +224,23 @@ class State(Model):
     questions: tuple[Text, ...] = ()
     terms: tuple[Id, ...] = Field(default=(), description="Glossary ids this state uses.")
     end: bool = Field(default=False, description="An end point: no way on is expected.")
+    notes: tuple[OptionNote, ...] = Field(
+        default=(), description="What the source says about some of the options from here."
+    )
+    no_figure: Text | None = Field(
+        default=None,
+        description="Said where the figures would be when the source gives none for this"
+        " option, e.g. 'The source gives no figure for this.'",
+    )
+
+
+class Chapter(Model):
+    """A way into the pathway: a named entry that begins a journey at one state."""
+
+    id: Id
+    title: Text = Field(description="e.g. 'Start where the leukaemia has come back'.")
+    start: Id = Field(description="The state the entry begins at (with no path before it).")
+    summary: Text | None = Field(default=None, description="A short line under the title.")
 
 
 class Transition(Model):
@@ -224,6 +281,9 @@ class Pathway(Model):
     glossary: tuple[GlossaryEntry, ...] = ()
     contexts: tuple[Context, ...] = ()
     start: Id
+    chapters: tuple[Chapter, ...] = Field(
+        default=(), description="Ways in: entries that begin a journey at a chosen state."
+    )
     states: tuple[State, ...] = Field(min_length=1)
     transitions: tuple[Transition, ...] = ()
     lint: LintSettings = LintSettings()
@@ -272,6 +332,8 @@ def check_pathway(pathway: Pathway, *, today: dt.date | None = None) -> list[Pro
     _check_citations(pathway, problems)
     _check_glossary(pathway, problems)
     _check_contexts(pathway, problems)
+    _check_notes(pathway, problems)
+    _check_chapters(pathway, problems)
     _check_review(pathway, problems, today or dt.date.today())
     return problems.problems
 
@@ -282,6 +344,7 @@ def _check_unique_ids(p: Pathway, problems: ProblemList) -> None:
         ("sources", "source", [s.id for s in p.sources]),
         ("glossary", "glossary entry", [g.id for g in p.glossary]),
         ("contexts", "context", [c.id for c in p.contexts]),
+        ("chapters", "chapter", [c.id for c in p.chapters]),
     ]
     for key, noun, ids in groups:
         seen: set[str] = set()
@@ -464,6 +527,87 @@ def _check_contexts(p: Pathway, problems: ProblemList) -> None:
                     )
 
 
+def _check_cited(
+    p: Pathway,
+    problems: ProblemList,
+    what: str,
+    source_id: str | None,
+    section: str | None,
+    path: tuple[str | int, ...],
+) -> None:
+    """A citation (source and section) of something other than a fact: both or neither."""
+    sources = {s.id: s for s in p.sources}
+    if source_id is None:
+        if section is not None:
+            problems.add(
+                f"{what} cites section '{section}' but no source",
+                path=(*path, "section"),
+                hint=f"add source: (known: {', '.join(sources)})",
+            )
+        return
+    source = sources.get(source_id)
+    if source is None:
+        problems.add(
+            f"{what} cites unknown source '{source_id}'",
+            path=(*path, "source"),
+            hint=did_you_mean(source_id, sources),
+        )
+    elif section is not None and section not in source.sections:
+        problems.add(
+            f"{what} cites section '{section}', which source '{source_id}' does not declare",
+            path=(*path, "section"),
+            hint=did_you_mean(section, source.sections),
+        )
+
+
+def _check_notes(p: Pathway, problems: ProblemList) -> None:
+    """A note names an option of its own state, once, and cites the source; a state that
+    says the source gives no figure has no figure."""
+    scope = p.metadata.scope
+    if scope is not None:
+        _check_cited(p, problems, "the scope", scope.source, scope.section, ("metadata", "scope"))
+    for s_index, state in enumerate(p.states):
+        seen: set[str] = set()
+        steps = {t.trigger for t in p.transitions if state.id in t.source}
+        for n_index, note in enumerate(state.notes):
+            path = ("states", s_index, "notes", n_index)
+            if note.step not in steps:
+                problems.add(
+                    f"a note in state '{state.id}' is about step '{note.step}', which does not"
+                    " lead on from there",
+                    path=(*path, "step"),
+                    hint=did_you_mean(note.step, steps),
+                )
+            if note.step in seen:
+                problems.add(
+                    f"state '{state.id}' has more than one note about step '{note.step}'",
+                    path=(*path, "step"),
+                    hint="say it all in one note",
+                )
+            seen.add(note.step)
+            _check_cited(
+                p, problems, f"a note in state '{state.id}'", note.source, note.section, path
+            )
+        if state.no_figure is not None and any(f.number for f in state.facts):
+            problems.add(
+                f"state '{state.id}' says the source gives no figure, but one of its facts has"
+                " a number",
+                path=("states", s_index, "no_figure"),
+                hint="remove no_figure, or the number",
+            )
+
+
+def _check_chapters(p: Pathway, problems: ProblemList) -> None:
+    states = set(p.state_ids)
+    for index, chapter in enumerate(p.chapters):
+        if chapter.start not in states:
+            problems.add(
+                f"chapter '{chapter.id}' starts at unknown state '{chapter.start}'",
+                path=("chapters", index, "start"),
+                hint=did_you_mean(chapter.start, states),
+            )
+
+
 def _check_review(p: Pathway, problems: ProblemList, today: dt.date) -> None:
     meta = p.metadata
     if meta.next_review < today:
@@ -490,6 +634,14 @@ def iter_text(pathway: Pathway) -> Iterator[tuple[tuple[str | int, ...], str]]:
     meta = pathway.metadata
     yield ("metadata", "title"), meta.title
     yield ("metadata", "intended_purpose"), meta.intended_purpose
+    if meta.reviewer is not None:
+        yield ("metadata", "reviewer", "role"), meta.reviewer.role
+    if meta.scope is not None:
+        yield ("metadata", "scope", "text"), meta.scope.text
+    for i, chapter in enumerate(pathway.chapters):
+        yield ("chapters", i, "title"), chapter.title
+        if chapter.summary is not None:
+            yield ("chapters", i, "summary"), chapter.summary
     for i, contact in enumerate(pathway.support):
         yield ("support", i, "offers"), contact.offers
     for i, entry in enumerate(pathway.glossary):
@@ -506,6 +658,12 @@ def iter_text(pathway: Pathway) -> Iterator[tuple[tuple[str | int, ...], str]]:
             yield ("states", i, "explanation", j), paragraph
         for j, fact in enumerate(state.facts):
             yield ("states", i, "facts", j, "text"), fact.text
+            if fact.number is not None and fact.number.filled is not None:
+                yield ("states", i, "facts", j, "number", "filled"), fact.number.filled
+        for j, note in enumerate(state.notes):
+            yield ("states", i, "notes", j, "text"), note.text
+        if state.no_figure is not None:
+            yield ("states", i, "no_figure"), state.no_figure
         for j, question in enumerate(state.questions):
             yield ("states", i, "questions", j), question
     for i, t in enumerate(pathway.transitions):

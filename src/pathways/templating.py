@@ -42,7 +42,7 @@ from jinja2.runtime import Context
 
 from pathways import resources
 from pathways.errors import ContentError, Location, Problem
-from pathways.schema import Fact, Number, Pathway
+from pathways.schema import Fact, Metadata, Number, OptionNote, Pathway
 
 if TYPE_CHECKING:
     from pathways.journey import Journey
@@ -67,6 +67,28 @@ def number_words(number: Number) -> str:
     return words
 
 
+def number_caption(number: Number) -> str:
+    """What the icon array shows, in words: how many people and what a filled one means."""
+    caption = f"The picture shows {number.out_of} people."
+    if number.filled is not None:
+        return f"{caption} Each filled figure stands for {number.filled}."
+    return f"{caption} The {number.count} filled figures are the {number.count} in {number.out_of}."
+
+
+def reviewer_words(meta: Metadata) -> str | None:
+    """Who reviewed the content, as a reader sees it: 'name, role', or the role alone."""
+    reviewer = meta.reviewer
+    if reviewer is None:
+        return None
+    return f"{reviewer.name}, {reviewer.role}" if reviewer.name else reviewer.role
+
+
+def _note_view(note: OptionNote | None) -> dict[str, Any] | None:
+    if note is None:
+        return None
+    return {"text": note.text, "source": note.source, "section": note.section}
+
+
 def _folded(text: str) -> str:
     return " ".join(text.casefold().split())
 
@@ -76,13 +98,18 @@ def _fact_view(pathway: Pathway, fact: Fact) -> dict[str, Any]:
     number = None
     if fact.number is not None:
         n = fact.number
+        scope = pathway.metadata.scope
         number = {
             "count": n.count,
             "out_of": n.out_of,
             "hedge": n.hedge,
             "about": n.about,
             "percent": n.percent,
+            "filled": n.filled,
             "words": number_words(n),
+            "caption": number_caption(n),
+            # Whom the document's content is about, beside every figure.
+            "scope": scope.text if scope else None,
             # Authors often write the figure into the fact itself; then a page need not
             # repeat it in words (the HTML icon array still shows it as a picture).
             "in_text": _folded(number_words(n)) in _folded(fact.text),
@@ -111,6 +138,7 @@ def journey_view(journey: Journey) -> dict[str, Any]:
     glossary = {g.id: g for g in pathway.glossary}
     contact = pathway.support_line
     chosen = journey.context
+    notes = {n.step: n for n in state.notes}
     return {
         "pathway": {
             "id": meta.id,
@@ -118,8 +146,10 @@ def journey_view(journey: Journey) -> dict[str, Any]:
             "version": meta.version,
             "language": meta.language,
             "publisher": meta.publisher,
+            "reviewed_by": reviewer_words(meta),
             "reviewed": meta.reviewed.isoformat(),
             "next_review": meta.next_review.isoformat(),
+            "scope": meta.scope.text if meta.scope else None,
         },
         "intended_purpose": meta.intended_purpose,
         "support": {"name": contact.name, "phone": contact.phone, "offers": contact.offers},
@@ -128,6 +158,7 @@ def journey_view(journey: Journey) -> dict[str, Any]:
         "summary": state.summary,
         "explanation": list(state.explanation),
         "facts": [_fact_view(pathway, f) for f in state.facts],
+        "no_figure": state.no_figure,
         "questions": list(state.questions),
         "terms": [
             {"id": t, "term": glossary[t].term, "definition": glossary[t].definition}
@@ -143,6 +174,7 @@ def journey_view(journey: Journey) -> dict[str, Any]:
                 "to_title": pathway.state(step.dest).title,
                 "label": step.label,
                 "applies_to": list(step.applies_to),
+                "note": _note_view(notes.get(step.trigger)),
             }
             for step in journey.next_steps()
         ],
@@ -181,7 +213,18 @@ _MD_INLINE = re.compile(r"([\\`*_\[\]<>])")
 _MD_LINE_START = re.compile(r"^(\s*)([#+\-=>|]|\d+[.)])")
 _MD_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _RAW_KEYS = frozenset(
-    {"id", "trigger", "to", "value", "token", "url", "reviewed", "next_review", "accessed"}
+    {
+        "id",
+        "trigger",
+        "to",
+        "value",
+        "token",
+        "url",
+        "reviewed",
+        "next_review",
+        "accessed",
+        "source",
+    }
 )
 
 
@@ -273,6 +316,16 @@ _MONTHS = (
 )
 
 
+def _provenance(pathway: Mapping[str, Any]) -> str:
+    """Who publishes the guide, who reviewed it and when, in words (dates as words too):
+    the one sentence every format's footer shows. ``pathway`` is a view's ``pathway``."""
+    reviewed = _long_date(pathway["reviewed"])
+    by = pathway.get("reviewed_by")
+    said = f"Published by {pathway['publisher']}. "
+    said += f"Reviewed by {by} on {reviewed}" if by else f"Reviewed on {reviewed}"
+    return said + f"; next review due by {_long_date(pathway['next_review'])}."
+
+
 def _tel(phone: str) -> str:
     """A phone number as a tel: link target (digits and a leading +)."""
     return "tel:" + re.sub(r"[^\d+]", "", str(phone))
@@ -317,6 +370,7 @@ def _new_environment(user_dir: Path | None, *, auto_reload: bool = True) -> jinj
     )
     env.tests["web_url"] = _is_web_url
     env.globals["icons"] = _icons
+    env.globals["provenance"] = _provenance
     return env
 
 

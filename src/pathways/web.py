@@ -658,9 +658,22 @@ class Pages:
                 "map_url": links.whole_map() or links.map(journey, "patient"),
                 "present_url": links.in_mode(journey, "present"),
                 "start_title": self.pathway.state(self.pathway.start).title,
+                "chapters": self.chapters(links),
             },
             links,
         )
+
+    def chapters(self, links: Links) -> list[dict[str, Any]]:
+        """The pathway's ways in: each a journey begun at its state, with no path before it."""
+        return [
+            {
+                "id": c.id,
+                "title": c.title,
+                "summary": c.summary,
+                "url": links.state(Journey.begin(self.pathway, at=c.start), "patient"),
+            }
+            for c in self.pathway.chapters
+        ]
 
     def state_view(
         self, journey: Journey, mode: Mode, links: Links | None = None
