@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from pathways.errors import ContentError
 from pathways.journey import Journey
 from pathways.loader import load_pathway
-from pathways.schema import Pathway
+from pathways.schema import Pathway, ValidationError
 from pathways.templating import FORMATS, Renderer, number_words, render
 
 DATA = Path(__file__).parent / "data"
@@ -370,12 +370,17 @@ def test_html_never_lets_text_become_markup(text: str) -> None:
 
 
 def test_html_links_only_web_addresses(minimal: Pathway) -> None:
-    """A source whose address is not http(s) is named but not linked."""
+    """A source whose address is not http(s) is refused by the schema; one that slips past
+    it (a pathway built in code without validation) is named but not linked."""
 
     def change(data: dict[str, Any]) -> None:
         data["sources"][0]["url"] = "javascript:alert(1)"
 
-    page = _Page(render(Journey.begin(_with(minimal, change), at="reinduction"), "html"))
+    with pytest.raises(ValidationError, match="web_url"):
+        _with(minimal, change)
+    source = minimal.sources[0].model_copy(update={"url": "javascript:alert(1)"})
+    unchecked = minimal.model_copy(update={"sources": (source,)})
+    page = _Page(render(Journey.begin(unchecked, at="reinduction"), "html"))
     hrefs = [attrs.get("href") for attrs in page.find("a")]
     assert not any(h and h.startswith("javascript") for h in hrefs)
     assert "Acute lymphoblastic leukaemia (ALL) relapse" in page.words

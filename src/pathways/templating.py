@@ -42,7 +42,7 @@ from jinja2.runtime import Context
 
 from pathways import resources
 from pathways.errors import ContentError, Location, Problem
-from pathways.schema import Fact, Number, Pathway
+from pathways.schema import Fact, Number, Pathway, is_web_url, tel_uri
 
 if TYPE_CHECKING:
     from pathways.journey import Journey
@@ -274,13 +274,13 @@ _MONTHS = (
 
 
 def _tel(phone: str) -> str:
-    """A phone number as a tel: link target (digits and a leading +)."""
-    return "tel:" + re.sub(r"[^\d+]", "", str(phone))
+    """A phone number as a tel: link target: ``schema.tel_uri``, the one place it is made."""
+    return tel_uri(str(phone))
 
 
 def _is_web_url(url: object) -> bool:
-    """Only http(s) addresses become links: a 'javascript:' URL in content must not."""
-    return isinstance(url, str) and re.match(r"https?://[^\s<>\"']+$", url) is not None
+    """Only http(s) addresses become links: ``schema.is_web_url``, as the schema checks."""
+    return is_web_url(url)
 
 
 def _icons(count: int, out_of: int) -> list[bool]:
