@@ -486,26 +486,30 @@ def export_site(
     help="text for people (figures table, findings, summary), json for programs.",
 )
 @click.option(
-    "--palliative-state",
-    default="palliative_care",
-    show_default=True,
+    "--no-treatment-state",
+    "no_treatment_states",
+    multiple=True,
     metavar="ID",
-    help="The state that stands for palliative care, offered wherever treatment is decided.",
+    help="A state that offers the choice not to have (more) treatment, instead of the"
+    " document's lint.no_treatment.states. Repeat for more.",
 )
+# The name this option had before the settings moved into the document: kept, hidden,
+# so that existing CI calls keep working.
+@click.option("--palliative-state", "old_no_treatment_states", multiple=True, hidden=True)
 @click.option(
     "--team-state",
-    default="talk_to_team",
-    show_default=True,
+    default=None,
     metavar="ID",
-    help="The state that stands for talking to the healthcare team.",
+    help="The state about talking to the team, instead of the document's lint.team.state.",
 )
 @pathway_option
 @templates_option
 def lint(
     file: Path | None,
     fmt: str,
-    palliative_state: str,
-    team_state: str,
+    no_treatment_states: tuple[str, ...],
+    old_no_treatment_states: tuple[str, ...],
+    team_state: str | None,
     pathway_file: Path | None,
     templates_dir: Path | None,
 ) -> None:
@@ -513,8 +517,9 @@ def lint(
 
     Looks for advice wording (in the content and the templates), reading level, numbers,
     sources and review dates, glossary use, balance at branches, and ways to the
-    healthcare team. Each finding is 'file:line:col: rule: severity: message' with a
-    hint; a table of reading figures comes first and 'N errors, M warnings' last.
+    team. Each finding is 'file:line:col: rule: severity: message' with a hint; a table
+    of reading figures comes first and 'N errors, M warnings' last. The pathway's own
+    words and states are read from its 'lint:' section (see docs/lint-settings.md).
     Exit status 1 if anything is an error; warnings alone pass.
     """
     from pathways import lint as content_lint
@@ -525,8 +530,8 @@ def lint(
     chosen = resources.chosen_templates_dir(templates_dir)
     config = content_lint.LintConfig(
         templates_dirs=tuple(d for d in (chosen, resources.default_templates_dir()) if d),
-        palliative_state=palliative_state,
         team_state=team_state,
+        no_treatment_states=(no_treatment_states + old_no_treatment_states) or None,
     )
     report = content_lint.lint_document(document, config)
     formatted = (
