@@ -612,3 +612,81 @@ def test_cli_schema_prints_and_writes_the_schema(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "schema.json").read_text(encoding="utf-8"))["title"] == (
         SCHEMA_TITLE
     )
+
+
+# --------------------------------------------------------------------------- settings
+
+
+OWN = Path(__file__).resolve().parent / "data" / "pathways"
+
+
+@pytest.mark.parametrize("name", ["knee_recovery", "diabetes_clinic"])
+def test_a_pathway_on_another_topic_lints_clean_with_no_flags(name: str) -> None:
+    """The lint settings in the document are enough: no errors, no warnings, no flags."""
+    code, output = run_cli("lint", str(OWN / f"{name}.yaml"))
+    assert code == 0, output
+    assert output.splitlines()[-1] == "0 errors, 0 warnings"
+
+
+def _lint_text(text: str, rules: Sequence[str]) -> LintReport:
+    document = parse_document(text, "own.yaml", today=LOAD_DAY)
+    return lint_document(document, LintConfig(today=LINT_DAY, rules=tuple(rules)))
+
+
+def _own(name: str, old: str, new: str) -> str:
+    text = (OWN / f"{name}.yaml").read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+def test_the_no_treatment_rule_honours_its_topics() -> None:
+    """Without lint.no_treatment.when, the knee pathway's choice (offered for recovery at
+    home only) is missing for the other topic, and the message names the state and term."""
+    text = _own(
+        "knee_recovery", "    when: {setting: [home]}\n  treatment_words", "  treatment_words"
+    )
+    [finding] = _lint_text(text, ["balance"]).findings
+    assert finding.message == (
+        "state 'stiff_knee' offers 2 treatment options (topic: Recovery in a rehabilitation"
+        " unit) (more_physio, second_operation) but not living with some stiffness: no step"
+        " from it leads to 'living_with_it'"
+    )
+
+
+def test_without_settings_the_choice_not_to_have_treatment_is_asked_for() -> None:
+    """A document that names no such state is told where to name it."""
+    text = _own("diabetes_clinic", "    states: keep_going\n", "")
+    [finding] = _lint_text(text, ["balance"]).findings
+    assert "but not keeping the same care: the document names no state" in finding.message
+    assert "lint: no_treatment: states:" in finding.hint
+
+
+def test_team_wording_and_team_state_come_from_the_document() -> None:
+    """'your diabetes team' counts as the team; without a team state, a state whose title
+    names it is the team's; messages name the team as the document does."""
+    original = (OWN / "diabetes_clinic.yaml").read_text(encoding="utf-8")
+    assert _lint_text(original, ["exits"]).findings == ()
+    text = _own(
+        "diabetes_clinic", "    source: [first_visit, results]\n", "    source: [first_visit]\n"
+    )
+    [finding] = _lint_text(text, ["exits"]).findings
+    assert finding.message == (
+        "branch 'results' offers no step to a state about talking to your diabetes team"
+    )
+    unnamed = _own("diabetes_clinic", "    names: [diabetes team]\n", "    names: []\n")
+    messages = [f.message for f in _lint_text(unnamed, ["exits"]).findings]
+    assert "end point 'tablets' does not offer talking to your healthcare team" in messages
+
+
+def test_the_documents_medical_words_need_glossary_entries() -> None:
+    """A word under lint.medical_words with no glossary entry is an error where it is used."""
+    text = _own("diabetes_clinic", "    - insulin\n", "    - insulin\n    - nurse\n")
+    messages = [f.message for f in _lint_text(text, ["glossary"]).findings]
+    assert "the medical word 'nurse' has no glossary entry" in messages
+
+
+def test_the_packaged_lint_words_hold_for_any_pathway() -> None:
+    """No word of the shipped pathway's topic is in the packaged lists any more."""
+    text = json.dumps(load_data().raw).lower()
+    for word in ("leukaemia", "philadelphia", "blinatumomab", "relapse", "remission"):
+        assert word not in text, word
