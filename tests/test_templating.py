@@ -185,7 +185,7 @@ def test_text_numbers_the_next_steps_and_says_who_a_step_is_for(minimal: Pathway
     steps = text.split("What might happen next")[1]
     assert re.search(r"^ 1\. Treatment is repeated$", steps, re.M)
     assert re.search(r"^ 2\. Treatment with a different TKI$", steps, re.M)
-    assert "This is for Philadelphia positive ALL." in steps
+    assert "Only for: Philadelphia positive ALL" in steps  # a label, no phrase given
     assert re.search(r"^ 3\. Palliative care$", steps, re.M)
 
 
@@ -193,7 +193,7 @@ def test_text_leaves_out_the_topic_note_once_the_topic_is_chosen(minimal: Pathwa
     """With the topic chosen the step is shown plainly, and the page says which topic."""
     text = render(Journey.begin(minimal, {"philadelphia": "positive"}), "text", width=80)
     assert "This is for" not in text
-    assert "Showing information about Philadelphia positive ALL." in text
+    assert "Showing: Philadelphia positive ALL" in text  # a label: no phrase given
 
 
 def test_text_wraps_to_the_width(real: Pathway) -> None:
@@ -297,7 +297,7 @@ def test_markdown_has_headings_and_numbered_steps(minimal: Pathway) -> None:
     md = render(Journey.begin(minimal), "markdown")
     assert "# The leukaemia has come back" in md.splitlines()
     assert "## What might happen next" in md.splitlines()
-    assert "2. Treatment with a different TKI (for Philadelphia positive ALL)" in md
+    assert "2. Treatment with a different TKI (only for: Philadelphia positive ALL)" in md
 
 
 def test_markdown_escapes_hostile_text(minimal: Pathway) -> None:

@@ -34,12 +34,12 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 INTENDED_PURPOSE = (
-    "This is general information about relapsed ALL. It is not medical advice and cannot"
-    " tell you what will happen to you. Your healthcare team will talk to you about your"
-    " own care."
+    "This is general information. It is not medical advice and cannot tell you what will"
+    " happen to you. Your healthcare team will talk to you about your own care."
 )
-"""The intended-purpose statement, here as well as in the pathway so that ``--help`` can
-show it without loading anything (a test keeps the two the same)."""
+"""What every pathway is and is not, in words that hold for any topic: ``--help`` shows
+it without loading a pathway (which would cost pydantic and PyYAML), and the pathway's
+own statement is on every page it renders."""
 
 TEXT_FORMATS = ("text", "markdown", "html", "json")
 GRAPH_FORMATS = ("mermaid", "dot")
@@ -109,6 +109,9 @@ def templates_option(f: F) -> F:
     )(f)
 
 
+_EXAMPLE_CONTEXT = "topic=value"
+
+
 def _parse_context(
     ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 ) -> dict[str, str]:
@@ -117,7 +120,7 @@ def _parse_context(
         name, sep, value = item.partition("=")
         if not sep or not name.strip() or not value.strip():
             raise click.BadParameter(
-                f"'{item}' is not NAME=VALUE (for example philadelphia=positive)",
+                f"'{item}' is not NAME=VALUE (for example {_EXAMPLE_CONTEXT})",
                 ctx=ctx,
                 param=param,
             )
@@ -133,8 +136,8 @@ def context_option(f: F) -> F:
         multiple=True,
         metavar="NAME=VALUE",
         callback=_parse_context,
-        help="Show information about one topic only, e.g. philadelphia=positive."
-        " Repeat for more topics.",
+        help=f"Show information about one topic only, e.g. {_EXAMPLE_CONTEXT}: a context id"
+        " and one of its values, as the pathway names them. Repeat for more topics.",
     )(f)
 
 
@@ -178,8 +181,10 @@ def _write(text: str, out: Path | None) -> None:
 
 @click.group(
     cls=_Group,
-    help="Explains, step by step and in plain words, what might happen after a relapse of"
-    f" acute lymphoblastic leukaemia (ALL).\n\n{INTENDED_PURPOSE}\n\n"
+    help="Explains a health pathway, step by step and in plain words: what might happen"
+    f" next, and what each step means.\n\n{INTENDED_PURPOSE}\n\n"
+    f"The pathway is the file given with --pathway, else ${resources.PATHWAY_ENV}, else the"
+    " built-in one; every page shows that pathway's own statement of what it is for.\n\n"
     "Start with `pathways walk`, or `pathways show` to read one step.",
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 88},
 )

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pathways.errors import UnknownContextError, UnknownStateError, did_you_mean
-from pathways.schema import Pathway
+from pathways.schema import ContextValue, Pathway
 
 HERE = "You are here"
 
@@ -71,7 +71,7 @@ def _graph(pathway: Pathway, highlight: str | None, context: Mapping[str, str] |
         )
     chosen = _check_context(pathway, context)
     defaults = pathway.context_defaults()
-    topics = {(c.id, v.id): v.label for c in pathway.contexts for v in c.values}
+    topics = {(c.id, v.id): v for c in pathway.contexts for v in c.values}
     nodes = tuple(_Node(s.id, s.title, s.end, s.id == highlight) for s in pathway.states)
     edges: list[_Edge] = []
     for t in pathway.transitions:
@@ -86,9 +86,19 @@ def _graph(pathway: Pathway, highlight: str | None, context: Mapping[str, str] |
             if chosen[name] not in values
             for value in values
         ]
-        label = t.label + (f" (for {' or '.join(applies_to)})" if applies_to else "")
+        label = t.label + _applies_note(applies_to)
         edges.extend(_Edge(source, t.dest, label) for source in t.source)
     return _Graph(pathway.metadata.title, pathway.start, nodes, tuple(edges))
+
+
+def _applies_note(values: list[ContextValue]) -> str:
+    """'(for <phrase> or <phrase>)' when every topic has a phrase; a bare label is never
+    put in a sentence: '(only for: <label>; <label>)'."""
+    if not values:
+        return ""
+    if all(v.phrase for v in values):
+        return f" (for {' or '.join(v.phrase or '' for v in values)})"
+    return f" (only for: {'; '.join(v.label for v in values)})"
 
 
 # --------------------------------------------------------------------------- Mermaid

@@ -4,13 +4,13 @@ Both exports carry the same machine as ``journey.Guide``: one state per pathway 
 the start as the initial state, one event per step (named by its trigger), and the
 pathway's topic choices (contexts) as data that starts at each context's default.
 
-A step limited to some context values (``when: {philadelphia: [positive]}``) is guarded
+A step limited to some context values (``when: {setting: [home]}``) is guarded
 exactly as ``journey._Guard`` does it: the step is taken when the context's value is one
 of those values, or is the context's default (which narrows nothing). So each guard is
 given the *allowed* values, the default included, and a host needs no other rule.
 
 - SCXML uses the ``ecmascript`` datamodel: every context is a ``<data>`` item and every
-  guard a ``cond`` such as ``philadelphia === 'positive' || philadelphia === 'not_known'``.
+  guard a ``cond`` such as ``setting === 'home' || setting === 'any'``.
 - XState has one named guard, ``applies``, whose ``params`` map each context to its
   allowed values; the host supplies its implementation (see ``XSTATE_GUARD_JS``).
 

@@ -1053,7 +1053,7 @@ class Mention:
 
 
 class Glossary:
-    """Finds glossary terms in text: leftmost-longest, so "complete remission" is one."""
+    """Finds glossary terms in text: leftmost-longest, so "knee replacement" is one term."""
 
     def __init__(self, pathway: Pathway) -> None:
         self.patterns = [
@@ -1406,7 +1406,7 @@ def document_schema() -> dict[str, Any]:
     """The JSON Schema (draft 7) of a pathway document, for authors' editors and tools.
 
     Made from the pydantic models, with the shared parts under ``definitions`` (draft 7's
-    place for them). Where authors may write one id for a list (``source: relapse``), the
+    place for them). Where authors may write one id for a list (``source: first_visit``), the
     models' own schema says so (``schema.IdOrIds``), so an editor does not flag what
     ``pathways validate`` accepts.
     """

@@ -820,7 +820,7 @@ def _field_index(path: DataPath) -> int | None:
 
 
 def _subject(data: object, path: DataPath, *, is_key: bool) -> str:
-    """How to name the value an error is about: "summary in state 'relapse'"."""
+    """How to name the value an error is about: "summary in state 'first_visit'"."""
     if _shape(path) in _NOUNS:
         return _describe(data, path)  # a whole item: "state 4", "metadata"
     field_index = _field_index(path)
@@ -874,7 +874,7 @@ _IDENTIFYING: dict[tuple[str, ...], str] = {
 
 
 def _describe(data: object, path: DataPath) -> str:
-    """The part of the document at ``path`` in the author's terms: "state 'relapse'"."""
+    """The part of the document at ``path`` in the author's terms: "state 'first_visit'"."""
     if not path:
         return "the document"
     shape = _shape(path)
@@ -898,7 +898,7 @@ def _describe(data: object, path: DataPath) -> str:
 
 
 def _named(data: object, path: DataPath) -> str:
-    """'state 'relapse'' by the item's own id, or 'state 3' when it has no usable id."""
+    """'state 'first_visit'' by the item's own id, or 'state 3' when it has no usable id."""
     shape = _shape(path)
     noun = _NOUNS[shape]
     item = _get(data, path)

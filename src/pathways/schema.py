@@ -159,7 +159,7 @@ Summary = Annotated[Text, StringConstraints(max_length=SUMMARY_MAX)]
 
 
 def _one_or_many(value: object) -> object:
-    """Let authors write ``source: relapse`` as well as ``source: [relapse, remission]``."""
+    """Let authors write ``source: results`` as well as ``source: [results, review]``."""
     return [value] if isinstance(value, str) else value
 
 

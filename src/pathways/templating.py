@@ -60,7 +60,7 @@ MIN_WIDTH = 30
 
 
 def number_words(number: Number) -> str:
-    """A natural frequency with the source's hedge: 'as many as 9 in 10 adults with ALL (90%)'."""
+    """A natural frequency with the source's hedge: 'as many as 9 in 10 adults in trials (90%)'."""
     words = f"{number.hedge} {number.count} in {number.out_of} {number.about}"
     if number.percent is not None:
         words += f" ({number.percent}%)"
@@ -143,6 +143,7 @@ def journey_view(journey: Journey) -> dict[str, Any]:
                 "to_title": pathway.state(step.dest).title,
                 "label": step.label,
                 "applies_to": list(step.applies_to),
+                "applies_phrases": list(step.applies_phrases),
             }
             for step in journey.next_steps()
         ],
@@ -154,6 +155,9 @@ def journey_view(journey: Journey) -> dict[str, Any]:
                 "value": chosen.get(c.id, c.default),
                 "value_label": next(
                     v.label for v in c.values if v.id == chosen.get(c.id, c.default)
+                ),
+                "value_phrase": next(
+                    v.phrase for v in c.values if v.id == chosen.get(c.id, c.default)
                 ),
                 "narrowed": chosen.get(c.id, c.default) != c.default,
             }

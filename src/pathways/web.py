@@ -637,7 +637,9 @@ class Pages:
                 "label": c.label,
                 "default": c.default,
                 "chosen": chosen.get(c.id, c.default),
-                "options": [{"id": v.id, "label": v.label} for v in c.values],
+                "options": [
+                    {"id": v.id, "label": v.label, "phrase": v.phrase} for v in c.values
+                ],
             }
             for c in self.pathway.contexts
         ]
