@@ -18,7 +18,8 @@ A state that no step leaves is a final state (``<final>``, ``type: "final"``); a
 point that still has steps (to talk to the team, say) stays an ordinary state, so the
 exported machines refuse and accept the same events as the journey does. Titles and
 labels ride along as documentation (attributes in our own XML namespace, XState's
-``description`` and ``meta``), never as behaviour.
+``description`` and ``meta``), never as behaviour; so do the intended-purpose statement
+and the support line, which a host shows with anything it takes from the export.
 
 Pure functions from a ``Pathway`` to text (layer 3); the XML is built with ElementTree,
 which escapes every attribute, so no pathway text can change the document's structure.
@@ -169,6 +170,9 @@ def to_scxml(pathway: Pathway) -> str:
             "pathways:title": _xml_text(meta.title),
             "pathways:version": _xml_text(meta.version),
             "pathways:intended-purpose": _xml_text(meta.intended_purpose),
+            "pathways:support-name": _xml_text(pathway.support_line.name),
+            "pathways:support-phone": _xml_text(pathway.support_line.phone),
+            "pathways:support-offers": _xml_text(pathway.support_line.offers),
         },
     )
     if pathway.contexts:
@@ -235,6 +239,11 @@ def xstate_machine(pathway: Pathway) -> dict[str, Any]:
             "format": XSTATE_FORMAT,
             "version": meta.version,
             "intended_purpose": meta.intended_purpose,
+            "support": {
+                "name": pathway.support_line.name,
+                "phone": pathway.support_line.phone,
+                "offers": pathway.support_line.offers,
+            },
             "guards": {
                 GUARD: "true when, for every context named in params, the context's value"
                 " is one of the values listed for it"
