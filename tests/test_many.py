@@ -307,3 +307,18 @@ def test_the_cli_runs_every_command_on_another_pathway(tmp_path: Path) -> None:
         assert shipped_words_in(result.output) == [], args
     data = json.loads(runner.invoke(main, ["export", "json", "--pathway", path]).output)
     assert data["id"] == load_pathway(OWN[0]).metadata.id
+
+
+def test_content_inside_our_sentences_is_isolated(knee: Pathway) -> None:
+    """Text from the document that sits inside the page's own left-to-right sentences is
+    isolated (<bdi>), and a title takes its own direction (dir="auto"), so right-to-left
+    content can neither be reordered by nor reorder the words around it."""
+    narrowed = Journey.begin(knee, {"setting": "home"})
+    page = Renderer().render(narrowed, "html")
+    assert "Showing information about <bdi>recovery at home</bdi>." in page
+    assert f'<h1 dir="auto">{knee.state(knee.start).title}</h1>' in page
+    assert f"<bdi>{knee.support_line.name}</bdi>" in page
+    with TestClient(create_app(pathway=knee)) as client:
+        web = client.get(f"/j/{narrowed.token}").text
+    assert f'<h1 dir="auto">{knee.state(knee.start).title}</h1>' in web
+    assert "<strong><bdi>Recovery at home</bdi></strong>" in web
