@@ -585,6 +585,7 @@ def test_schema_uses_no_keyword_newer_than_draft_7() -> None:
         FIXTURES / "clean.yaml",
         FIXTURES / "balance_fail.yaml",
         Path(__file__).parent / "data" / "minimal.yaml",
+        *sorted((Path(__file__).parent / "data" / "pathways").glob("*.yaml")),
     ],
     ids=lambda p: p.name,
 )

@@ -322,3 +322,48 @@ def test_content_inside_our_sentences_is_isolated(knee: Pathway) -> None:
         web = client.get(f"/j/{narrowed.token}").text
     assert f'<h1 dir="auto">{knee.state(knee.start).title}</h1>' in web
     assert "<strong><bdi>Recovery at home</bdi></strong>" in web
+
+
+# --------------------------------------------------------------------------- the docs
+
+DOCS = [ROOT / "docs" / "lint-settings.md", ROOT / "docs" / "many-pathways.md"]
+_BLOCK = re.compile(r"```yaml\n# in tests/data/pathways/(\S+)\n(.*?)```", re.S)
+
+
+def _doc_examples() -> list[tuple[str, str, str]]:
+    return [
+        (doc.name, name, block)
+        for doc in DOCS
+        for name, block in _BLOCK.findall(doc.read_text(encoding="utf-8"))
+    ]
+
+
+def _merged(base: Any, part: Any) -> Any:
+    if isinstance(base, dict) and isinstance(part, dict):
+        return {**base, **{k: _merged(base.get(k), v) for k, v in part.items()}}
+    return part
+
+
+def test_every_yaml_example_in_the_docs_names_its_pathway() -> None:
+    """Each YAML block of the docs says which test pathway it belongs to, so it is run."""
+    for doc in DOCS:
+        text = doc.read_text(encoding="utf-8")
+        assert text.count("```yaml\n") == len(_BLOCK.findall(text)) > 0, doc.name
+
+
+@pytest.mark.parametrize(
+    ("doc", "name", "block"), _doc_examples(), ids=lambda v: v if v.endswith(".md") else ""
+)
+def test_the_docs_examples_validate_and_lint_clean(doc: str, name: str, block: str) -> None:
+    """Each example, put into its pathway, validates and lints with no flags and no error."""
+    import yaml
+
+    from pathways.lint import LintConfig, lint_document
+    from pathways.loader import parse_document
+    from strategies import dump_yaml
+
+    path = Path(__file__).parent / "data" / "pathways" / name
+    data = _merged(yaml.safe_load(path.read_text(encoding="utf-8")), yaml.safe_load(block))
+    document = parse_document(dump_yaml(data), f"{doc} example")
+    report = lint_document(document, LintConfig())
+    assert [str(f) for f in report.findings if f.severity == "error"] == []
