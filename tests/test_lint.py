@@ -691,3 +691,16 @@ def test_the_packaged_lint_words_hold_for_any_pathway() -> None:
     text = json.dumps(load_data().raw).lower()
     for word in ("leukaemia", "philadelphia", "blinatumomab", "relapse", "remission"):
         assert word not in text, word
+
+
+def test_cli_flags_override_the_document_and_the_old_name_still_works() -> None:
+    """--team-state and --no-treatment-state (or its old name) replace the document's
+    states for one run; the old name is accepted but not advertised."""
+    path = str(FIXTURES / "clean.yaml")
+    for flag in ("--no-treatment-state", "--palliative-state"):
+        code, output = run_cli("lint", path, flag, "comfort_care", "--team-state", "ask_us")
+        assert code == 1
+        assert "no state 'comfort_care' exists" in output, flag
+        assert "no step to 'ask_us' (talking to your healthcare team)" in output, flag
+    code, output = run_cli("lint", "--help")
+    assert "--no-treatment-state" in output and "--palliative-state" not in output
