@@ -598,7 +598,9 @@ def test_schema_refuses_what_the_models_refuse() -> None:
     """An unknown key or a bad id is a schema error, as it is for the loader."""
     data = _yaml_as_an_editor_reads_it(FIXTURES / "clean.yaml")
     assert isinstance(data, dict)
-    for broken in ({**data, "colour": "blue"}, {**data, "start": "Not An Id"}):
+    bad_url = {**data, "sources": [{**data["sources"][0], "url": "javascript:alert(1)"}]}
+    bad_phone = {**data, "support": [{**data["support"][0], "phone": "<b>0808</b>"}]}
+    for broken in ({**data, "colour": "blue"}, {**data, "start": "Not An Id"}, bad_url, bad_phone):
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.Draft7Validator(document_schema()).validate(broken)
 

@@ -153,8 +153,16 @@ Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Text = Annotated[
     str, AfterValidator(_clean), AfterValidator(_no_bidi), StringConstraints(min_length=1)
 ]
-WebUrl = Annotated[Text, AfterValidator(_web_url)]
-Phone = Annotated[Text, AfterValidator(_phone)]
+# The patterns tell an author's editor the same rule (JSON Schema); the validators give
+# the loader's message.
+WebUrl = Annotated[
+    Text, AfterValidator(_web_url), Field(json_schema_extra={"pattern": "^https?://[^\\s<>\"'`]+$"})
+]
+Phone = Annotated[
+    Text,
+    AfterValidator(_phone),
+    Field(json_schema_extra={"pattern": "^\\+?[0-9][0-9 ()./-]*[0-9]$"}),
+]
 Summary = Annotated[Text, StringConstraints(max_length=SUMMARY_MAX)]
 
 
@@ -512,8 +520,7 @@ def _check_when(
         for index, value in enumerate(values):
             if value not in allowed:
                 problems.add(
-                    f"{owner} names '{name}={value}', which is not a value of context"
-                    f" '{name}'",
+                    f"{owner} names '{name}={value}', which is not a value of context '{name}'",
                     path=(*path, name, index),
                     hint=did_you_mean(value, allowed),
                 )
