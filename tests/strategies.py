@@ -92,7 +92,11 @@ def valid_documents(draw: st.DrawFn) -> Document:
             {
                 "id": context_id,
                 "label": draw(texts(3)),
-                "values": [{"id": v, "label": draw(texts(4))} for v in value_ids],
+                "values": [
+                    {"id": v, "label": draw(texts(4))}
+                    | ({"phrase": draw(texts(4))} if draw(st.booleans()) else {})
+                    for v in value_ids
+                ],
                 "default": value_ids[0],
             }
         ]

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from pathways.errors import ContentError
 from pathways.journey import Journey
 from pathways.loader import load_pathway
-from pathways.schema import Pathway
+from pathways.schema import Pathway, ValidationError
 from pathways.templating import FORMATS, Renderer, number_words, render
 
 DATA = Path(__file__).parent / "data"
@@ -186,7 +186,7 @@ def test_text_numbers_the_next_steps_and_says_who_a_step_is_for(minimal: Pathway
     steps = text.split("What might happen next")[1]
     assert re.search(r"^ 1\. Treatment is repeated$", steps, re.M)
     assert re.search(r"^ 2\. Treatment with a different TKI$", steps, re.M)
-    assert "This is for Philadelphia positive ALL." in steps
+    assert "Only for: Philadelphia positive ALL" in steps  # a label, no phrase given
     assert re.search(r"^ 3\. Palliative care$", steps, re.M)
 
 
@@ -194,7 +194,7 @@ def test_text_leaves_out_the_topic_note_once_the_topic_is_chosen(minimal: Pathwa
     """With the topic chosen the step is shown plainly, and the page says which topic."""
     text = render(Journey.begin(minimal, {"philadelphia": "positive"}), "text", width=80)
     assert "This is for" not in text
-    assert "Showing information about Philadelphia positive ALL." in text
+    assert "Showing: Philadelphia positive ALL" in text  # a label: no phrase given
 
 
 def test_text_wraps_to_the_width(real: Pathway) -> None:
@@ -298,7 +298,7 @@ def test_markdown_has_headings_and_numbered_steps(minimal: Pathway) -> None:
     md = render(Journey.begin(minimal), "markdown")
     assert "# The leukaemia has come back" in md.splitlines()
     assert "## What might happen next" in md.splitlines()
-    assert "2. Treatment with a different TKI (for Philadelphia positive ALL)" in md
+    assert "2. Treatment with a different TKI (only for: Philadelphia positive ALL)" in md
 
 
 def test_markdown_escapes_hostile_text(minimal: Pathway) -> None:
@@ -371,12 +371,17 @@ def test_html_never_lets_text_become_markup(text: str) -> None:
 
 
 def test_html_links_only_web_addresses(minimal: Pathway) -> None:
-    """A source whose address is not http(s) is named but not linked."""
+    """A source whose address is not http(s) is refused by the schema; one that slips past
+    it (a pathway built in code without validation) is named but not linked."""
 
     def change(data: dict[str, Any]) -> None:
         data["sources"][0]["url"] = "javascript:alert(1)"
 
-    page = _Page(render(Journey.begin(_with(minimal, change), at="reinduction"), "html"))
+    with pytest.raises(ValidationError, match="web_url"):
+        _with(minimal, change)
+    source = minimal.sources[0].model_copy(update={"url": "javascript:alert(1)"})
+    unchecked = minimal.model_copy(update={"sources": (source,)})
+    page = _Page(render(Journey.begin(unchecked, at="reinduction"), "html"))
     hrefs = [attrs.get("href") for attrs in page.find("a")]
     assert not any(h and h.startswith("javascript") for h in hrefs)
     assert "Acute lymphoblastic leukaemia (ALL) relapse" in page.words

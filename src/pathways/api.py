@@ -167,8 +167,12 @@ class NextStep(Answer):
     to_title: str
     label: str
     applies_to: list[str] = Field(
-        description="Topics the step is only for, when the reader has not narrowed the topic:"
-        " show it as 'for <topic> only'."
+        description="Topics the step is only for (their labels), when the reader has not"
+        " narrowed the topic: show them as a list, e.g. 'Only for: <label>'."
+    )
+    applies_phrases: list[str] = Field(
+        description="The same topics as words that fit mid-sentence ('only for <phrase>'),"
+        " when the pathway gives them for every one; otherwise empty."
     )
     note: NoteView | None = Field(description="What the source says about this option.")
 
@@ -183,6 +187,10 @@ class TopicShown(Answer):
     label: str
     value: str
     value_label: str
+    value_phrase: str | None = Field(
+        description="The chosen value as words that fit mid-sentence, if the pathway gives"
+        " them; otherwise show value_label on its own."
+    )
     narrowed: bool = Field(description="False while the topic's default (all) is shown.")
 
 

@@ -34,12 +34,12 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 INTENDED_PURPOSE = (
-    "This is general information about relapsed ALL. It is not medical advice and cannot"
-    " tell you what will happen to you. Your healthcare team will talk to you about your"
-    " own care."
+    "This is general information. It is not medical advice and cannot tell you what will"
+    " happen to you. Your healthcare team will talk to you about your own care."
 )
-"""The intended-purpose statement, here as well as in the pathway so that ``--help`` can
-show it without loading anything (a test keeps the two the same)."""
+"""What every pathway is and is not, in words that hold for any topic: ``--help`` shows
+it without loading a pathway (which would cost pydantic and PyYAML), and the pathway's
+own statement is on every page it renders."""
 
 TEXT_FORMATS = ("text", "markdown", "html", "json")
 GRAPH_FORMATS = ("mermaid", "dot")
@@ -109,6 +109,9 @@ def templates_option(f: F) -> F:
     )(f)
 
 
+_EXAMPLE_CONTEXT = "topic=value"
+
+
 def _parse_context(
     ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 ) -> dict[str, str]:
@@ -117,7 +120,7 @@ def _parse_context(
         name, sep, value = item.partition("=")
         if not sep or not name.strip() or not value.strip():
             raise click.BadParameter(
-                f"'{item}' is not NAME=VALUE (for example philadelphia=positive)",
+                f"'{item}' is not NAME=VALUE (for example {_EXAMPLE_CONTEXT})",
                 ctx=ctx,
                 param=param,
             )
@@ -133,8 +136,8 @@ def context_option(f: F) -> F:
         multiple=True,
         metavar="NAME=VALUE",
         callback=_parse_context,
-        help="Show information about one topic only, e.g. philadelphia=positive."
-        " Repeat for more topics.",
+        help=f"Show information about one topic only, e.g. {_EXAMPLE_CONTEXT}: a context id"
+        " and one of its values, as the pathway names them. Repeat for more topics.",
     )(f)
 
 
@@ -178,8 +181,10 @@ def _write(text: str, out: Path | None) -> None:
 
 @click.group(
     cls=_Group,
-    help="Explains, step by step and in plain words, what might happen after a relapse of"
-    f" acute lymphoblastic leukaemia (ALL).\n\n{INTENDED_PURPOSE}\n\n"
+    help="Explains a health pathway, step by step and in plain words: what might happen"
+    f" next, and what each step means.\n\n{INTENDED_PURPOSE}\n\n"
+    f"The pathway is the file given with --pathway, else ${resources.PATHWAY_ENV}, else the"
+    " built-in one; every page shows that pathway's own statement of what it is for.\n\n"
     "Start with `pathways walk`, or `pathways show` to read one step.",
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 88},
 )
@@ -534,26 +539,30 @@ def import_fhir(file: Path, out: Path | None) -> None:
     help="text for people (figures table, findings, summary), json for programs.",
 )
 @click.option(
-    "--palliative-state",
-    default="palliative_care",
-    show_default=True,
+    "--no-treatment-state",
+    "no_treatment_states",
+    multiple=True,
     metavar="ID",
-    help="The state that stands for palliative care, offered wherever treatment is decided.",
+    help="A state that offers the choice not to have (more) treatment, instead of the"
+    " document's lint.no_treatment.states. Repeat for more.",
 )
+# The name this option had before the settings moved into the document: kept, hidden,
+# so that existing CI calls keep working.
+@click.option("--palliative-state", "old_no_treatment_states", multiple=True, hidden=True)
 @click.option(
     "--team-state",
-    default="talk_to_team",
-    show_default=True,
+    default=None,
     metavar="ID",
-    help="The state that stands for talking to the healthcare team.",
+    help="The state about talking to the team, instead of the document's lint.team.state.",
 )
 @pathway_option
 @templates_option
 def lint(
     file: Path | None,
     fmt: str,
-    palliative_state: str,
-    team_state: str,
+    no_treatment_states: tuple[str, ...],
+    old_no_treatment_states: tuple[str, ...],
+    team_state: str | None,
     pathway_file: Path | None,
     templates_dir: Path | None,
 ) -> None:
@@ -561,8 +570,9 @@ def lint(
 
     Looks for advice wording (in the content and the templates), reading level, numbers,
     sources and review dates, glossary use, balance at branches, and ways to the
-    healthcare team. Each finding is 'file:line:col: rule: severity: message' with a
-    hint; a table of reading figures comes first and 'N errors, M warnings' last.
+    team. Each finding is 'file:line:col: rule: severity: message' with a hint; a table
+    of reading figures comes first and 'N errors, M warnings' last. The pathway's own
+    words and states are read from its 'lint:' section (see docs/lint-settings.md).
     Exit status 1 if anything is an error; warnings alone pass.
     """
     from pathways import lint as content_lint
@@ -573,8 +583,8 @@ def lint(
     chosen = resources.chosen_templates_dir(templates_dir)
     config = content_lint.LintConfig(
         templates_dirs=tuple(d for d in (chosen, resources.default_templates_dir()) if d),
-        palliative_state=palliative_state,
         team_state=team_state,
+        no_treatment_states=(no_treatment_states + old_no_treatment_states) or None,
     )
     report = content_lint.lint_document(document, config)
     formatted = (

@@ -31,7 +31,16 @@ import yaml
 
 from pathways import resources
 from pathways.errors import ContentError, Location, Problem
-from pathways.schema import ID_PATTERN, Model, Pathway, ValidationError, check_pathway
+from pathways.schema import (
+    BIDI_HINT,
+    ID_PATTERN,
+    Model,
+    Pathway,
+    ValidationError,
+    bidi_name,
+    check_pathway,
+    find_bidi_control,
+)
 
 try:  # libyaml's parser is about 25 times faster than the pure-Python one.
     from yaml import CSafeLoader as _Loader
@@ -316,6 +325,7 @@ def _read_yaml(text: str, filename: str) -> tuple[object, SourceMap]:
                 )
             ]
         )
+    _refuse_bidi_controls(text, filename)
 
     values: dict[DataPath, tuple[int, int]] = {}
     keys: dict[DataPath, tuple[int, int]] = {}
@@ -585,6 +595,23 @@ def _syntax_problem(
     )
 
 
+def _refuse_bidi_controls(text: str, filename: str) -> None:
+    """Refuse bidirectional controls anywhere in the file, comments included, at the
+    character itself (the schema refuses them in values written as escapes)."""
+    found = find_bidi_control(text)
+    if found:
+        line, col = _line_col(text, found.start())
+        raise ContentError(
+            [
+                Problem(
+                    f"the text holds the invisible control character {bidi_name(found.group())}",
+                    hint=BIDI_HINT,
+                    location=Location(filename, line, col),
+                )
+            ]
+        )
+
+
 def _line_col(text: str, index: int) -> tuple[int, int]:
     line_start = text.rfind("\n", 0, index) + 1
     return text.count("\n", 0, index) + 1, index - line_start + 1
@@ -671,7 +698,10 @@ def _explain(
     if kind == "missing":
         if top:
             return f"missing required section '{name}'", f"add a '{name}:' section"
-        return f"missing required field '{name}' in {owner}", f"add a line '{name}: ...'"
+        return f"missing required field '{name}' in {owner}", _missing_hint(owner_path, name)
+    if kind in _CUSTOM_HINTS:
+        subject = _subject(data, path, is_key=is_key)
+        return f"{subject}: {detail.get('msg', 'is not valid')}", _CUSTOM_HINTS[kind]
     if kind == "extra_forbidden":
         model = _model_at(owner_path)
         allowed = list(model.model_fields) if model is not None else []
@@ -765,6 +795,23 @@ def _explain(
     return f"{subject}: {message[:1].lower()}{message[1:]}", None
 
 
+_CUSTOM_HINTS = {
+    "bidi_control": BIDI_HINT,
+    "web_url": "give the address a reader can open, e.g. https://example.org/page",
+    "phone": "write the number as a reader would dial it, e.g. 0808 000 0000 or"
+    " +44 20 7946 0000",
+}
+"""Hints for the schema's own checks (``schema._no_bidi``, ``_web_url``, ``_phone``)."""
+
+
+def _missing_hint(owner_path: DataPath, name: str) -> str:
+    """Exactly what to add: the line, and what the schema says the field holds."""
+    model = _model_at(owner_path)
+    info = model.model_fields.get(name) if model is not None else None
+    described = f" ({info.description})" if info is not None and info.description else ""
+    return f"add a line '{name}: ...'{described}"
+
+
 def _field_index(path: DataPath) -> int | None:
     """Index of the last mapping key in ``path`` (the field the error is about)."""
     for index in range(len(path) - 1, -1, -1):
@@ -774,7 +821,7 @@ def _field_index(path: DataPath) -> int | None:
 
 
 def _subject(data: object, path: DataPath, *, is_key: bool) -> str:
-    """How to name the value an error is about: "summary in state 'relapse'"."""
+    """How to name the value an error is about: "summary in state 'first_visit'"."""
     if _shape(path) in _NOUNS:
         return _describe(data, path)  # a whole item: "state 4", "metadata"
     field_index = _field_index(path)
@@ -828,7 +875,7 @@ _IDENTIFYING: dict[tuple[str, ...], str] = {
 
 
 def _describe(data: object, path: DataPath) -> str:
-    """The part of the document at ``path`` in the author's terms: "state 'relapse'"."""
+    """The part of the document at ``path`` in the author's terms: "state 'first_visit'"."""
     if not path:
         return "the document"
     shape = _shape(path)
@@ -852,7 +899,7 @@ def _describe(data: object, path: DataPath) -> str:
 
 
 def _named(data: object, path: DataPath) -> str:
-    """'state 'relapse'' by the item's own id, or 'state 3' when it has no usable id."""
+    """'state 'first_visit'' by the item's own id, or 'state 3' when it has no usable id."""
     shape = _shape(path)
     noun = _NOUNS[shape]
     item = _get(data, path)

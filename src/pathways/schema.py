@@ -14,6 +14,8 @@ checks what was read.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from typing import Annotated, Literal, TypeVar, cast
 
@@ -27,15 +29,20 @@ from pydantic import (
     StringConstraints,
     ValidationError,
 )
+from pydantic_core import PydanticCustomError
 
 from pathways.errors import Problem, ProblemList, did_you_mean
 
 __all__ = [
     "ID_PATTERN",
+    "SCHEMA_VERSION",
     "Pathway",
     "ValidationError",
     "check_pathway",
+    "find_bidi_control",
+    "is_web_url",
     "iter_text",
+    "tel_uri",
 ]
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -43,6 +50,11 @@ ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 Python name, a URL segment, a Mermaid/DOT node id and a template name."""
 
 SUMMARY_MAX = 140
+
+SCHEMA_VERSION = 1
+"""The version of the document schema this program reads. A document names the version
+it was written for (``metadata.schema_version``, 1 when absent); a newer version than
+this is refused with a hint to update pathways."""
 
 T = TypeVar("T")
 
@@ -56,13 +68,106 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
+# --------------------------------------------------------------------------- text hygiene
+
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""Bidirectional embedding, override and isolate controls: invisible characters that
+reorder how the text around them is shown, so displayed text can read differently from
+what was written (the "Trojan Source" trick). Right-to-left letters need none of them:
+pages isolate each piece of content and let the browser find its direction."""
+
+BIDI_HINT = (
+    "delete it (it is invisible in most editors and reorders how the text is shown);"
+    " right-to-left letters are allowed and need no control character"
+)
+
+
+def find_bidi_control(text: str) -> re.Match[str] | None:
+    """The first bidirectional control character in ``text``, if any."""
+    return BIDI_CONTROLS.search(text)
+
+
+def bidi_name(char: str) -> str:
+    """'U+202E RIGHT-TO-LEFT OVERRIDE': how messages name a control character."""
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'CONTROL')}"
+
+
+def _no_bidi(text: str) -> str:
+    found = find_bidi_control(text)
+    if found:
+        raise PydanticCustomError(
+            "bidi_control",
+            "the text holds the invisible control character {char}",
+            {"char": bidi_name(found.group())},
+        )
+    return text
+
+
+_WEB_URL = re.compile(r"https?://[^\s<>\"'`]+")
+
+
+def is_web_url(url: object) -> bool:
+    """Only http(s) addresses are sources or links: a 'javascript:' URL must never be."""
+    return isinstance(url, str) and _WEB_URL.fullmatch(url) is not None
+
+
+def _web_url(url: str) -> str:
+    if not is_web_url(url):
+        raise PydanticCustomError(
+            "web_url", "the address must start with https:// or http://, and hold no spaces"
+        )
+    return url
+
+
+_PHONE = re.compile(r"\+?[0-9][0-9 ()./-]*[0-9]")
+PHONE_DIGITS = (3, 15)
+"""A phone number has 3 (a short code) to 15 (the E.164 limit) digits."""
+
+
+def _phone(phone: str) -> str:
+    digits = sum(c.isdigit() for c in phone)
+    if not _PHONE.fullmatch(phone) or not PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]:
+        raise PydanticCustomError(
+            "phone",
+            "a phone number holds only digits, spaces, brackets, dots and dashes, with a"
+            " leading + for a country code ({low} to {high} digits)",
+            {"low": PHONE_DIGITS[0], "high": PHONE_DIGITS[1]},
+        )
+    return phone
+
+
+def tel_uri(phone: str) -> str:
+    """A phone number as a ``tel:`` link target (RFC 3966): the digits, a leading + kept.
+
+    The one place a number becomes a link. A national trunk prefix written in brackets
+    after a country code ("+44 (0)20 ...") is not dialled from abroad, so it is dropped.
+    """
+    phone = phone.strip()
+    if phone.startswith("+"):
+        phone = re.sub(r"\(\s*0\s*\)", "", phone)
+    digits = re.sub(r"\D", "", phone)
+    return f"tel:{'+' if phone.startswith('+') else ''}{digits}"
+
+
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-Text = Annotated[str, AfterValidator(_clean), StringConstraints(min_length=1)]
+Text = Annotated[
+    str, AfterValidator(_clean), AfterValidator(_no_bidi), StringConstraints(min_length=1)
+]
+# The patterns tell an author's editor the same rule (JSON Schema); the validators give
+# the loader's message.
+WebUrl = Annotated[
+    Text, AfterValidator(_web_url), Field(json_schema_extra={"pattern": "^https?://[^\\s<>\"'`]+$"})
+]
+Phone = Annotated[
+    Text,
+    AfterValidator(_phone),
+    Field(json_schema_extra={"pattern": "^\\+?[0-9][0-9 ()./-]*[0-9]$"}),
+]
 Summary = Annotated[Text, StringConstraints(max_length=SUMMARY_MAX)]
 
 
 def _one_or_many(value: object) -> object:
-    """Let authors write ``source: relapse`` as well as ``source: [relapse, remission]``."""
+    """Let authors write ``source: results`` as well as ``source: [results, review]``."""
     return [value] if isinstance(value, str) else value
 
 
@@ -97,14 +202,14 @@ class Scope(Model):
 class Metadata(Model):
     """Who publishes the pathway, what it is for, and when it must be reviewed again."""
 
-    id: Id
-    title: Text
-    version: Text
+    id: Id = Field(description="The pathway's own id: a short name, e.g. 'clinic_visits'.")
+    title: Text = Field(description="The pathway's title, shown at the top of every page.")
+    version: Text = Field(description="The content's own version, e.g. '1.0.0'.")
     language: Literal["en-GB"] = "en-GB"
     intended_purpose: Text = Field(
         description="Shown on every page, every render and in --help: what this is and is not."
     )
-    publisher: Text = Field(description="Who publishes the pathway: an organisation's name.")
+    publisher: Text = Field(description="Who publishes the pathway and answers for it.")
     reviewer: Reviewer | None = Field(
         default=None,
         description="Who reviewed the content: a role, and a name only where one is given.",
@@ -116,6 +221,12 @@ class Metadata(Model):
         description="Whom the content and its figures are about; shown on the start page and"
         " beside every figure.",
     )
+    schema_version: int = Field(
+        default=1,
+        ge=1,
+        description="The version of the document schema this document was written for"
+        " (1 when absent); a newer program reads every older version.",
+    )
 
 
 class Source(Model):
@@ -124,7 +235,7 @@ class Source(Model):
     id: Id
     title: Text
     publisher: Text
-    url: Text = Field(description="Where a reader can find the source.")
+    url: WebUrl = Field(description="Where a reader can find the source (http or https).")
     accessed: dt.date
     sections: tuple[Text, ...] = Field(
         min_length=1, description="Section headings that facts may cite."
@@ -135,7 +246,7 @@ class SupportContact(Model):
     """Somebody a reader can talk to; the first one is the support line on every page."""
 
     name: Text
-    phone: Text
+    phone: Phone = Field(description="A phone number: digits, spaces, brackets, dashes, +.")
     offers: Text = Field(description="What they offer, in a short sentence.")
     source: Id | None = None
 
@@ -158,7 +269,13 @@ class ContextValue(Model):
     """One allowed value of a context, with the topic it stands for."""
 
     id: Id
-    label: Text = Field(description="The topic, e.g. 'Philadelphia positive ALL'.")
+    label: Text = Field(description="The topic as a short label, shown where it is chosen.")
+    phrase: Text | None = Field(
+        default=None,
+        description="The topic as words that fit in the middle of a sentence, after"
+        " 'information about' or 'only for' (lowercase unless a name). Without it, pages"
+        " show the label on its own, never inside a sentence.",
+    )
 
 
 class Context(Model):
@@ -183,7 +300,7 @@ class Number(Model):
     count: int = Field(ge=0)
     out_of: int = Field(gt=0)
     hedge: Hedge
-    about: Text = Field(description="Who the number is about, e.g. 'adults with ALL'.")
+    about: Text = Field(description="Who the number is about, e.g. 'adults in trials'.")
     percent: int | None = Field(
         default=None, ge=0, le=100, description="The source's own percentage, if it gives one."
     )
@@ -257,18 +374,87 @@ class Transition(Model):
     label: Text
     when: Mapping[Id, IdOrIds] = Field(
         default_factory=dict,
-        description="Context values this step applies to, e.g. {philadelphia: [positive]}.",
+        description="The context values this step is for, by context id, e.g. {age_group:"
+        " [adults]}; without it the step is for every topic.",
+    )
+
+
+Words = Annotated[
+    tuple[Text, ...],
+    BeforeValidator(
+        _one_or_many, json_schema_input_type=Text | Annotated[list[Text], Field(min_length=1)]
+    ),
+    Field(min_length=1),
+]
+"""A word, or a list of the ways it is written (the first names it in messages)."""
+
+
+class TeamSettings(Model):
+    """How the pathway points a reader to the people who care for them."""
+
+    state: Id | None = Field(
+        default=None,
+        description="The state about talking to the team: every branch offers a step to it"
+        " and every end point names the team or leads to it. Without it, any state whose"
+        " title names the team counts.",
+    )
+    names: tuple[Text, ...] = Field(
+        default=(),
+        description="How this pathway names the team, e.g. 'diabetes team' (as in 'talk to"
+        " your diabetes team'); added to the built-in names (healthcare team, care team,"
+        " doctor, nurse, ...). The first one names the team in lint messages.",
+    )
+
+
+class NoTreatmentSettings(Model):
+    """The choice not to have (more) treatment, which lint asks to see wherever two or
+    more treatments are offered."""
+
+    states: IdOrIds = Field(
+        default=(),
+        description="The states that offer the choice not to have (more) treatment.",
+    )
+    term: Text | None = Field(
+        default=None,
+        description="What this pathway calls that choice, for lint messages (default: 'the"
+        " choice not to have treatment').",
+    )
+    when: Mapping[Id, IdOrIds] = Field(
+        default_factory=dict,
+        description="The topics the rule applies to, written as a step's 'when' (context id:"
+        " values). Without it, the rule applies to every topic.",
     )
 
 
 class LintSettings(Model):
-    """Settings an author can give ``pathways lint``."""
+    """Settings an author can give ``pathways lint``: the pathway's own words and states.
+
+    Every list adds to the built-in one; nothing here is needed for a pathway to validate.
+    """
 
     advice_phrases: tuple[Text, ...] = Field(
         default=(), description="More phrases that read as advice, added to the built-in list."
     )
     syllables: Mapping[str, int] = Field(
         default_factory=dict, description="Syllable counts for words the scorer gets wrong."
+    )
+    team: TeamSettings = Field(
+        default_factory=TeamSettings,
+        description="Where a reader can talk to the people who care for them.",
+    )
+    no_treatment: NoTreatmentSettings = Field(
+        default_factory=NoTreatmentSettings,
+        description="Where the choice not to have (more) treatment is offered.",
+    )
+    treatment_words: tuple[Text, ...] = Field(
+        default=(),
+        description="Words that make a state a treatment option when its title names one;"
+        " added to the built-in ones (treatment, therapy, surgery, ...).",
+    )
+    medical_words: tuple[Words, ...] = Field(
+        default=(),
+        description="Medical words that need a glossary entry wherever a reader meets them:"
+        " a word, or a list of the ways it is written; added to the built-in ones.",
     )
 
 
@@ -335,7 +521,71 @@ def check_pathway(pathway: Pathway, *, today: dt.date | None = None) -> list[Pro
     _check_notes(pathway, problems)
     _check_chapters(pathway, problems)
     _check_review(pathway, problems, today or dt.date.today())
+    _check_schema_version(pathway, problems)
+    _check_lint_settings(pathway, problems)
     return problems.problems
+
+
+def _check_schema_version(p: Pathway, problems: ProblemList) -> None:
+    version = p.metadata.schema_version
+    if version > SCHEMA_VERSION:
+        problems.add(
+            f"the document was written for schema version {version}; this version of"
+            f" pathways reads {_versions()}",
+            path=("metadata", "schema_version"),
+            hint="update pathways to a release that reads it, or check the number",
+        )
+
+
+def _versions() -> str:
+    return "version 1" if SCHEMA_VERSION == 1 else f"versions 1 to {SCHEMA_VERSION}"
+
+
+def _check_lint_settings(p: Pathway, problems: ProblemList) -> None:
+    """The states and topics the lint settings name must exist, as a step's must."""
+    states = set(p.state_ids)
+    team = p.lint.team.state
+    if team is not None and team not in states:
+        problems.add(
+            f"lint.team.state names unknown state '{team}'",
+            path=("lint", "team", "state"),
+            hint=did_you_mean(team, states),
+        )
+    for index, state in enumerate(p.lint.no_treatment.states):
+        if state not in states:
+            problems.add(
+                f"lint.no_treatment.states names unknown state '{state}'",
+                path=("lint", "no_treatment", "states", index),
+                hint=did_you_mean(state, states),
+            )
+    _check_when(p, p.lint.no_treatment.when, ("lint", "no_treatment", "when"), problems)
+
+
+def _check_when(
+    p: Pathway,
+    when: Mapping[str, tuple[str, ...]],
+    path: tuple[str | int, ...],
+    problems: ProblemList,
+) -> None:
+    owner = ".".join(str(part) for part in path)
+    contexts = {c.id: c for c in p.contexts}
+    for name, values in when.items():
+        context = contexts.get(name)
+        if context is None:
+            problems.add(
+                f"{owner} names unknown context '{name}'",
+                path=(*path, name),
+                hint=did_you_mean(name, contexts),
+            )
+            continue
+        allowed = [v.id for v in context.values]
+        for index, value in enumerate(values):
+            if value not in allowed:
+                problems.add(
+                    f"{owner} names '{name}={value}', which is not a value of context '{name}'",
+                    path=(*path, name, index),
+                    hint=did_you_mean(value, allowed),
+                )
 
 
 def _check_unique_ids(p: Pathway, problems: ProblemList) -> None:

@@ -42,7 +42,7 @@ from jinja2.runtime import Context
 
 from pathways import resources
 from pathways.errors import ContentError, Location, Problem
-from pathways.schema import Fact, Metadata, Number, OptionNote, Pathway
+from pathways.schema import Fact, Metadata, Number, OptionNote, Pathway, is_web_url, tel_uri
 
 if TYPE_CHECKING:
     from pathways.journey import Journey
@@ -60,7 +60,7 @@ MIN_WIDTH = 30
 
 
 def number_words(number: Number) -> str:
-    """A natural frequency with the source's hedge: 'as many as 9 in 10 adults with ALL (90%)'."""
+    """A natural frequency with the source's hedge: 'as many as 9 in 10 adults in trials (90%)'."""
     words = f"{number.hedge} {number.count} in {number.out_of} {number.about}"
     if number.percent is not None:
         words += f" ({number.percent}%)"
@@ -175,6 +175,7 @@ def journey_view(journey: Journey) -> dict[str, Any]:
                 "label": step.label,
                 "applies_to": list(step.applies_to),
                 "note": _note_view(notes.get(step.trigger)),
+                "applies_phrases": list(step.applies_phrases),
             }
             for step in journey.next_steps()
         ],
@@ -186,6 +187,9 @@ def journey_view(journey: Journey) -> dict[str, Any]:
                 "value": chosen.get(c.id, c.default),
                 "value_label": next(
                     v.label for v in c.values if v.id == chosen.get(c.id, c.default)
+                ),
+                "value_phrase": next(
+                    v.phrase for v in c.values if v.id == chosen.get(c.id, c.default)
                 ),
                 "narrowed": chosen.get(c.id, c.default) != c.default,
             }
@@ -327,13 +331,13 @@ def _provenance(pathway: Mapping[str, Any]) -> str:
 
 
 def _tel(phone: str) -> str:
-    """A phone number as a tel: link target (digits and a leading +)."""
-    return "tel:" + re.sub(r"[^\d+]", "", str(phone))
+    """A phone number as a tel: link target: ``schema.tel_uri``, the one place it is made."""
+    return tel_uri(str(phone))
 
 
 def _is_web_url(url: object) -> bool:
-    """Only http(s) addresses become links: a 'javascript:' URL in content must not."""
-    return isinstance(url, str) and re.match(r"https?://[^\s<>\"']+$", url) is not None
+    """Only http(s) addresses become links: ``schema.is_web_url``, as the schema checks."""
+    return is_web_url(url)
 
 
 def _icons(count: int, out_of: int) -> list[bool]:

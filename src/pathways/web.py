@@ -60,7 +60,7 @@ from pathways.errors import (
 )
 from pathways.journey import Journey, Step
 from pathways.mapsvg import map_svg
-from pathways.schema import Pathway
+from pathways.schema import Pathway, is_web_url
 from pathways.templating import Renderer, from_template, journey_view, text_safe
 
 log = logging.getLogger("pathways.web")
@@ -637,7 +637,9 @@ class Pages:
                 "label": c.label,
                 "default": c.default,
                 "chosen": chosen.get(c.id, c.default),
-                "options": [{"id": v.id, "label": v.label} for v in c.values],
+                "options": [
+                    {"id": v.id, "label": v.label, "phrase": v.phrase} for v in c.values
+                ],
             }
             for c in self.pathway.contexts
         ]
@@ -708,7 +710,7 @@ class Pages:
             {
                 "title": s.title,
                 "publisher": s.publisher,
-                "url": s.url if s.url.startswith(("https://", "http://")) else None,
+                "url": s.url if is_web_url(s.url) else None,
                 "accessed": s.accessed.isoformat(),
                 "sections": sorted(
                     {f.section for f in state.facts if f.source == s.id},
