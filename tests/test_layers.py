@@ -22,6 +22,7 @@ LAYERS = {
     "diagram": 3,
     "interchange": 3,
     "mapsvg": 3,
+    "notes": 3,
     "lint": 3,
     "web": 4,
     "live": 4,

@@ -204,6 +204,17 @@ class Transition(Model):
     )
 
 
+class NotePrompt(Model):
+    """An open prompt a reader may answer in their own notes ("What matters to me").
+
+    Nothing reads the answers: they are never scored, ranked or turned into a suggestion,
+    and they change nothing the guide shows.
+    """
+
+    id: Id = Field(description="Names the answer in the reader's notes; keep it when rewording.")
+    prompt: Text = Field(description="Plain, open words, e.g. 'What worries you most?'.")
+
+
 class LintSettings(Model):
     """Settings an author can give ``pathways lint``."""
 
@@ -226,6 +237,10 @@ class Pathway(Model):
     start: Id
     states: tuple[State, ...] = Field(min_length=1)
     transitions: tuple[Transition, ...] = ()
+    what_matters: tuple[NotePrompt, ...] = Field(
+        default=(),
+        description="Open prompts for the reader's own notes, each with a free-text answer.",
+    )
     lint: LintSettings = LintSettings()
 
     _states: dict[str, State] = PrivateAttr(default_factory=dict)
@@ -282,6 +297,7 @@ def _check_unique_ids(p: Pathway, problems: ProblemList) -> None:
         ("sources", "source", [s.id for s in p.sources]),
         ("glossary", "glossary entry", [g.id for g in p.glossary]),
         ("contexts", "context", [c.id for c in p.contexts]),
+        ("what_matters", "prompt", [w.id for w in p.what_matters]),
     ]
     for key, noun, ids in groups:
         seen: set[str] = set()
@@ -510,3 +526,5 @@ def iter_text(pathway: Pathway) -> Iterator[tuple[tuple[str | int, ...], str]]:
             yield ("states", i, "questions", j), question
     for i, t in enumerate(pathway.transitions):
         yield ("transitions", i, "label"), t.label
+    for i, prompt in enumerate(pathway.what_matters):
+        yield ("what_matters", i, "prompt"), prompt.prompt
