@@ -47,6 +47,7 @@ def embed_pages(pathway: Pathway) -> list[str]:
         "/embed/",
         f"/embed/{Journey.begin(pathway).token}",
         f"/embed/{relapse.token}",
+        f"/embed/{relapse.token}/notes",
         f"/embed/{relapse.step('choose_palliative_care').token}",
         f"/embed/{relapse.token}/step/nope",
         "/embed/not-a-token",
