@@ -337,6 +337,24 @@ def test_a_topic_change_keeps_the_notes(visit: Visit, server: Served, pathway: P
     assert fragment(page).startswith("#notes=1&q=")
 
 
+def test_the_map_and_its_boxes_keep_the_notes(
+    visit: Visit, server: Served, pathway: Pathway
+) -> None:
+    """From a step to the map, then a box of the map's drawing (an SVG link): the notes
+    come along each time."""
+    page = visit.page
+    journey = Journey.begin(pathway).step("goes_into_remission").step("comes_back")
+    page.goto(f"{server.url}/j/{journey.token}{with_notes(pathway)}")
+    page.wait_for_function("document.documentElement.classList.contains('js-notes')")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Map of the pathway").click()
+    assert fragment(page) == with_notes(pathway)
+    with page.expect_navigation():
+        page.locator("svg a").filter(has_text=pathway.state("car_t").title).first.click()
+    page.locator("h1").filter(has_text=pathway.state("car_t").title).wait_for()
+    assert fragment(page) == with_notes(pathway)
+
+
 # --------------------------------------------------------------------------- bad addresses
 
 

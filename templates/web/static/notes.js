@@ -27,6 +27,7 @@
   var ID = /^[a-z][a-z0-9_]*$/;
   var KEY = /^[0-9a-f]{8}$/;
   var CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+  var XLINK = "http://www.w3.org/1999/xlink";
   var NOT_CARRIED = /^\/(static|api)(\/|$)|^\/openapi\.json$/;
 
   var notes = emptyNotes();
@@ -191,12 +192,23 @@
     pending.forEach(function (save) { save(); });
   }
 
+  // A link's address as written: HTML links have href, the map's SVG links xlink:href.
+  function hrefOf(link) {
+    return link.getAttribute("href") || link.getAttributeNS(XLINK, "href");
+  }
+
+  function setHref(link, address) {
+    if (link.hasAttribute("href")) link.setAttribute("href", address);
+    else link.setAttributeNS(XLINK, "xlink:href", address);
+  }
+
   function onLink(event) {
     saveTyping();
-    var link = event.target && event.target.closest ? event.target.closest("a[href]") : null;
-    if (!link) return;
+    var link = event.target && event.target.closest ? event.target.closest("a") : null;
+    var written = link ? hrefOf(link) : null;
+    if (!written) return;
     var url;
-    try { url = new URL(link.href, window.location.href); } catch (e) { return; }
+    try { url = new URL(written, document.baseURI); } catch (e) { return; }
     var fragment = serialize(notes);
     if (samePage(url) && url.hash) {
       if (!fragment || event.type !== "click") return;
@@ -216,7 +228,7 @@
     } else {
       return;
     }
-    link.href = url.href;
+    setHref(link, url.href);
   }
 
   function onSubmit(event) {
