@@ -424,6 +424,24 @@ def test_notes_stop_at_the_size_bound_with_a_clear_message(
     assert len(fragment(page)) - 1 <= NOTES_MAX_CHARS
 
 
+def test_an_address_over_the_bound_is_shown_whole_and_can_be_shortened(
+    visit: Visit, server: Served, pathway: Pathway
+) -> None:
+    """Notes longer than the bound (made elsewhere, or by hand) are all shown; adding is
+    refused, removing is not."""
+    page = visit.page
+    journey = Journey.begin(pathway)
+    words = "+".join(["question"] * 30)
+    count = NOTES_MAX_CHARS // len(words) + 2
+    parts = "&".join(f"o={pathway.start}.{n}+{words}" for n in range(count))
+    page.goto(f"{server.url}/j/{journey.token}/notes#notes=1&{parts}")
+    assert len(my_questions(page)) == count
+    page.get_by_role("button", name=re.compile("^Remove")).first.click()
+    page.locator("[role=status]").filter(has_text="Removed").wait_for()
+    assert len(my_questions(page)) == count - 1
+    assert fragment(page).count("&o=") == count - 1
+
+
 # --------------------------------------------------------------------------- no JavaScript
 
 

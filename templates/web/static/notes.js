@@ -149,10 +149,11 @@
     return here.pathname + here.search + (fragment ? "#" + fragment : "");
   }
 
-  // Replace the notes: refused (false) when they would not fit in the address.
+  // Replace the notes: refused (false) when they would not fit in the address. (A change
+  // that makes too long an address shorter, such as a removal, is always allowed.)
   function commit(next, message) {
     var fragment = serialize(next);
-    if (fragment.length > max) {
+    if (fragment.length > max && fragment.length >= serialize(notes).length) {
       say("There is no more room for notes in this page’s address (" + max +
         " characters at most). Shorten or remove a note to make room.", true);
       return false;
@@ -547,13 +548,19 @@
 
   // ------------------------------------------------------------------ clearing
 
+  var confirmCount = 0;
+
   function setUpClear(holder) {
     var clear = holder.querySelector("[data-notes-clear]");
     if (!clear) return;
     var confirmBox = element("div", "notes-confirm");
+    var asked = element("p", "", "Clear every question and answer from this page’s address?" +
+      " This cannot be undone.");
+    asked.id = "notes-confirm-" + (++confirmCount);
     confirmBox.hidden = true;
-    confirmBox.appendChild(element("p", "", "Clear every question and answer from this page’s address?" +
-      " This cannot be undone."));
+    confirmBox.setAttribute("role", "group");
+    confirmBox.setAttribute("aria-labelledby", asked.id);
+    confirmBox.appendChild(asked);
     var yes = element("button", "button button-secondary", "Yes, clear my notes");
     var no = element("button", "button button-secondary", "Keep my notes");
     yes.type = "button";
