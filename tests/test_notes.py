@@ -148,6 +148,20 @@ def test_the_notes_page_is_served_and_says_how_notes_are_kept(
     assert listed == set(pathway.state_ids)
 
 
+def test_the_embed_says_where_its_notes_are_and_that_leaving_loses_them(
+    pathway: Pathway,
+) -> None:
+    """In a frame the reader cannot see or bookmark the address: the embed says its notes
+    are lost when the page is left, and how to keep them."""
+    journey = Journey.begin(pathway)
+    with TestClient(create_app(pathway=pathway, embed_origins=["https://portal.example"])) as c:
+        for url in (f"/embed/{journey.token}", f"/embed/{journey.token}/notes"):
+            text = " ".join(c.get(url).text.split())
+            assert "Your notes are lost if you leave or reload this page." in text, url
+            assert "does not pass your notes to the page it sits in" in text, url
+            assert "bookmark this page" not in text, url
+
+
 def test_nothing_typed_can_be_sent_by_a_page(client: TestClient, pathway: Pathway) -> None:
     """The notes' controls sit in no form and have no name: a browser has nothing of them
     to submit, whatever happens to the script."""
