@@ -355,6 +355,28 @@ def test_the_map_and_its_boxes_keep_the_notes(
     assert fragment(page) == with_notes(pathway)
 
 
+def test_notes_change_nothing_the_guide_shows(
+    visit: Visit, server: Served, pathway: Pathway
+) -> None:
+    """With notes and answers in the address, the step's options (and every other part
+    of the page but the notes' own controls) are exactly as without: nothing is scored,
+    ranked or highlighted because of what a reader wrote."""
+    page = visit.page
+    journey = Journey.begin(pathway).step("goes_into_remission").step("comes_back")
+    shown = """() => Array.from(document.querySelectorAll('main section'))
+        .filter((s) => !s.classList.contains('questions'))
+        .map((s) => s.outerHTML)"""
+    page.goto(f"{server.url}/j/{journey.token}")
+    page.wait_for_function("document.documentElement.classList.contains('js-notes')")
+    without = page.evaluate(shown)
+    page.goto(f"{server.url}/j/{journey.token}{with_notes(pathway)}")
+    page.reload()
+    page.wait_for_function("document.documentElement.classList.contains('js-notes')")
+    assert fragment(page) == with_notes(pathway)
+    assert page.evaluate(shown) == without
+    assert len(without) >= 3
+
+
 # --------------------------------------------------------------------------- bad addresses
 
 
