@@ -314,6 +314,12 @@ def test_keyboard_alone_adds_a_question_and_hears_it_said(
     status.filter(has_text="What happens at the weekend?").wait_for()
     assert page.evaluate("document.activeElement.id") == "own-question"
     assert page.locator("[data-note-own-list] li").count() == 1
+    # Remove it by keyboard: focus comes back to the box, not to the top of the page.
+    page.locator("[data-note-own-list] .note-remove").focus()
+    page.keyboard.press("Enter")
+    status.filter(has_text="Removed from your questions").wait_for()
+    assert page.evaluate("document.activeElement.id") == "own-question"
+    assert page.locator("[data-note-own-list] li").count() == 0
     # A link to a place on the page (a word's meaning) keeps the notes in the address.
     term = page.locator("a.term").first
     target = term.get_attribute("href")
@@ -461,6 +467,7 @@ def test_an_address_over_the_bound_is_shown_whole_and_can_be_shortened(
     page.get_by_role("button", name=re.compile("^Remove")).first.click()
     page.locator("[role=status]").filter(has_text="Removed").wait_for()
     assert len(my_questions(page)) == count - 1
+    assert page.evaluate("document.activeElement.classList.contains('note-remove')")
     assert fragment(page).count("&o=") == count - 1
 
 

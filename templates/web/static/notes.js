@@ -342,11 +342,32 @@
     button.type = "button";
     button.appendChild(element("span", "visually-hidden", " the question: " + words));
     button.addEventListener("click", function () {
+      var list = button.closest("ul, ol");
+      var index = list ? Array.prototype.indexOf.call(list.querySelectorAll(".note-remove"), button) : 0;
       var next = copyNotes(notes);
       next.items = notes.items.filter(function (other) { return other !== item; });
-      commit(next, "Removed from your questions: " + words + " " + countWords(next.items.length));
+      if (commit(next, "Removed from your questions: " + words + " " + countWords(next.items.length))) {
+        keepFocus(list, index);
+      }
     });
     return button;
+  }
+
+  // The removed question's button is gone: focus the next one in its list (or the one
+  // before), else the place the list belongs to, so keyboard users are not sent back to
+  // the top of the page.
+  function keepFocus(list, index) {
+    var buttons = list ? list.querySelectorAll(".note-remove") : [];
+    if (buttons.length) {
+      buttons[Math.min(index, buttons.length - 1)].focus();
+      return;
+    }
+    var home = list && list.closest("[data-notes-step]")
+      ? list.closest("[data-notes-step]").querySelector("[data-note-own-input]")
+      : document.getElementById("my-questions-heading");
+    if (!home) return;
+    if (!/^(TEXTAREA|INPUT|BUTTON)$/.test(home.tagName)) home.setAttribute("tabindex", "-1");
+    home.focus();
   }
 
   // ------------------------------------------------------------------ a step's page
