@@ -47,6 +47,7 @@ def embed_pages(pathway: Pathway) -> list[str]:
         "/embed/",
         f"/embed/{Journey.begin(pathway).token}",
         f"/embed/{relapse.token}",
+        f"/embed/{relapse.token}/notes",
         f"/embed/{relapse.step('choose_palliative_care').token}",
         f"/embed/{relapse.token}/step/nope",
         "/embed/not-a-token",
@@ -119,9 +120,11 @@ def test_the_page_names_the_origins_its_script_may_tell(client: TestClient) -> N
     meta = page.find("meta", name="pathways-embed-origins")
     assert (meta.attrs["content"] or "").split() == [PORTAL, CLINIC]
     scripts = page.find_all("script")
-    assert len(scripts) == 1
-    source = scripts[0].attrs.get("src") or ""
-    assert source.startswith("/static/embed.js?v=") and not scripts[0].text
+    assert all(not s.text for s in scripts)
+    # embed.js posts to the host; notes.js (the reader's notes) posts nothing.
+    sources = sorted(s.attrs.get("src") or "" for s in scripts)
+    assert [s.split("?v=")[0] for s in sources] == ["/static/embed.js", "/static/notes.js"]
+    source = sources[0]
     script = client.get(source).text
     assert "postMessage(message, origin)" in script
     assert '"*"' not in script.split("*/", 1)[1]  # the comment says it never does

@@ -23,6 +23,7 @@ LAYERS = {
     "interchange": 3,
     "fhir": 3,
     "mapsvg": 3,
+    "notes": 3,
     "lint": 3,
     "web": 4,
     "live": 4,

@@ -143,6 +143,7 @@ def every_page(pathway: Pathway) -> list[str]:
         url_of(at_relapse, "/map"),
         url_of(at_relapse, "/map", mode="present"),
         url_of(at_relapse, "/print"),
+        url_of(at_relapse, "/notes"),
         "/glossary",
         url_of(at_relapse, "/step/no_such_step"),
         url_of(at_relapse, "/jump/no_such_state"),

@@ -12,6 +12,7 @@ the embed pages may be framed by that page and no other. Addresses::
     /embed/<token>                   the journey's current state
     /embed/<token>/step/<trigger>    take one step on (303)
     /embed/<token>/topic?...         change the topic choice (303)
+    /embed/<token>/notes             the reader's notes, "My questions" (notes.py)
 
 Every embed page keeps the intended-purpose statement (at the top) and the support line
 (at the bottom). Links that stay in the walk (the choices, back, start again) stay in the
@@ -130,6 +131,9 @@ class EmbedLinks(Links):
     def in_mode(self, journey: Journey, mode: Mode) -> str | None:
         return self.site(journey, mode)
 
+    def notes(self, journey: Journey) -> str | None:
+        return f"{self.state(journey)}/notes"
+
     def begin_form(self) -> str | None:
         return f"{EMBED_PREFIX}/begin"
 
@@ -184,6 +188,21 @@ class Embed:
             links,
         )
 
+    def notes_page(self, journey: Journey) -> str:
+        """The reader's notes inside the frame: the page's script reads them from the
+        frame's own address; embed.js never posts them to the host page."""
+        pages, links = self.pages, self.links
+        return pages.render(
+            ["embed_notes.html"],
+            {
+                **pages._nav(journey, "patient", links),
+                **self._data("notes"),
+                **pages.notes_data(),
+                "full_url": links.site(journey),
+            },
+            links,
+        )
+
     def error_page(self, error: PageError) -> str:
         pages, links = self.pages, self.links
         journey = error.journey
@@ -219,6 +238,7 @@ class Embed:
             rendered.append(
                 (f"embed page of state '{state.id}'", self.state_page(journey.jump(state.id)))
             )
+        rendered.append(("embed notes page", self.notes_page(journey)))
         rendered.append(("embed error page", self.error_page(EmbedError(404, "page"))))
         pages.check_frames(rendered)
 
@@ -278,6 +298,13 @@ def install(app: FastAPI, pages: Pages, origins: Sequence[str]) -> Embed:
             raise EmbedError(404, "step", journey=journey, detail=trigger) from None
         return _see(links.state(moved))
 
+    async def notes_page(token: str) -> Response:
+        return _html(
+            pages.cached(
+                f"{EMBED_PREFIX}/{token}/notes", lambda: embed.notes_page(journey_of(token))
+            )
+        )
+
     async def topic(token: str, request: Request) -> Response:
         journey = journey_of(token)
         try:
@@ -293,6 +320,7 @@ def install(app: FastAPI, pages: Pages, origins: Sequence[str]) -> Embed:
         ("/{token}", state_page),
         ("/{token}/step/{trigger}", take_step),
         ("/{token}/topic", topic),
+        ("/{token}/notes", notes_page),
     ]
     for tail, endpoint in routes:
         app.add_api_route(

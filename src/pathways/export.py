@@ -69,6 +69,7 @@ def pathway_to_dict(pathway: Pathway) -> dict[str, Any]:
         "contexts": document["contexts"],
         "states": states,
         "transitions": transitions,
+        "what_matters": document["what_matters"],
         "lint": document["lint"],
     }
 

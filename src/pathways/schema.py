@@ -426,6 +426,17 @@ class NoTreatmentSettings(Model):
     )
 
 
+class NotePrompt(Model):
+    """An open prompt a reader may answer in their own notes ("What matters to me").
+
+    Nothing reads the answers: they are never scored, ranked or turned into a suggestion,
+    and they change nothing the guide shows.
+    """
+
+    id: Id = Field(description="Names the answer in the reader's notes; keep it when rewording.")
+    prompt: Text = Field(description="Plain, open words, e.g. 'What worries you most?'.")
+
+
 class LintSettings(Model):
     """Settings an author can give ``pathways lint``: the pathway's own words and states.
 
@@ -472,6 +483,10 @@ class Pathway(Model):
     )
     states: tuple[State, ...] = Field(min_length=1)
     transitions: tuple[Transition, ...] = ()
+    what_matters: tuple[NotePrompt, ...] = Field(
+        default=(),
+        description="Open prompts for the reader's own notes, each with a free-text answer.",
+    )
     lint: LintSettings = LintSettings()
 
     _states: dict[str, State] = PrivateAttr(default_factory=dict)
@@ -595,6 +610,7 @@ def _check_unique_ids(p: Pathway, problems: ProblemList) -> None:
         ("glossary", "glossary entry", [g.id for g in p.glossary]),
         ("contexts", "context", [c.id for c in p.contexts]),
         ("chapters", "chapter", [c.id for c in p.chapters]),
+        ("what_matters", "prompt", [w.id for w in p.what_matters]),
     ]
     for key, noun, ids in groups:
         seen: set[str] = set()
@@ -918,3 +934,5 @@ def iter_text(pathway: Pathway) -> Iterator[tuple[tuple[str | int, ...], str]]:
             yield ("states", i, "questions", j), question
     for i, t in enumerate(pathway.transitions):
         yield ("transitions", i, "label"), t.label
+    for i, prompt in enumerate(pathway.what_matters):
+        yield ("what_matters", i, "prompt"), prompt.prompt

@@ -123,6 +123,9 @@ class StaticLinks(Links):
     def print(self, journey: Journey) -> str | None:
         return None
 
+    def notes(self, journey: Journey) -> str | None:
+        return None  # a reader's notes travel in web addresses; files have none to carry
+
     def in_mode(self, journey: Journey, mode: Mode) -> str | None:
         return None
 

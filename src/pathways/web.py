@@ -16,6 +16,7 @@ Addresses (``<mode>`` is ``j`` for patients, ``present`` for nurses presenting):
     /<mode>/<token>/topic?...      change the topic choice (303)
     /<mode>/<token>/map            the whole pathway as a map, every state a link
     /j/<token>/print               "my path and my questions", one printed page
+    /j/<token>/notes               "my questions" and "what matters to me" (notes.py)
     /static/<name>                 the stylesheet, the script and the icon
 
 The JSON API (``/api/``, ``/openapi.json``, ``/api/docs``) is ``api.py`` and the embeddable
@@ -60,6 +61,13 @@ from pathways.errors import (
 )
 from pathways.journey import Journey, Step
 from pathways.mapsvg import map_svg
+from pathways.notes import (
+    ANSWER_MAX,
+    NOTES_MAX_CHARS,
+    OWN_QUESTION_MAX,
+    catalogue,
+    keyed_questions,
+)
 from pathways.schema import Pathway, is_web_url
 from pathways.templating import Renderer, from_template, journey_view, text_safe
 
@@ -462,6 +470,11 @@ class Links:
     def print(self, journey: Journey) -> str | None:
         return f"{self.state(journey, 'patient')}/print"
 
+    def notes(self, journey: Journey) -> str | None:
+        """The reader's notes page ("My questions"), which shows what the address's
+        fragment holds (notes.py)."""
+        return f"{self.state(journey, 'patient')}/notes"
+
     def in_mode(self, journey: Journey, mode: Mode) -> str | None:
         """The same place in the other mode (patient or presenter)."""
         return self.state(journey, mode)
@@ -543,6 +556,9 @@ class Pages:
                     {"name": c.name, "phone": c.phone, "offers": c.offers} for c in pathway.support
                 ],
                 "assets": {name: asset.url for name, asset in self.assets.items()},
+                "notes_max": NOTES_MAX_CHARS,
+                "notes_own_max": OWN_QUESTION_MAX,
+                "notes_answer_max": ANSWER_MAX,
             }
         )
 
@@ -618,6 +634,7 @@ class Pages:
             "state_url": links.state(journey, mode),
             "map_url": links.map(journey, mode),
             "print_url": links.print(journey),
+            "notes_url": links.notes(journey),
             "patient_url": links.in_mode(journey, "patient"),
             "present_url": links.in_mode(journey, "present"),
             "restart_url": links.restart(journey, mode),
@@ -743,6 +760,7 @@ class Pages:
             "topic_url": links.topic_form(journey, mode),
             "jump_url": jump_url,
             "jump_to": jump_to,
+            "notes_questions": keyed_questions(state.questions),
         }
 
     def state_page(self, journey: Journey, mode: Mode, links: Links | None = None) -> str:
@@ -887,7 +905,26 @@ class Pages:
                 "page": "print",
                 "places": places,
                 "topics": self.topics(journey),
+                **self.notes_data(),
             },
+        )
+
+    def notes_data(self) -> dict[str, Any]:
+        """What a page that shows the reader's notes needs (the same for every reader)."""
+        pathway = self.pathway
+        return {
+            "what_matters": [{"id": p.id, "prompt": p.prompt} for p in pathway.what_matters],
+            "notes_catalogue": pathway.derived("notes_catalogue", lambda: catalogue(pathway)),
+        }
+
+    def notes_page(self, journey: Journey, links: Links | None = None) -> str:
+        """The reader's notes page, "My questions": the questions they picked or wrote and
+        their answers to the prompts, all read from the address's fragment by its script."""
+        links = links or self.links
+        return self.render(
+            ["notes.html"],
+            {**self._nav(journey, "patient", links), "page": "notes", **self.notes_data()},
+            links,
         )
 
     def error_page(self, error: PageError) -> str:
@@ -928,6 +965,7 @@ class Pages:
             pages.append((f"page of state '{state.id}'", self.state_page(at, "patient")))
             pages.append((f"presenter page of state '{state.id}'", self.state_page(at, "present")))
         pages.append(("print page", self.print_page(journey)))
+        pages.append(("notes page", self.notes_page(journey)))
         pages.append(("glossary page", self.glossary_page()))
         pages.append(("error page", self.error_page(PageError(404, "state", detail="x"))))
         self.check_frames(pages)
@@ -1077,6 +1115,17 @@ def create_app(
             pages.cached(
                 pages._at(token, "patient", "/print"),
                 lambda: pages.print_page(pages.journey_of(token, "patient")),
+            )
+        )
+
+    @app.api_route(
+        "/j/{token}/notes", methods=GET, response_class=HTMLResponse, include_in_schema=False
+    )
+    async def notes_page(token: str) -> Response:
+        return _html(
+            pages.cached(
+                pages._at(token, "patient", "/notes"),
+                lambda: pages.notes_page(pages.journey_of(token, "patient")),
             )
         )
 
