@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pathways.errors import UnknownContextError, UnknownStateError, did_you_mean
-from pathways.schema import ContextValue, Pathway
+from pathways.schema import ContextValue, Pathway, Transition
 
 HERE = "You are here"
 
@@ -52,7 +52,7 @@ class _Graph:
     edges: tuple[_Edge, ...]
 
 
-def _check_context(pathway: Pathway, context: Mapping[str, str] | None) -> dict[str, str]:
+def chosen_topic(pathway: Pathway, context: Mapping[str, str] | None) -> dict[str, str]:
     """The topic choices with defaults filled; unknown names or values refused."""
     values = {c.id: [v.id for v in c.values] for c in pathway.contexts}
     chosen = pathway.context_defaults()
@@ -76,16 +76,13 @@ def _graph(pathway: Pathway, highlight: str | None, context: Mapping[str, str] |
             f"there is no state '{highlight}'; {did_you_mean(highlight, pathway.state_ids)}",
             allowed=pathway.state_ids,
         )
-    chosen = _check_context(pathway, context)
+    chosen = chosen_topic(pathway, context)
     defaults = pathway.context_defaults()
     topics = {(c.id, v.id): v for c in pathway.contexts for v in c.values}
     nodes = tuple(_Node(s.id, s.title, s.end, s.id == highlight) for s in pathway.states)
     edges: list[_Edge] = []
     for t in pathway.transitions:
-        if not all(
-            chosen[name] in values or chosen[name] == defaults[name]
-            for name, values in t.when.items()
-        ):
+        if not step_applies(t, chosen, defaults):
             continue
         applies_to = [
             topics[(name, value)]
@@ -102,6 +99,17 @@ def _graph(pathway: Pathway, highlight: str | None, context: Mapping[str, str] |
         pathway.start,
         nodes,
         tuple(edges),
+    )
+
+
+def step_applies(
+    transition: Transition, chosen: Mapping[str, str], defaults: Mapping[str, str]
+) -> bool:
+    """Whether a diagram for this topic choice draws the step: a step for some topics is
+    drawn for them and for a topic left at its default (which covers every topic)."""
+    return all(
+        chosen[name] in values or chosen[name] == defaults[name]
+        for name, values in transition.when.items()
     )
 
 

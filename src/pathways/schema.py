@@ -360,6 +360,16 @@ class Chapter(Model):
     summary: Text | None = Field(default=None, description="A short line under the title.")
 
 
+class Phase(Model):
+    """A part of the pathway in time (e.g. the first treatment, after it, the end points):
+    the map draws each phase as one row, in the document's order, so that its arrows flow
+    one way."""
+
+    id: Id
+    title: Text = Field(description="e.g. 'Treatment after a relapse'.")
+    states: IdOrIds = Field(min_length=1, description="The states in this phase.")
+
+
 class Transition(Model):
     """A step from one or more states to another, with a plain label of what might happen."""
 
@@ -487,6 +497,12 @@ class Pathway(Model):
         default=(),
         description="Open prompts for the reader's own notes, each with a free-text answer.",
     )
+    phases: tuple[Phase, ...] = Field(
+        default=(),
+        description="The parts of the pathway in time, in order, each naming its states;"
+        " the map draws them as rows. Without them the map's rows follow the steps from"
+        " the start.",
+    )
     lint: LintSettings = LintSettings()
 
     _states: dict[str, State] = PrivateAttr(default_factory=dict)
@@ -535,6 +551,7 @@ def check_pathway(pathway: Pathway, *, today: dt.date | None = None) -> list[Pro
     _check_contexts(pathway, problems)
     _check_notes(pathway, problems)
     _check_chapters(pathway, problems)
+    _check_phases(pathway, problems)
     _check_review(pathway, problems, today or dt.date.today())
     _check_schema_version(pathway, problems)
     _check_lint_settings(pathway, problems)
@@ -874,6 +891,46 @@ def _check_chapters(p: Pathway, problems: ProblemList) -> None:
             )
 
 
+def _check_phases(p: Pathway, problems: ProblemList) -> None:
+    """Phases, where given, place every state once and name only states."""
+    if not p.phases:
+        return
+    states = set(p.state_ids)
+    placed: dict[str, str] = {}
+    for index, phase in enumerate(p.phases):
+        if phase.id in [q.id for q in p.phases[:index]]:
+            problems.add(
+                f"phase id '{phase.id}' is used more than once",
+                path=("phases", index, "id"),
+                hint="give each phase its own id",
+            )
+        for s_index, state_id in enumerate(phase.states):
+            path = ("phases", index, "states", s_index)
+            if state_id not in states:
+                problems.add(
+                    f"phase '{phase.id}' names unknown state '{state_id}'",
+                    path=path,
+                    hint=did_you_mean(state_id, states),
+                )
+            elif state_id in placed:
+                problems.add(
+                    f"state '{state_id}' is in phase '{placed[state_id]}' and in phase"
+                    f" '{phase.id}'",
+                    path=path,
+                    hint="put each state in one phase",
+                )
+            else:
+                placed[state_id] = phase.id
+    missing = [s for s in p.state_ids if s not in placed]
+    if missing:
+        names = ", ".join(f"'{m}'" for m in missing)
+        problems.add(
+            f"no phase names state{'s' if len(missing) > 1 else ''} {names}",
+            path=("phases",),
+            hint="add each state to the phase it belongs to (the map draws phases as rows)",
+        )
+
+
 def _check_review(p: Pathway, problems: ProblemList, today: dt.date) -> None:
     meta = p.metadata
     if meta.next_review < today:
@@ -936,3 +993,5 @@ def iter_text(pathway: Pathway) -> Iterator[tuple[tuple[str | int, ...], str]]:
         yield ("transitions", i, "label"), t.label
     for i, prompt in enumerate(pathway.what_matters):
         yield ("what_matters", i, "prompt"), prompt.prompt
+    for i, phase in enumerate(pathway.phases):
+        yield ("phases", i, "title"), phase.title

@@ -456,7 +456,8 @@ class Links:
         return self.state(journey.restart(), mode)
 
     def map(self, journey: Journey, mode: Mode) -> str:
-        return f"{self.state(journey, mode)}/map"
+        """The map, opened at the reader's box (so a narrow screen shows it)."""
+        return f"{self.state(journey, mode)}/map#map-{journey.state}"
 
     def whole_map(self) -> str | None:
         """A map at no place in particular (the web app's maps are all at a place)."""
@@ -541,7 +542,9 @@ class Pages:
                         )
                     ]
                 )
-        self._maps: dict[tuple[str | None, tuple[str, ...], str], str] = {}
+        self._maps: dict[
+            tuple[str | None, tuple[str, ...], str, tuple[tuple[str, str], ...]], str
+        ] = {}
         self._leads_to: dict[str, list[str]] | None = None
         self._pages: OrderedDict[str, bytes] = OrderedDict()
         self._page_bytes = 0
@@ -771,23 +774,26 @@ class Pages:
 
     def _map_key(
         self, journey: Journey | None, links: Links, mode: Mode = "patient"
-    ) -> tuple[str | None, tuple[str, ...], str]:
+    ) -> tuple[str | None, tuple[str, ...], str, tuple[tuple[str, str], ...]]:
         if journey is None:
-            return (None, (), links.map_boxes(None, mode))
+            return (None, (), links.map_boxes(None, mode), ())
         next_states = tuple(sorted({step.dest for step in journey.next_steps()}))
-        return (journey.state, next_states, links.map_boxes(journey, mode))
+        topic = tuple(sorted(journey.context.items()))
+        return (journey.state, next_states, links.map_boxes(journey, mode), topic)
 
     def map_svg(
         self, journey: Journey | None, links: Links | None = None, mode: Mode = "patient"
     ) -> str:
-        """The map for this place and topic (None: no place marked), laid out once and
-        then kept."""
+        """The map for this place and topic (None: no place marked): laid out once per
+        topic (``mapsvg.layout``), marked for this place, and kept."""
         links = links or self.links
         key = self._map_key(journey, links, mode)
         svg = self._maps.get(key)
         if svg is None:
-            here, next_states, boxes = key
-            svg = self._maps[key] = map_svg(self.pathway, here, next_states, link=boxes)
+            here, next_states, boxes, topic = key
+            svg = self._maps[key] = map_svg(
+                self.pathway, here, next_states, context=dict(topic), link=boxes
+            )
         return svg
 
     def has_map(self, journey: Journey) -> bool:
