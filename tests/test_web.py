@@ -465,11 +465,16 @@ def test_map_links_resolve_to_jumps_from_this_journey(client: TestClient, pathwa
 
 
 def test_map_has_the_same_as_a_text_list(client: TestClient, pathway: Pathway) -> None:
-    """Below the map, a list links every state and says in words where you are."""
+    """Below the map, a list links every state, phase by phase under the phases' names,
+    and says in words where you are."""
     journey = journey_at(pathway, "goes_into_remission", "comes_back")
     page = parse(client.get(url_of(journey, "/map")).text)
-    items = page.find("section", class_="map-list").find("ol").find_all("li")
-    assert [li.find("a").text for li in items] == [s.title for s in pathway.states]
+    section = page.find("section", class_="map-list")
+    items = section.find_all("li")
+    assert [li.find("a").text for li in items] == [
+        pathway.state(s).title for phase in pathway.phases for s in phase.states
+    ]
+    assert [h.text for h in section.find_all("h3")] == [p.title for p in pathway.phases]
     marked = {li.find("a").text: li.text for li in items}
     assert "(you are here)" in marked[pathway.state(journey.state).title]
     for step in journey.next_steps():

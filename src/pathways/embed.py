@@ -123,7 +123,7 @@ class EmbedLinks(Links):
         return f"{PREFIX[mode]}/{self._token(journey)}"
 
     def map(self, journey: Journey, mode: Mode) -> str:
-        return f"{self.site(journey)}/map"
+        return f"{self.site(journey)}/map#map-{journey.state}"
 
     def print(self, journey: Journey) -> str | None:
         return f"{self.site(journey)}/print"

@@ -61,6 +61,7 @@ from pathways.errors import (
 )
 from pathways.journey import Journey, Step
 from pathways.mapsvg import map_svg
+from pathways.mapsvg import rows as map_rows
 from pathways.notes import (
     ANSWER_MAX,
     NOTES_MAX_CHARS,
@@ -836,6 +837,11 @@ class Pages:
             }
             for s in self.pathway.states
         ]
+        by_id = {state["id"]: state for state in states}
+        groups = [
+            {"title": row.title, "states": [by_id[s] for s in row.states]}
+            for row in self.pathway.derived("mapsvg.rows", lambda: map_rows(self.pathway))
+        ]
         nav = self._nav(at, mode, links)
         if journey is None:
             nav.update(state_url=None, back_url=None)
@@ -846,6 +852,7 @@ class Pages:
                 "page": "map",
                 "here_title": self.pathway.state(here_id).title if here_id else None,
                 "states": states,
+                "groups": groups,
                 "svg_markup": self.map_svg(journey, links, mode),
             },
             links,
