@@ -330,6 +330,23 @@ class OptionNote(Model):
     section: Text
 
 
+class ComparisonRow(Model):
+    """A row of the presenter's option grid that the states fill in (e.g. "How it is
+    given"): each option's cell is what its state's ``compare`` says under this id, or
+    "The source does not say"."""
+
+    id: Id
+    title: Text = Field(description="e.g. 'How it is given'.")
+
+
+class Said(Model):
+    """What the source says about one thing, in our own words, with where it says it."""
+
+    text: Text
+    source: Id
+    section: Text
+
+
 class State(Model):
     """A point in the journey."""
 
@@ -348,6 +365,11 @@ class State(Model):
         default=None,
         description="Said where the figures would be when the source gives none for this"
         " option, e.g. 'The source gives no figure for this.'",
+    )
+    compare: Mapping[Id, Said] = Field(
+        default_factory=dict,
+        description="This option's cells in the option grid, by comparison row id; a row"
+        " left out shows 'The source does not say'.",
     )
 
 
@@ -497,6 +519,11 @@ class Pathway(Model):
         default=(),
         description="Open prompts for the reader's own notes, each with a free-text answer.",
     )
+    comparison: tuple[ComparisonRow, ...] = Field(
+        default=(),
+        description="Rows of the presenter's option grid that states fill in with"
+        " 'compare', on top of what each option is, its figures and its source.",
+    )
     phases: tuple[Phase, ...] = Field(
         default=(),
         description="The parts of the pathway in time, in order, each naming its states;"
@@ -552,6 +579,7 @@ def check_pathway(pathway: Pathway, *, today: dt.date | None = None) -> list[Pro
     _check_notes(pathway, problems)
     _check_chapters(pathway, problems)
     _check_phases(pathway, problems)
+    _check_comparison(pathway, problems)
     _check_review(pathway, problems, today or dt.date.today())
     _check_schema_version(pathway, problems)
     _check_lint_settings(pathway, problems)
@@ -891,6 +919,34 @@ def _check_chapters(p: Pathway, problems: ProblemList) -> None:
             )
 
 
+def _check_comparison(p: Pathway, problems: ProblemList) -> None:
+    """A state's comparison cells name rows the document declares, and cite the source."""
+    rows = [r.id for r in p.comparison]
+    for index, row_id in enumerate(rows):
+        if row_id in rows[:index]:
+            problems.add(
+                f"comparison row id '{row_id}' is used more than once",
+                path=("comparison", index, "id"),
+                hint="give each row its own id",
+            )
+    for s_index, state in enumerate(p.states):
+        for row_id, said in state.compare.items():
+            path = ("states", s_index, "compare", row_id)
+            if row_id not in rows:
+                problems.add(
+                    f"state '{state.id}' fills comparison row '{row_id}', which the document"
+                    " does not declare",
+                    path=path,
+                    hint=did_you_mean(row_id, rows)
+                    if rows
+                    else "declare it under comparison: (id and title)",
+                )
+            _check_cited(
+                p, problems, f"state '{state.id}' (comparison '{row_id}')", said.source,
+                said.section, path,
+            )
+
+
 def _check_phases(p: Pathway, problems: ProblemList) -> None:
     """Phases, where given, place every state once and name only states."""
     if not p.phases:
@@ -995,3 +1051,8 @@ def iter_text(pathway: Pathway) -> Iterator[tuple[tuple[str | int, ...], str]]:
         yield ("what_matters", i, "prompt"), prompt.prompt
     for i, phase in enumerate(pathway.phases):
         yield ("phases", i, "title"), phase.title
+    for i, row in enumerate(pathway.comparison):
+        yield ("comparison", i, "title"), row.title
+    for i, state in enumerate(pathway.states):
+        for row_id, said in state.compare.items():
+            yield ("states", i, "compare", row_id, "text"), said.text
