@@ -12,8 +12,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page
 
-from browser_support import axe_violations, chromium, serve
 from browser_support import axe_source as read_axe
+from browser_support import axe_violations, chromium, serve
 from pathways.journey import Journey
 from pathways.schema import Pathway
 from pathways.web import create_app
@@ -249,9 +249,7 @@ def test_every_presenter_shortcut_works_on_every_presenter_page(
 def _covered(page: Page) -> bool:
     """Whether the blank screen covers the middle of the window."""
     return bool(
-        page.evaluate(
-            "document.elementFromPoint(960, 540).closest('dialog.blank-screen') !== null"
-        )
+        page.evaluate("document.elementFromPoint(960, 540).closest('dialog.blank-screen') !== null")
     )
 
 

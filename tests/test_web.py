@@ -504,7 +504,9 @@ def test_option_grid_compares_what_the_source_says(client: TestClient, pathway: 
     journey = journey_at(pathway, "goes_into_remission", "comes_back")
     page = parse(client.get(url_of(journey, mode="present")).text)
     table = page.find("table", class_="grid")
-    heads = [th.find("span", class_="choice-label").text for th in table.find("thead").find_all("th")]
+    heads = [
+        th.find("span", class_="choice-label").text for th in table.find("thead").find_all("th")
+    ]
     assert heads == [step.label for step in journey.next_steps()]
     rows = {tr.find("th").text: tr.find_all("td") for tr in table.find("tbody").find_all("tr")}
     assert list(rows) == [

@@ -4,7 +4,7 @@ The layout comes from Graphviz (``dot``) through pygraphviz, whose wheel carries
 itself, so no system package is needed. It is made once per pathway, topic and link
 pattern (``layout``, kept on the pathway) and never again: where a reader is changes only
 the marking (``mark``), never where a box stands, so the picture holds still as the
-reader moves. The pathway's phases (``Pathway.phases``: the first treatment, relapse, ...)
+reader moves. The pathway's phases (``Pathway.phases``: parts of the pathway in time)
 are the map's rows, in order, so its arrows flow one way; a document without phases gets
 rows from the number of steps from the start.
 
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import html
+import itertools
 import re
 import textwrap
 from collections import deque
@@ -216,7 +217,7 @@ def build_graph(
                 id=f"map-edge-{source}-{t.dest}",
                 **({"constraint": "false"} if backwards else {}),
             )
-    for upper, lower in zip(the_rows, the_rows[1:], strict=False):
+    for upper, lower in itertools.pairwise(the_rows):
         # Keeps the rows in order where no step joins two of them.
         if not graph.has_edge(upper.states[0], lower.states[0]):
             graph.add_edge(upper.states[0], lower.states[0], style="invis", weight="0")
@@ -424,9 +425,7 @@ def mark(
     return ElementTree.tostring(root, encoding="unicode")
 
 
-def _parent_of(
-    root: ElementTree.Element, child: ElementTree.Element
-) -> ElementTree.Element | None:
+def _parent_of(root: ElementTree.Element, child: ElementTree.Element) -> ElementTree.Element | None:
     for element in root.iter():
         if child in list(element):
             return element

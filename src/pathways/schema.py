@@ -388,7 +388,7 @@ class Phase(Model):
     one way."""
 
     id: Id
-    title: Text = Field(description="e.g. 'Treatment after a relapse'.")
+    title: Text = Field(description="e.g. 'After the operation'.")
     states: IdOrIds = Field(min_length=1, description="The states in this phase.")
 
 
@@ -942,8 +942,12 @@ def _check_comparison(p: Pathway, problems: ProblemList) -> None:
                     else "declare it under comparison: (id and title)",
                 )
             _check_cited(
-                p, problems, f"state '{state.id}' (comparison '{row_id}')", said.source,
-                said.section, path,
+                p,
+                problems,
+                f"state '{state.id}' (comparison '{row_id}')",
+                said.source,
+                said.section,
+                path,
             )
 
 

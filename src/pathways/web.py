@@ -658,9 +658,7 @@ class Pages:
                 "label": c.label,
                 "default": c.default,
                 "chosen": chosen.get(c.id, c.default),
-                "options": [
-                    {"id": v.id, "label": v.label, "phrase": v.phrase} for v in c.values
-                ],
+                "options": [{"id": v.id, "label": v.label, "phrase": v.phrase} for v in c.values],
             }
             for c in self.pathway.contexts
         ]
@@ -1163,9 +1161,7 @@ def create_app(
             kind = "method" if exc.status_code == 405 else "page"
             error = PageError(exc.status_code, kind)
             page = (
-                embedded.error_page(error)
-                if embed.is_embed_path(path)
-                else pages.error_page(error)
+                embedded.error_page(error) if embed.is_embed_path(path) else pages.error_page(error)
             )
             response = _html(page, exc.status_code)
         if exc.headers:
