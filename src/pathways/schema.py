@@ -194,7 +194,7 @@ class Scope(Model):
     """Whom the content is about, in a sentence or two (e.g. the source's figures are
     about adults), with the source it rests on."""
 
-    text: Text = Field(description="e.g. 'The figures in this guide are about adults with ALL.'")
+    text: Text = Field(description="e.g. 'The figures in this guide are about adults.'")
     source: Id | None = None
     section: Text | None = None
 
@@ -355,7 +355,7 @@ class Chapter(Model):
     """A way into the pathway: a named entry that begins a journey at one state."""
 
     id: Id
-    title: Text = Field(description="e.g. 'Start where the leukaemia has come back'.")
+    title: Text = Field(description="e.g. 'Start at the first appointment'.")
     start: Id = Field(description="The state the entry begins at (with no path before it).")
     summary: Text | None = Field(default=None, description="A short line under the title.")
 
