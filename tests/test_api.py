@@ -32,9 +32,10 @@ from pathways.api import ErrorAnswer, JourneyAnswer, PathwayAnswer, StateView
 from pathways.export import pathway_from_dict, pathway_to_dict
 from pathways.journey import Journey
 from pathways.loader import load_pathway
+from pathways.middleware.headers import CONTENT_SECURITY_POLICY
 from pathways.schema import Pathway
 from pathways.templating import render
-from pathways.web import CONTENT_SECURITY_POLICY, create_app
+from pathways.web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("pydantic", "jinja2", "transitions", "yaml", "fastapi", "starlette", "click")

@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 
 from pathways.errors import ContentError
 from pathways.journey import Journey
+from pathways.middleware.headers import CONTENT_SECURITY_POLICY
 from pathways.schema import Pathway
-from pathways.web import CONTENT_SECURITY_POLICY, create_app
+from pathways.web import create_app
 from test_web import Node, parse
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -17,15 +17,15 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from click.testing import CliRunner
 
+from pathways import pages as pages_module
 from pathways import site as site_module
-from pathways import web
 from pathways.cli import main
 from pathways.errors import ContentError, PathwaysError
 from pathways.journey import Journey
 from pathways.loader import load_pathway
+from pathways.pages import GLOSSARY_USES, Pages
 from pathways.schema import Pathway
 from pathways.site import MANIFEST, Site, StaticLinks, build_site
-from pathways.web import GLOSSARY_USES, Pages
 from test_web import Node, parse
 
 if TYPE_CHECKING:
@@ -375,13 +375,13 @@ def test_one_map_is_laid_out_once(
     """With one map the layout runs once, whatever the number of states; with a map per
     state, once per state and once for the whole map."""
     calls: list[str | None] = []
-    real: Callable[..., str] = web.map_svg
+    real: Callable[..., str] = pages_module.map_svg
 
     def counting(*args: Any, **kwargs: Any) -> str:
         calls.append(args[1] if len(args) > 1 else None)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr("pathways.web.map_svg", counting)
+    monkeypatch.setattr("pathways.pages.map_svg", counting)
     build_site(pathway, tmp_path / "one", maps="one")
     assert calls == [None]
     calls.clear()

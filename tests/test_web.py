@@ -15,10 +15,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pathways.errors import ContentError
+from pathways.glossary import mark_terms
 from pathways.journey import Journey
 from pathways.loader import load_pathway, parse_pathway
+from pathways.middleware.headers import CONTENT_SECURITY_POLICY
 from pathways.schema import Pathway
-from pathways.web import CONTENT_SECURITY_POLICY, create_app, mark_terms
+from pathways.web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = ROOT / "tests" / "data" / "minimal.yaml"
@@ -813,7 +815,7 @@ def test_finished_pages_are_kept_but_bounded(
     pathway: Pathway, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The same address gets the same page; the oldest pages are dropped past the limit."""
-    monkeypatch.setattr("pathways.web.PAGE_CACHE", 3)
+    monkeypatch.setattr("pathways.pages.PAGE_CACHE", 3)
     app = create_app(pathway=pathway)
     pages = app.state.pages
     built: list[str] = []
@@ -832,7 +834,7 @@ def test_finished_pages_are_bounded_in_bytes(
     pathway: Pathway, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Past the byte bound the least recently used pages go; the newest always stays."""
-    monkeypatch.setattr("pathways.web.PAGE_CACHE_BYTES", 250)
+    monkeypatch.setattr("pathways.pages.PAGE_CACHE_BYTES", 250)
     pages = create_app(pathway=pathway).state.pages
     pages._pages.clear()
     pages._page_bytes = 0

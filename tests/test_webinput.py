@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 
 from pathways.journey import Journey
 from pathways.loader import load_pathway
+from pathways.middleware.limits import MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_URL_BYTES
 from pathways.schema import Pathway
-from pathways.web import MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_URL_BYTES, create_app
+from pathways.web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 

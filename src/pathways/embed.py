@@ -28,7 +28,7 @@ title}`` to the parent with ``postMessage``, addressed to each configured origin
 ``"*"``), once per page, so the host learns each state change. Without JavaScript the embed
 still works: links just navigate inside the frame.
 
-Layer 4, beside ``web.py``, whose views and templates it reuses.
+Layer 4, beside ``web.py``, which mounts it; its pages are made by ``pages.Pages``.
 """
 
 from __future__ import annotations
@@ -46,17 +46,9 @@ from pathways.errors import (
     UnknownStateError,
 )
 from pathways.journey import Journey
+from pathways.middleware.headers import CONTENT_SECURITY_POLICY, SECURITY_HEADERS
+from pathways.pages import GET, Links, Mode, PageError, Pages, journey_path
 from pathways.templating import text_safe
-from pathways.web import (
-    CONTENT_SECURITY_POLICY,
-    GET,
-    PREFIX,
-    SECURITY_HEADERS,
-    Links,
-    Mode,
-    PageError,
-    Pages,
-)
 
 EMBED_PREFIX = "/embed"
 EMBED_SCRIPT = "embed.js"
@@ -119,7 +111,7 @@ class EmbedLinks(Links):
 
     def site(self, journey: Journey, mode: Mode = "patient") -> str:
         """The same place in the full guide (opened in a new tab)."""
-        return f"{PREFIX[mode]}/{self._token(journey)}"
+        return journey_path(self._token(journey), mode)
 
     def map(self, journey: Journey, mode: Mode) -> str:
         return f"{self.site(journey)}/map"
