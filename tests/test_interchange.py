@@ -495,11 +495,12 @@ def test_export_lists_every_format() -> None:
         assert re.search(rf"^\s+{fmt}\s", listed, re.M), fmt
 
 
-# --------------------------------------------------------------------------- the README's examples
+# --------------------------------------------------------------------------- the docs' examples
 
 
 def test_the_scxml_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """README: `pathways export scxml --out pathway.scxml`, then docs/examples/scxml_host.py."""
+    """docs/exports.md: `pathways export scxml --out pathway.scxml`, then the host script
+    docs/examples/scxml_host.py."""
     monkeypatch.chdir(tmp_path)
     assert run("export", "scxml", "--out", "pathway.scxml").exit_code == 0
     done = subprocess.run(
@@ -517,7 +518,7 @@ def test_the_scxml_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed (the XState example runs in Node)")
 def test_the_xstate_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """README: `pathways export xstate --out pathway.xstate.json`, then the host script."""
+    """docs/exports.md: `pathways export xstate --out pathway.xstate.json`, then the host script."""
     monkeypatch.chdir(tmp_path)
     assert run("export", "xstate", "--out", "pathway.xstate.json").exit_code == 0
     # The example imports xstate, found from its own folder up to the repository's node_modules.

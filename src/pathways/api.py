@@ -47,6 +47,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from pathways.embed import EMBED_PREFIX
 from pathways.errors import (
     JourneyError,
     StepNotAvailableError,
@@ -56,6 +57,7 @@ from pathways.errors import (
 )
 from pathways.export import pathway_to_dict
 from pathways.journey import Journey
+from pathways.pages import journey_path
 from pathways.schema import Pathway as PathwayDocument
 from pathways.templating import journey_view
 
@@ -443,8 +445,8 @@ class JsonApi:
                     {"trigger": s.trigger, "href": f"{at}/step/{s.trigger}"}
                     for s in journey.next_steps()
                 ],
-                "page": f"/j/{token}",
-                "embed": f"/embed/{token}",
+                "page": journey_path(token),
+                "embed": f"{EMBED_PREFIX}/{token}",
             },
         }
 

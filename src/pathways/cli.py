@@ -411,7 +411,7 @@ def export_xstate(out: Path | None, pathway_file: Path | None, templates_dir: Pa
     """The pathway as an XState v5 machine (JSON), for JavaScript apps.
 
     A step for some topics names the guard 'applies', whose params list the allowed
-    values of each topic; the host supplies it (see the README).
+    values of each topic; the host supplies it (see docs/exports.md).
     """
     from pathways.interchange import to_xstate
 
