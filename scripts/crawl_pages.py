@@ -206,6 +206,15 @@ def crawl_web(out: Path) -> int:
         f"/api/journeys/{some}/topics?philadelphia=nowhere",
         "/j/" + "a" * 5000,
         "/api/journeys/" + "a" * 5000,
+        "/embed/begin?at=nowhere",
+        f"/embed/begin?at={state_ids[-1]}",
+        f"/embed/{some}/topic?philadelphia=nowhere",
+        f"/present/{some}/topic?philadelphia=nowhere",
+        f"/present/{some}/jump/nowhere",
+        "/begin?mode=present&philadelphia=nowhere",
+        "/embed",
+        "/j/not-a-token/print",
+        "/j/not-a-token/map",
     ]
     for address in extra:
         if address not in seen:

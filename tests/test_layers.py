@@ -34,6 +34,7 @@ LAYERS = {
     "middleware.headers": 4,
     "middleware.limits": 4,
     "middleware.finished": 4,
+    "routes": 5,  # the journey pages' routes, used by web and embed
     "web": 5,
     "live": 5,
     "api": 5,
@@ -52,7 +53,7 @@ HOMES = {
     "transitions": {"journey"},
     "jinja2": {"templating"},
     "pydantic": {"schema", "api"},  # api: the JSON API's answers, for its OpenAPI document
-    "fastapi": {"web", "api", "embed"},
+    "fastapi": {"web", "api", "embed", "routes"},
     # the middlewares use only starlette's ASGI types
     "starlette": {"web", "middleware.headers", "middleware.limits", "middleware.finished"},
     "uvicorn": {"cli", "web"},

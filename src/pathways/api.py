@@ -282,9 +282,7 @@ _JOURNEY_ERRORS: Mapping[type[JourneyError], tuple[int, ErrorCode]] = {
 
 def _from_journey_error(exc: JourneyError) -> ApiError:
     status, code = next(v for k, v in _JOURNEY_ERRORS.items() if isinstance(exc, k))
-    message = str(exc)
-    suffix = f" (allowed: {', '.join(exc.allowed)})"
-    return ApiError(status, code, message.removesuffix(suffix), exc.allowed)
+    return ApiError(status, code, exc.message, exc.allowed)
 
 
 def is_api_path(path: str) -> bool:
@@ -451,10 +449,7 @@ class JsonApi:
         }
 
     def journey_of(self, token: str) -> Journey:
-        try:
-            return Journey.from_token(self.pathway, token)
-        except JourneyError as exc:
-            raise _from_journey_error(exc) from None
+        return Journey.from_token(self.pathway, token)
 
     def topics_of(self, chosen: Mapping[str, str | None]) -> dict[str, str]:
         return {name: value for name, value in chosen.items() if value is not None}
@@ -556,6 +551,14 @@ def install(app: FastAPI, pathway: PathwayDocument) -> JsonApi:
     async def api_error(request: Request, exc: ApiError) -> Response:
         return api.error_response(exc.status, exc.code, exc.message, exc.allowed)
 
+    # Every journey problem in an API route (a bad token, topic, state or step) is answered
+    # here, once, as its ApiError; the web pages catch theirs where they happen.
+    @app.exception_handler(JourneyError)
+    async def journey_error(request: Request, exc: JourneyError) -> Response:
+        if not is_api_path(request.url.path):
+            raise exc  # a page route lets none escape: a bug, answered as one
+        return await api_error(request, _from_journey_error(exc))
+
     @app.get(
         f"{PREFIX}/pathway",
         response_model=PathwayAnswer,
@@ -584,10 +587,7 @@ def install(app: FastAPI, pathway: PathwayDocument) -> JsonApi:
         state_id: str = Path(description="A state id.", json_schema_extra={"enum": state_ids}),
         chosen: dict[str, str] = Depends(topics),  # noqa: B008 - how FastAPI declares it
     ) -> Any:
-        try:
-            journey = Journey.begin(pathway, chosen, at=state_id)
-        except JourneyError as exc:
-            raise _from_journey_error(exc) from None
+        journey = Journey.begin(pathway, chosen, at=state_id)
         return journey_view(journey)
 
     begin_body = api.begin_model()
@@ -595,10 +595,7 @@ def install(app: FastAPI, pathway: PathwayDocument) -> JsonApi:
     async def begin_journey(body: Any = Body(default=None)) -> Response:  # noqa: B008 - as above
         data = body.model_dump(by_alias=True) if body is not None else {}
         chosen = api.topics_of(data.get("context") or {})
-        try:
-            journey = Journey.begin(pathway, chosen, at=data.get("at"))
-        except JourneyError as exc:
-            raise _from_journey_error(exc) from None
+        journey = Journey.begin(pathway, chosen, at=data.get("at"))
         answer = JourneyAnswer.model_validate(api.journey_answer(journey))
         return JSONResponse(
             answer.model_dump(mode="json"),
@@ -653,10 +650,7 @@ def install(app: FastAPI, pathway: PathwayDocument) -> JsonApi:
         ),
     ) -> Any:
         journey = api.journey_of(token)
-        try:
-            return api.journey_answer(journey.step(trigger))
-        except JourneyError as exc:
-            raise _from_journey_error(exc) from None
+        return api.journey_answer(journey.step(trigger))
 
     @journey_route(
         "/back",
@@ -683,10 +677,7 @@ def install(app: FastAPI, pathway: PathwayDocument) -> JsonApi:
         state_id: str = Path(description="A state id.", json_schema_extra={"enum": state_ids}),
     ) -> Any:
         journey = api.journey_of(token)
-        try:
-            return api.journey_answer(journey.jump(state_id))
-        except JourneyError as exc:
-            raise _from_journey_error(exc) from None
+        return api.journey_answer(journey.jump(state_id))
 
     @journey_route(
         "/topics",
@@ -699,10 +690,7 @@ def install(app: FastAPI, pathway: PathwayDocument) -> JsonApi:
         chosen: dict[str, str] = Depends(topics),  # noqa: B008 - how FastAPI declares it
     ) -> Any:
         journey = api.journey_of(token)
-        try:
-            return api.journey_answer(journey.with_context(**chosen))
-        except JourneyError as exc:
-            raise _from_journey_error(exc) from None
+        return api.journey_answer(journey.with_context(**chosen))
 
     # HEAD for every GET (monitors and link checkers use it), kept out of the OpenAPI
     # document, which describes what a client reads.

@@ -67,10 +67,7 @@ def report_error(exc: PathwaysError) -> None:
         count = len(exc.problems)
         click.echo(f"{count} problem{'s' if count != 1 else ''} found", err=True)
     elif isinstance(exc, JourneyError) and exc.allowed:
-        message = str(exc)
-        suffix = f" (allowed: {', '.join(exc.allowed)})"
-        message = message.removesuffix(suffix)
-        click.echo(f"error: {message}", err=True)
+        click.echo(f"error: {exc.message}", err=True)
         allowed = textwrap.fill(
             ", ".join(exc.allowed),
             width=88,

@@ -75,14 +75,21 @@ class ContentError(PathwaysError):
 class JourneyError(PathwaysError):
     """A walk through a pathway asked for something the pathway does not allow.
 
-    ``allowed`` lists what would have been accepted (step triggers or state ids).
+    The parts stay apart until printed, so each caller lays them out its own way (the
+    command line on two lines, the JSON API as two fields): ``message`` says what was
+    wrong, ``allowed`` lists what would have been accepted (step triggers or state ids).
+    ``str()`` joins them for anyone who wants one line.
     """
 
     def __init__(self, message: str, allowed: Iterable[str] = ()) -> None:
-        self.allowed: tuple[str, ...] = tuple(allowed)
-        if self.allowed:
-            message = f"{message} (allowed: {', '.join(self.allowed)})"
         super().__init__(message)
+        self.message = message
+        self.allowed: tuple[str, ...] = tuple(allowed)
+
+    def __str__(self) -> str:
+        if self.allowed:
+            return f"{self.message} (allowed: {', '.join(self.allowed)})"
+        return self.message
 
 
 class UnknownStateError(JourneyError):

@@ -28,28 +28,29 @@ in memory. Every response carries the security headers, errors included.
 
 This module makes the app and its routes; the pages themselves are ``pages.py`` (no web
 framework there, so the static site can use them too) and the ASGI middlewares
-``middleware/``. Layer 4.
+``middleware/``; the routes of a journey's pages are made by ``routes.py``. Layer 5.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from pathways import resources
-from pathways.errors import JourneyError, StepNotAvailableError, UnknownStateError
+from pathways import api, embed, resources
+from pathways.errors import JourneyError, UnknownStateError
 from pathways.journey import Journey
 from pathways.middleware.finished import FinishedPages
 from pathways.middleware.headers import SECURITY_HEADERS, SecurityHeaders
 from pathways.middleware.limits import RequestLimits
-from pathways.pages import GET, MODES, PREFIX, Mode, PageError, Pages, journey_path
+from pathways.pages import MODES, PREFIX, Mode, PageError, Pages, journey_path
+from pathways.routes import add_journey_routes, add_routes, html, see
 from pathways.schema import Pathway
 
 STATIC_MAX_AGE = 365 * 24 * 3600
@@ -57,15 +58,6 @@ STATIC_MAX_AGE = 365 * 24 * 3600
 
 
 # --------------------------------------------------------------------------- the app
-
-
-def _html(body: str, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(body, status_code=status)
-
-
-def _see(url: str) -> RedirectResponse:
-    """303 See Other: the browser fetches the new address with GET and shows it."""
-    return RedirectResponse(url, status_code=303)
 
 
 def create_app(
@@ -88,9 +80,6 @@ def create_app(
     files again (see ``templating.Renderer``), for an app that must keep running the
     templates it was checked with while the files change (``live.py``).
     """
-    # Mounted here, imported here: both build on this module.
-    from pathways import api, embed
-
     origins = tuple(dict.fromkeys(embed.check_origin(o) for o in embed_origins))
     if pathway is None:
         from pathways.loader import load_pathway
@@ -102,7 +91,6 @@ def create_app(
         snapshot_templates=snapshot_templates,
     )
     pages.check()
-    fallback = pages.error_page(PageError(500, "bug")).encode("utf-8")
 
     app = FastAPI(
         title=pathway.metadata.title,
@@ -113,14 +101,29 @@ def create_app(
         redoc_url=None,  # /api/docs is a page of our own instead
     )
     app.state.pages = pages
-    json_api = api.install(app, pages.pathway)
-    embedded = embed.install(app, pages, origins)
-    app.state.json_api = json_api
-    app.state.embed = embedded
+    app.state.json_api = api.install(app, pages.pathway)
+    app.state.embed = embed.install(app, pages, origins)
+    _add_error_handlers(app, pages, app.state.json_api, app.state.embed)
+    _add_pages(app, pages)
+    # Made once every route is there (the page describes them) and kept, not cached.
+    app.state.api_docs = pages.render(["api.html"], api.describe(app.openapi(), pages.pathway))
+    _add_middleware(app, pages, app.state.json_api, origins)
+    return app
+
+
+def _add_error_handlers(
+    app: FastAPI, pages: Pages, json_api: api.JsonApi, embedded: embed.Embed
+) -> None:
+    """One handler for the HTML error pages (the embed's under ``/embed/``, the site's
+    elsewhere) and the JSON API's answers for its own addresses."""
+
+    def error_page(path: str, error: PageError) -> HTMLResponse:
+        page = embedded.error_page if embed.is_embed_path(path) else pages.error_page
+        return html(page(error), error.status)
 
     @app.exception_handler(PageError)
     async def page_error(request: Request, exc: PageError) -> Response:
-        return _html(pages.error_page(exc), exc.status)
+        return error_page(request.url.path, exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -131,11 +134,7 @@ def create_app(
             response = json_api.http_error(exc.status_code, path, request.method, allow)
         else:
             kind = "method" if exc.status_code == 405 else "page"
-            error = PageError(exc.status_code, kind)
-            page = (
-                embedded.error_page(error) if embed.is_embed_path(path) else pages.error_page(error)
-            )
-            response = _html(page, exc.status_code)
+            response = error_page(path, PageError(exc.status_code, kind))
         if exc.headers:
             response.headers.update(exc.headers)
         return response
@@ -145,20 +144,20 @@ def create_app(
         path = request.url.path
         if api.is_api_path(path):
             return json_api.invalid_request(exc.errors())
-        error = PageError(400, "request")
-        if embed.is_embed_path(path):
-            return _html(embedded.error_page(error), 400)
-        return _html(pages.error_page(error), 400)
+        return error_page(path, PageError(400, "request"))
 
-    @app.api_route(api.DOCS_PATH, methods=GET, response_class=HTMLResponse, include_in_schema=False)
+
+def _add_pages(app: FastAPI, pages: Pages) -> None:
+    """The site's pages: the start page, a new journey, each mode's journey pages, the
+    print page, the glossary, the API's documentation page and the static files."""
+    pathway = pages.pathway
+
     async def api_docs() -> Response:
-        return _html(app.state.api_docs)
+        return html(app.state.api_docs)
 
-    @app.api_route("/", methods=GET, response_class=HTMLResponse, include_in_schema=False)
     async def start() -> Response:
-        return _html(pages.cached("/", pages.start_page))
+        return html(pages.cached("/", pages.start_page))
 
-    @app.api_route("/begin", methods=GET, include_in_schema=False)
     async def begin(request: Request) -> Response:
         mode: Mode = "present" if request.query_params.get("mode") == "present" else "patient"
         chosen = pages.topic_choice(request.query_params)
@@ -166,23 +165,20 @@ def create_app(
             journey = Journey.begin(pathway, chosen)
         except JourneyError:
             raise PageError(400, "topic", mode=mode) from None
-        return _see(pages.url(journey, mode))
+        return see(pages.url(journey, mode))
 
+    add_routes(app, "", "site", [(api.DOCS_PATH, api_docs), ("/", start), ("/begin", begin)])
     for mode in MODES:
         _add_journey_routes(app, pages, mode)
 
-    @app.api_route(
-        "/j/{token}/print", methods=GET, response_class=HTMLResponse, include_in_schema=False
-    )
     async def print_page(token: str) -> Response:
-        return _html(
+        return html(
             pages.cached(
                 journey_path(token, "patient", "/print"),
                 lambda: pages.print_page(pages.journey_of(token, "patient")),
             )
         )
 
-    @app.api_route("/static/{name}", methods=GET, include_in_schema=False)
     async def static(name: str, request: Request) -> Response:
         asset = pages.assets.get(name)
         if asset is None:
@@ -198,31 +194,41 @@ def create_app(
             return Response(status_code=304, headers=headers)
         return Response(asset.body, media_type=asset.media_type, headers=headers)
 
-    @app.api_route("/glossary", methods=GET, response_class=HTMLResponse, include_in_schema=False)
     async def glossary() -> Response:
-        return _html(pages.cached("/glossary", pages.glossary_page))
+        return html(pages.cached("/glossary", pages.glossary_page))
 
-    @app.api_route("/favicon.ico", methods=GET, include_in_schema=False)
     async def favicon() -> Response:
         if "favicon.svg" not in pages.assets:
             raise PageError(404, "page")
-        return _see(pages.assets["favicon.svg"].url)
+        return see(pages.assets["favicon.svg"].url)
 
-    # Made once every route is there (the page describes them) and kept, not cached.
-    app.state.api_docs = pages.render(["api.html"], api.describe(app.openapi(), pages.pathway))
+    add_routes(
+        app,
+        "",
+        "site",
+        [
+            (journey_path("{token}", "patient", "/print"), print_page),
+            ("/static/{name}", static),
+            ("/glossary", glossary),
+            ("/favicon.ico", favicon),
+        ],
+    )
+
+
+def _add_middleware(
+    app: FastAPI, pages: Pages, json_api: api.JsonApi, origins: Sequence[str]
+) -> None:
+    """The ASGI middlewares, innermost first: built pages from memory, then the request
+    limits, then the security headers (outside: they see every response, errors too)."""
+    fallback = pages.error_page(PageError(500, "bug")).encode("utf-8")
     app.add_middleware(FinishedPages, pages=pages)
     refusals = {s: pages.error_page(PageError(s, "request")).encode() for s in (413, 414, 431)}
     app.add_middleware(RequestLimits, error_page=refusals.__getitem__)
-    app.add_middleware(  # outside: it sees every response
+    app.add_middleware(
         SecurityHeaders,
         error_page=fallback,
         prefixed=[
-            (
-                api.PREFIX,
-                SECURITY_HEADERS,
-                b"application/json",
-                json_api.server_error_body(),
-            ),
+            (api.PREFIX, SECURITY_HEADERS, b"application/json", json_api.server_error_body()),
             (
                 embed.EMBED_PREFIX,
                 embed.embed_headers(origins),
@@ -231,70 +237,48 @@ def create_app(
             ),
         ],
     )
-    return app
 
 
 def _add_journey_routes(app: FastAPI, pages: Pages, mode: Mode) -> None:
-    """The pages of a journey, under ``/j/`` (patients) or ``/present/`` (presenter mode)."""
+    """The pages of a journey, under ``/j/`` (patients) or ``/present/`` (presenter mode):
+    the common ones, then the jump to any state and the map."""
 
-    async def state_page(token: str) -> Response:
-        return _html(
-            pages.cached(
-                journey_path(token, mode),
-                lambda: pages.state_page(pages.journey_of(token, mode), mode),
+    def more(journey_of: Callable[[str], Journey]) -> list[tuple[str, Any]]:
+        async def jump(token: str, state: str) -> Response:
+            journey = journey_of(token)
+            try:
+                moved = journey.jump(state)
+            except UnknownStateError:
+                raise PageError(404, "state", journey=journey, mode=mode, detail=state) from None
+            return see(pages.url(moved, mode))
+
+        async def jump_form(token: str, to: str = "") -> Response:
+            return await jump(token, to)
+
+        async def map_page(token: str) -> Response:
+            journey = journey_of(token)
+            if not pages.has_map(journey):
+                # Laying out a map takes tens of milliseconds: not on the event loop.
+                await run_in_threadpool(pages.map_svg, journey)
+            return html(
+                pages.cached(
+                    journey_path(token, mode, "/map"), lambda: pages.map_page(journey, mode)
+                )
             )
-        )
 
-    async def take_step(token: str, trigger: str) -> Response:
-        journey = pages.journey_of(token, mode)
-        try:
-            moved = journey.step(trigger)
-        except StepNotAvailableError:
-            raise PageError(404, "step", journey=journey, mode=mode, detail=trigger) from None
-        return _see(pages.url(moved, mode))
+        return [
+            ("/{token}/jump/{state}", jump),
+            ("/{token}/jump", jump_form),
+            ("/{token}/map", map_page),
+        ]
 
-    async def jump(token: str, state: str) -> Response:
-        journey = pages.journey_of(token, mode)
-        try:
-            moved = journey.jump(state)
-        except UnknownStateError:
-            raise PageError(404, "state", journey=journey, mode=mode, detail=state) from None
-        return _see(pages.url(moved, mode))
-
-    async def jump_form(token: str, to: str = "") -> Response:
-        return await jump(token, to)
-
-    async def topic(token: str, request: Request) -> Response:
-        journey = pages.journey_of(token, mode)
-        try:
-            moved = journey.with_context(**pages.topic_choice(request.query_params))
-        except JourneyError:
-            raise PageError(400, "topic", journey=journey, mode=mode) from None
-        return _see(pages.url(moved, mode))
-
-    async def map_page(token: str) -> Response:
-        journey = pages.journey_of(token, mode)
-        if not pages.has_map(journey):
-            # Laying out a map takes tens of milliseconds: not on the event loop.
-            await run_in_threadpool(pages.map_svg, journey)
-        return _html(
-            pages.cached(journey_path(token, mode, "/map"), lambda: pages.map_page(journey, mode))
-        )
-
-    routes: list[tuple[str, Any]] = [
-        ("", state_page),
-        ("/step/{trigger}", take_step),
-        ("/jump/{state}", jump),
-        ("/jump", jump_form),
-        ("/topic", topic),
-        ("/map", map_page),
-    ]
-    for tail, endpoint in routes:
-        app.add_api_route(
-            f"{PREFIX[mode]}/{{token}}{tail}",
-            endpoint,
-            methods=GET,
-            name=f"{mode}_{endpoint.__name__}",
-            response_class=HTMLResponse,
-            include_in_schema=False,
-        )
+    add_journey_routes(
+        app,
+        pages,
+        prefix=PREFIX[mode],
+        name=mode,
+        mode=mode,
+        links=pages.links,
+        state_page=lambda journey: pages.state_page(journey, mode),
+        after=more,
+    )
