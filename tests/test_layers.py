@@ -18,7 +18,9 @@ LAYERS = {
     "errors": 1,
     "resources": 1,
     "cache": 1,
+    "collector": 1,
     "schema": 2,
+    "reader": 3,
     "loader": 3,
     "journey": 3,
     "templating": 3,
@@ -49,7 +51,7 @@ LAYERS = {
 # Each third-party library is imported by one module only (and the package's public face).
 HOMES = {
     "click": {"cli"},
-    "yaml": {"loader"},
+    "yaml": {"reader"},
     "transitions": {"journey"},
     "jinja2": {"templating"},
     "pydantic": {"schema", "api"},  # api: the JSON API's answers, for its OpenAPI document

@@ -135,11 +135,23 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
     return close[0] if close else None
 
 
-def did_you_mean(word: str, choices: Iterable[str], *, show: int = 8) -> str:
-    """A hint naming the closest choice to ``word`` and, briefly, what is known."""
-    known = sorted(set(choices))
+def did_you_mean(
+    word: str,
+    choices: Iterable[str],
+    *,
+    show: int | None = 8,
+    label: str = "known",
+    in_order: bool = False,
+) -> str:
+    """A hint naming the closest choice to ``word`` and, briefly, the choices.
+
+    The choices are listed sorted (``in_order``: in the order given, as a schema lists
+    them), at most ``show`` of them (None: all), after ``label`` ("known", "allowed").
+    """
+    known = list(dict.fromkeys(choices)) if in_order else sorted(set(choices))
     close = closest(word, known)
-    listed = ", ".join(known[:show]) + (", ..." if len(known) > show else "")
+    shown = known if show is None else known[:show]
+    listed = ", ".join(shown) + (", ..." if len(shown) < len(known) else "")
     if close:
-        return f"did you mean '{close}'? (known: {listed})"
-    return f"known: {listed}" if known else "none are declared yet"
+        return f"did you mean '{close}'? ({label}: {listed})"
+    return f"{label}: {listed}" if known else "none are declared yet"

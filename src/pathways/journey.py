@@ -15,7 +15,6 @@ This module is the only one that imports ``transitions`` (layer 3).
 from __future__ import annotations
 
 import base64
-import gc
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from types import MappingProxyType
 
 from transitions import Machine
 
+from pathways.collector import collector_paused
 from pathways.errors import (
     StepNotAvailableError,
     TokenError,
@@ -259,13 +259,8 @@ def _build_guide(pathway: Pathway) -> Guide:
     """Build with the cycle collector paused: the machine is tens of thousands of objects
     that live as long as the pathway, and the collector's passes over them while they
     are made find nothing (half of the build at 5,000 states; benchmarks/scale.py)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return Guide(pathway)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @dataclass(frozen=True, slots=True)
