@@ -105,6 +105,34 @@ def test_every_command_takes_pathway_and_templates(name: str, command: click.Com
     assert {"--pathway", "--templates"} <= options, name
 
 
+RENDERS_NOTHING = [
+    ["graph"],
+    ["export", "json"],
+    ["export", "mermaid"],
+    ["export", "dot"],
+    ["export", "scxml"],
+    ["export", "xstate"],
+    ["export", "json-schema"],
+    ["schema"],
+]
+
+
+@pytest.mark.parametrize("args", RENDERS_NOTHING, ids=" ".join)
+def test_templates_on_a_command_that_renders_none_is_said_to_do_nothing(
+    args: list[str], tmp_path: Path
+) -> None:
+    """--templates on a command that renders no templates is accepted, changes nothing in
+    its output and says so once on stderr, instead of being silently ignored."""
+    plain = run(*args)
+    given = run(*args, "--templates", str(tmp_path))
+    assert given.exit_code == plain.exit_code == 0
+    assert given.stdout == plain.stdout
+    assert "--templates has no effect" not in plain.stderr
+    assert (
+        given.stderr.count(f"note: --templates has no effect on `pathways {' '.join(args)}`") == 1
+    )
+
+
 # --------------------------------------------------------------------------- validate
 
 

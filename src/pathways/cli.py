@@ -14,10 +14,8 @@ This module is the only one that imports click (layer 5).
 
 from __future__ import annotations
 
-import shutil
-import sys
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -27,7 +25,6 @@ from pathways import __version__, resources
 from pathways.errors import ContentError, JourneyError, PathwaysError, Problem
 
 if TYPE_CHECKING:
-    from pathways.journey import Journey, Step
     from pathways.schema import Pathway
     from pathways.templating import Renderer
 
@@ -103,6 +100,35 @@ def templates_option(f: F) -> F:
         metavar="DIR",
         help=f"A folder of templates that replace the built-in ones of the same name"
         f" (default: ${resources.TEMPLATES_ENV}, else none).",
+    )(f)
+
+
+def _say_templates_unused(
+    ctx: click.Context, param: click.Parameter, value: Path | None
+) -> Path | None:
+    if value is not None and ctx.get_parameter_source("templates_dir") is (
+        click.core.ParameterSource.COMMANDLINE
+    ):
+        command = " ".join(ctx.command_path.split()[1:])
+        click.echo(
+            f"note: --templates has no effect on `pathways {command}`: it renders no templates",
+            err=True,
+        )
+    return value
+
+
+def unused_templates_option(f: F) -> F:
+    """``--templates DIR`` on a command that renders no templates: accepted like every
+    command's (so one set of options works for all), and said to have no effect when
+    given, rather than silently ignored."""
+    return click.option(
+        "--templates",
+        "templates_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        metavar="DIR",
+        callback=_say_templates_unused,
+        help="Accepted for every command alike; this one renders no templates.",
     )(f)
 
 
@@ -291,10 +317,11 @@ def walk(
     m for more detail, q to quit and ? for help.
     """
     from pathways.journey import Journey
+    from pathways.walk import Walk
 
     pathway = load_chosen_pathway(pathway_file)
     first = Journey.begin(pathway, context, at=start)
-    _Walk(first, make_renderer(templates_dir)).run()
+    Walk(first, make_renderer(templates_dir)).run()
 
 
 @main.command(short_help="Print the pathway as a diagram (Mermaid or DOT).")
@@ -309,7 +336,7 @@ def walk(
 @click.option("--highlight", metavar="STATE", help="Mark this step as 'You are here'.")
 @context_option
 @pathway_option
-@templates_option
+@unused_templates_option
 def graph(
     fmt: str,
     highlight: str | None,
@@ -348,7 +375,7 @@ def out_option(f: F) -> F:
 @export.command("json")
 @out_option
 @pathway_option
-@templates_option
+@unused_templates_option
 def export_json(out: Path | None, pathway_file: Path | None, templates_dir: Path | None) -> None:
     """The whole pathway as JSON: states, steps, facts with sources, glossary, support."""
     from pathways.export import to_json
@@ -364,7 +391,7 @@ def _export_diagram(fmt: str) -> click.Command:
     @context_option
     @out_option
     @pathway_option
-    @templates_option
+    @unused_templates_option
     def command(
         highlight: str | None,
         context: dict[str, str],
@@ -388,7 +415,7 @@ export_dot = _export_diagram("dot")
 @export.command("scxml", short_help="W3C SCXML state machine, for SCXML engines.")
 @out_option
 @pathway_option
-@templates_option
+@unused_templates_option
 def export_scxml(out: Path | None, pathway_file: Path | None, templates_dir: Path | None) -> None:
     """The pathway as a W3C SCXML state machine, for SCXML engines.
 
@@ -403,7 +430,7 @@ def export_scxml(out: Path | None, pathway_file: Path | None, templates_dir: Pat
 @export.command("xstate", short_help="XState v5 machine (JSON), for JavaScript apps.")
 @out_option
 @pathway_option
-@templates_option
+@unused_templates_option
 def export_xstate(out: Path | None, pathway_file: Path | None, templates_dir: Path | None) -> None:
     """The pathway as an XState v5 machine (JSON), for JavaScript apps.
 
@@ -418,7 +445,7 @@ def export_xstate(out: Path | None, pathway_file: Path | None, templates_dir: Pa
 @export.command("json-schema", short_help="JSON Schema of a pathway document (as `schema`).")
 @out_option
 @pathway_option
-@templates_option
+@unused_templates_option
 def export_json_schema(
     out: Path | None, pathway_file: Path | None, templates_dir: Path | None
 ) -> None:
@@ -537,7 +564,7 @@ def lint(
 @main.command(short_help="Print the JSON Schema of a pathway document (for editors).")
 @out_option
 @pathway_option
-@templates_option
+@unused_templates_option
 def schema(out: Path | None, pathway_file: Path | None, templates_dir: Path | None) -> None:
     """Print the JSON Schema that a pathway document follows.
 
@@ -661,160 +688,3 @@ def _live(build: Callable[[], Any], pathway_file: Path | None, templates_dir: Pa
         resources.default_templates_dir(),
     ]
     return LiveApp(build, watched)
-
-
-# --------------------------------------------------------------------------- the walk
-
-
-def _fill(text: str, indent: str = "") -> str:
-    """Text wrapped to the terminal (at most 88 columns), never splitting a word."""
-    width = max(min(shutil.get_terminal_size((80, 24)).columns, 88), 30)
-    return textwrap.fill(
-        text,
-        width=width,
-        subsequent_indent=indent,
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
-
-
-def _interactive() -> bool:
-    try:
-        return sys.stdin.isatty()
-    except (AttributeError, ValueError):  # replaced or closed stdin
-        return False
-
-
-def _choices(count: int) -> str:
-    if count == 1:
-        return "1"
-    if count == 2:
-        return "1 or 2"
-    if count == 3:
-        return "1, 2 or 3"
-    return f"a number from 1 to {count}"
-
-
-WALK_HELP = """\
-How to use this:
-  Type the number of a step and press Enter.
-  b  go back one step
-  r  start again
-  m  more: facts, sources and questions
-  q  quit
-  ?  this help"""
-
-
-class _Walk:
-    """The interactive walk: one screen per step, then a prompt, until q or end of input."""
-
-    def __init__(self, first: Journey, renderer: Renderer) -> None:
-        self.first = first
-        self.journey = first
-        self.renderer = renderer
-
-    @property
-    def steps(self) -> tuple[Step, ...]:
-        return self.journey.next_steps()
-
-    def run(self) -> None:
-        self._screen()
-        click.echo(WALK_HELP + "\n")
-        while True:
-            click.echo(self._path_line())
-            click.echo(self._prompt(), nl=False)
-            try:
-                line = sys.stdin.readline()
-            except KeyboardInterrupt:
-                line = ""
-            if not line:  # end of input (Ctrl-D, or the end of piped input)
-                click.echo()
-                self._goodbye()
-                return
-            if not _interactive():
-                click.echo(line.rstrip("\n"))  # so a piped walk reads like a typed one
-            if not self._handle(line.strip().lower()):
-                self._goodbye()
-                return
-
-    def _handle(self, command: str) -> bool:
-        """Act on one line of input; False means quit."""
-        actions: Mapping[str, Callable[[], None]] = {
-            "b": self._back,
-            "back": self._back,
-            "r": self._restart,
-            "restart": self._restart,
-            "m": self._more,
-            "more": self._more,
-            "?": self._help,
-            "h": self._help,
-            "help": self._help,
-        }
-        if command in ("q", "quit", "exit"):
-            return False
-        if command in actions:
-            actions[command]()
-        elif command.isdigit():
-            self._take(int(command))
-        elif command:
-            self._say(f"Sorry, '{command}' is not one of the choices. {self._choices_hint()}")
-        return True
-
-    @staticmethod
-    def _say(message: str) -> None:
-        click.echo(f"\n{_fill(message)}\n")
-
-    def _take(self, number: int) -> None:
-        steps = self.steps
-        if not steps:
-            self._say(f"There are no more steps from here. {self._choices_hint()}")
-        elif not 1 <= number <= len(steps):
-            self._say(f"There is no step {number} here. {self._choices_hint()}")
-        else:
-            self.journey = self.journey.step(steps[number - 1].trigger)
-            self._screen()
-
-    @staticmethod
-    def _help() -> None:
-        click.echo("\n" + WALK_HELP + "\n")
-
-    def _back(self) -> None:
-        if not self.journey.can_go_back:
-            self._say("This is where your walk began, so there is no step to go back to.")
-            return
-        self.journey = self.journey.back()
-        self._screen()
-
-    def _restart(self) -> None:
-        self.journey = self.first
-        self._screen()
-
-    def _more(self) -> None:
-        click.echo()
-        click.echo(self.renderer.render(self.journey, "text"))
-
-    def _screen(self) -> None:
-        click.echo()
-        click.echo(self.renderer.render(self.journey, "text", brief=True), nl=False)
-        click.echo()
-
-    def _path_line(self) -> str:
-        titles = [self.journey.pathway.state(s).title for s in self.journey.path]
-        return _fill("Your path so far: " + " > ".join(titles), indent="  ")
-
-    def _choices_hint(self) -> str:
-        steps = self.steps
-        if not steps:
-            return "Type b to go back, r to start again, q to quit or ? for help."
-        return f"Type {_choices(len(steps))} to read about a step, or ? for help."
-
-    def _prompt(self) -> str:
-        steps = self.steps
-        if not steps:
-            return "Type b (back), r (start again) or q (quit): "
-        return f"Type {_choices(len(steps))}, or ? for help: "
-
-    def _goodbye(self) -> None:
-        contact = self.journey.pathway.support_line
-        click.echo(_fill(f"Goodbye. If you would like to talk to someone: {contact.name}."))
-        click.echo(f"Phone: {contact.phone}")
