@@ -287,6 +287,8 @@ def crawl_cli(out: Path) -> int:
     ):
         _write_run(folder, error)
     for fmt in ("mermaid", "dot"):
+        for context_args in contexts[1:]:
+            _write_run(folder, ["graph", "--format", fmt, *context_args])
         _write_run(folder, ["graph", "--format", fmt])
         _write_run(folder, ["graph", "--format", fmt, "--highlight", states[1]])
         _write_run(folder, ["export", fmt])

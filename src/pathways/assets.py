@@ -31,11 +31,10 @@ class Asset:
 
 def load_assets(templates_dir: Path | None) -> dict[str, Asset]:
     """The files of ``web/static/``: the packaged ones, replaced by a user's of the same name."""
-    folders = [resources.default_templates_dir() / "web" / "static"]
-    if templates_dir is not None:
-        folders.append(Path(templates_dir) / "web" / "static")
     assets: dict[str, Asset] = {}
-    for folder in folders:
+    # Packaged first, so that a user's file of the same name replaces it.
+    for templates in reversed(resources.template_dirs(templates_dir)):
+        folder = templates / "web" / "static"
         if not folder.is_dir():
             continue
         for path in sorted(folder.iterdir()):

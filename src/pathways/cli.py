@@ -546,9 +546,8 @@ def lint(
 
     path = resources.chosen_pathway_file(file or pathway_file)
     document = load_document(content_lint.display_path(path))
-    chosen = resources.chosen_templates_dir(templates_dir)
     config = content_lint.LintConfig(
-        templates_dirs=tuple(d for d in (chosen, resources.default_templates_dir()) if d),
+        templates_dirs=resources.template_dirs(resources.chosen_templates_dir(templates_dir)),
         palliative_state=palliative_state,
         team_state=team_state,
     )
@@ -684,7 +683,6 @@ def _live(build: Callable[[], Any], pathway_file: Path | None, templates_dir: Pa
         logger.setLevel(logging.INFO)
     watched = [
         resources.chosen_pathway_file(pathway_file),
-        resources.chosen_templates_dir(templates_dir),
-        resources.default_templates_dir(),
+        *resources.template_dirs(resources.chosen_templates_dir(templates_dir)),
     ]
     return LiveApp(build, watched)

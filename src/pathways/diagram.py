@@ -74,20 +74,12 @@ def _graph(pathway: Pathway, highlight: str | None, context: Mapping[str, str] |
     topics = {(c.id, v.id): v.label for c in pathway.contexts for v in c.values}
     nodes = tuple(_Node(s.id, s.title, s.end, s.id == highlight) for s in pathway.states)
     edges: list[_Edge] = []
-    for t in pathway.transitions:
-        if not all(
-            chosen[name] in values or chosen[name] == defaults[name]
-            for name, values in t.when.items()
-        ):
+    for source, t in pathway.edges():
+        if not t.applies(chosen, defaults):
             continue
-        applies_to = [
-            topics[(name, value)]
-            for name, values in t.when.items()
-            if chosen[name] not in values
-            for value in values
-        ]
+        applies_to = [topics[pair] for pair in t.limited_to(chosen)]
         label = t.label + (f" (for {' or '.join(applies_to)})" if applies_to else "")
-        edges.extend(_Edge(source, t.dest, label) for source in t.source)
+        edges.append(_Edge(source, t.dest, label))
     return _Graph(pathway.metadata.title, pathway.start, nodes, tuple(edges))
 
 

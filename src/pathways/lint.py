@@ -559,11 +559,7 @@ class Run:
         return [
             (i, t)
             for i, t in enumerate(self.pathway.transitions)
-            if state_id in t.source
-            and all(
-                combo.values.get(name) in values or combo.values.get(name) == defaults.get(name)
-                for name, values in t.when.items()
-            )
+            if state_id in t.source and t.applies(combo.values, defaults)
         ]
 
     def is_branch(self, state_id: str) -> bool:

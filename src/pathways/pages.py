@@ -416,9 +416,8 @@ class Pages:
         once (per page it would make a whole site quadratic)."""
         if self._leads_to is None:
             found: dict[str, dict[str, None]] = {s.id: {} for s in self.pathway.states}
-            for t in self.pathway.transitions:
-                for source in t.source:
-                    found[source][t.dest] = None
+            for source, t in self.pathway.edges():
+                found[source][t.dest] = None
             self._leads_to = {
                 state_id: [self.pathway.state(dest).title for dest in dests]
                 for state_id, dests in found.items()

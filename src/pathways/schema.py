@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
+from types import MappingProxyType
 from typing import Annotated, Literal, TypeVar, cast
 
 from pydantic import (
@@ -203,6 +204,26 @@ class Transition(Model):
         description="Context values this step applies to, e.g. {philadelphia: [positive]}.",
     )
 
+    def applies(self, chosen: Mapping[str, str], defaults: Mapping[str, str]) -> bool:
+        """Whether this step is shown for these topic choices: every topic it is limited
+        to is chosen as one of its values, or left at its default (which narrows nothing,
+        so the step is shown there, labelled with ``limited_to``). The one home of the
+        guard: the journey's machine, the diagrams and the lint all ask here."""
+        return all(
+            chosen.get(name) in values or chosen.get(name) == defaults.get(name)
+            for name, values in self.when.items()
+        )
+
+    def limited_to(self, chosen: Mapping[str, str]) -> list[tuple[str, str]]:
+        """The (topic, value) pairs this step is limited to that the choices leave open:
+        what a label such as "for Philadelphia positive ALL" names."""
+        return [
+            (name, value)
+            for name, values in self.when.items()
+            if chosen.get(name) not in values
+            for value in values
+        ]
+
 
 class LintSettings(Model):
     """Settings an author can give ``pathways lint``."""
@@ -258,6 +279,25 @@ class Pathway(Model):
 
     def context_defaults(self) -> dict[str, str]:
         return {c.id: c.default for c in self.contexts}
+
+    def edges(self) -> Iterator[tuple[str, Transition]]:
+        """Every step from one state: (source state, transition), in document order; a
+        transition from several states is one edge from each. The one edge list."""
+        for t in self.transitions:
+            for source in t.source:
+                yield source, t
+
+    def leaving(self) -> Mapping[str, tuple[Transition, ...]]:
+        """The transitions leaving each state, in document order (as a journey lists its
+        steps), worked out once."""
+
+        def build() -> Mapping[str, tuple[Transition, ...]]:
+            found: dict[str, list[Transition]] = {s: [] for s in self.state_ids}
+            for source, t in self.edges():
+                found[source].append(t)
+            return MappingProxyType({s: tuple(ts) for s, ts in found.items()})
+
+        return self.derived("schema.leaving", build)
 
 
 # --------------------------------------------------------------------------- checks
@@ -354,10 +394,9 @@ def _check_transitions(p: Pathway, problems: ProblemList) -> None:
 
 def _successors(p: Pathway) -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {s: set() for s in p.state_ids}
-    for t in p.transitions:
-        for source in t.source:
-            if source in graph and t.dest in graph:
-                graph[source].add(t.dest)
+    for source, t in p.edges():
+        if source in graph and t.dest in graph:
+            graph[source].add(t.dest)
     return graph
 
 

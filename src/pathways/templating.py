@@ -297,10 +297,9 @@ def _environment(user_dir: Path | None) -> jinja2.Environment:
 
 
 def _new_environment(user_dir: Path | None, *, auto_reload: bool = True) -> jinja2.Environment:
-    loaders: list[jinja2.BaseLoader] = []
-    if user_dir is not None:
-        loaders.append(jinja2.FileSystemLoader(user_dir))
-    loaders.append(jinja2.FileSystemLoader(resources.default_templates_dir()))
+    loaders: list[jinja2.BaseLoader] = [
+        jinja2.FileSystemLoader(folder) for folder in resources.template_dirs(user_dir)
+    ]
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
