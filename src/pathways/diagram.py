@@ -16,7 +16,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from pathways.errors import UnknownContextError, UnknownStateError, did_you_mean
 from pathways.schema import Pathway
 
 HERE = "You are here"
@@ -45,31 +44,10 @@ class _Graph:
     edges: tuple[_Edge, ...]
 
 
-def _check_context(pathway: Pathway, context: Mapping[str, str] | None) -> dict[str, str]:
-    """The topic choices with defaults filled; unknown names or values refused."""
-    values = {c.id: [v.id for v in c.values] for c in pathway.contexts}
-    chosen = pathway.context_defaults()
-    for name, value in (context or {}).items():
-        if name not in values:
-            raise UnknownContextError(
-                f"there is no context '{name}'; {did_you_mean(name, values)}",
-                allowed=tuple(values),
-            )
-        if value not in values[name]:
-            raise UnknownContextError(
-                f"context '{name}' has no value '{value}'", allowed=tuple(values[name])
-            )
-        chosen[name] = value
-    return chosen
-
-
 def _graph(pathway: Pathway, highlight: str | None, context: Mapping[str, str] | None) -> _Graph:
-    if highlight is not None and highlight not in pathway.state_ids:
-        raise UnknownStateError(
-            f"there is no state '{highlight}'; {did_you_mean(highlight, pathway.state_ids)}",
-            allowed=pathway.state_ids,
-        )
-    chosen = _check_context(pathway, context)
+    if highlight is not None:
+        pathway.check_state(highlight)
+    chosen = dict(pathway.check_context(context))
     defaults = pathway.context_defaults()
     topics = {(c.id, v.id): v.label for c in pathway.contexts for v in c.values}
     nodes = tuple(_Node(s.id, s.title, s.end, s.id == highlight) for s in pathway.states)

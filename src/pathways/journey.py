@@ -28,9 +28,6 @@ from pathways.collector import collector_paused
 from pathways.errors import (
     StepNotAvailableError,
     TokenError,
-    UnknownContextError,
-    UnknownStateError,
-    closest,
 )
 from pathways.schema import Pathway, Transition
 
@@ -112,28 +109,11 @@ class Guide:
     # ------------------------------------------------------------------ lookups
 
     def check_state(self, state_id: str) -> str:
-        if state_id not in self._index:
-            raise UnknownStateError(
-                f"there is no state '{state_id}'{_suggest(state_id, self.state_ids)}",
-                allowed=self.state_ids,
-            )
-        return state_id
+        return self.pathway.check_state(state_id)
 
     def check_context(self, values: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
         """Fill defaults and refuse unknown names or values; ordered as the pathway declares."""
-        values = dict(values or {})
-        for name, value in values.items():
-            if name not in self._values:
-                raise UnknownContextError(
-                    f"there is no context '{name}'{_suggest(name, self._values)}",
-                    allowed=tuple(self._values),
-                )
-            if value not in self._values[name]:
-                raise UnknownContextError(
-                    f"context '{name}' has no value '{value}'{_suggest(value, self._values[name])}",
-                    allowed=self._values[name],
-                )
-        return tuple((name, values.get(name, self.defaults[name])) for name in self._values)
+        return self.pathway.check_context(values)
 
     def steps(self, state: str, context: tuple[tuple[str, str], ...]) -> tuple[Step, ...]:
         key = (state, context)
@@ -207,11 +187,6 @@ class Guide:
         if not states or len(states) > MAX_HISTORY:
             raise TokenError(problem)
         return Journey(self.pathway, states[-1], tuple(states[:-1]), tuple(context))
-
-
-def _suggest(word: str, choices: Iterable[str]) -> str:
-    match = closest(word, choices)
-    return f"; did you mean '{match}'?" if match else ""
 
 
 def _fingerprint(pathway: Pathway) -> bytes:

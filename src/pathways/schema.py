@@ -14,7 +14,7 @@ checks what was read.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Annotated, Literal, TypeVar, cast
 
@@ -29,7 +29,14 @@ from pydantic import (
     ValidationError,
 )
 
-from pathways.errors import Problem, ProblemList, did_you_mean
+from pathways.errors import (
+    Problem,
+    ProblemList,
+    UnknownContextError,
+    UnknownStateError,
+    closest,
+    did_you_mean,
+)
 
 __all__ = [
     "ID_PATTERN",
@@ -280,6 +287,42 @@ class Pathway(Model):
     def context_defaults(self) -> dict[str, str]:
         return {c.id: c.default for c in self.contexts}
 
+    def context_values(self) -> Mapping[str, tuple[str, ...]]:
+        """Each context's value ids, in the order the pathway declares them."""
+        return self.derived(
+            "schema.context_values",
+            lambda: MappingProxyType({c.id: tuple(v.id for v in c.values) for c in self.contexts}),
+        )
+
+    def check_state(self, state_id: str) -> str:
+        """``state_id`` if a state has it, else ``UnknownStateError`` naming the closest."""
+        if state_id not in self._states:
+            raise UnknownStateError(
+                f"there is no state '{state_id}'{_suggest(state_id, self.state_ids)}",
+                allowed=self.state_ids,
+            )
+        return state_id
+
+    def check_context(self, values: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
+        """Topic choices with the defaults filled in, every context named in the order the
+        pathway declares them; an unknown name or value is an ``UnknownContextError``. The
+        one home of topic validation (the journey, the diagrams)."""
+        known = self.context_values()
+        chosen = dict(values or {})
+        for name, value in chosen.items():
+            if name not in known:
+                raise UnknownContextError(
+                    f"there is no context '{name}'{_suggest(name, known)}",
+                    allowed=tuple(known),
+                )
+            if value not in known[name]:
+                raise UnknownContextError(
+                    f"context '{name}' has no value '{value}'{_suggest(value, known[name])}",
+                    allowed=known[name],
+                )
+        defaults = self.context_defaults()
+        return tuple((name, chosen.get(name, defaults[name])) for name in known)
+
     def edges(self) -> Iterator[tuple[str, Transition]]:
         """Every step from one state: (source state, transition), in document order; a
         transition from several states is one edge from each. The one edge list."""
@@ -298,6 +341,11 @@ class Pathway(Model):
             return MappingProxyType({s: tuple(ts) for s, ts in found.items()})
 
         return self.derived("schema.leaving", build)
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    match = closest(word, choices)
+    return f"; did you mean '{match}'?" if match else ""
 
 
 # --------------------------------------------------------------------------- checks
