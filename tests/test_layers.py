@@ -19,6 +19,7 @@ LAYERS = {
     "resources": 1,
     "cache": 1,
     "collector": 1,
+    "markup": 1,
     "schema": 2,
     "reader": 3,
     "loader": 3,

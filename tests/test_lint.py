@@ -195,6 +195,13 @@ def test_template_text_keeps_printed_strings_and_drops_code() -> None:
     assert visible.index("We recommend") == source.index("We recommend")
 
 
+def test_template_text_hides_what_a_page_never_shows() -> None:
+    """An inert <template> element is not read, as a rendered page's visible text leaves
+    it out (one rule for both: pathways.markup)."""
+    visible = visible_template_text("<template>you should</template><p>Hi</p>", html=True)
+    assert "you should" not in visible and "Hi" in visible
+
+
 @given(st.text(alphabet=st.sampled_from(list("{}#%<>\"'=ab \n-/")), max_size=200))
 def test_template_text_keeps_every_offset(source: str) -> None:
     """Blanking hidden parts never moves a character: lengths and line breaks stay put."""

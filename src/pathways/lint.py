@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from pathways.errors import Location
+from pathways.markup import HIDDEN_ELEMENT, TAG
 from pathways.schema import Pathway, State, Transition, iter_text
 
 DocPath = tuple[str | int, ...]
@@ -655,8 +656,6 @@ _HTML_SUFFIXES = {".html", ".htm", ".svg", ".xml"}
 _JINJA_BLOCK = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 _JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.S)
 _STRING = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'", re.S)
-_HIDDEN_ELEMENT = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
-_TAG = re.compile(r"<[^>]*>", re.S)
 _SHOWN_ATTRIBUTE = re.compile(
     r"""\b(?:alt|title|aria-label|aria-description|placeholder)\s*=\s*("[^"]*"|'[^']*')""", re.I
 )
@@ -709,7 +708,7 @@ def visible_template_text(source: str, *, html: bool) -> str:
 
     text = _JINJA_BLOCK.sub(keep_strings, text)
     if html:
-        text = _HIDDEN_ELEMENT.sub(lambda m: _blank(m.group()), text)
+        text = HIDDEN_ELEMENT.sub(lambda m: _blank(m.group()), text)
 
         def keep_attributes(tag: re.Match[str]) -> str:
             chunk = tag.group()
@@ -719,7 +718,7 @@ def visible_template_text(source: str, *, html: bool) -> str:
                 out[value[0] + 1 : value[1] - 1] = chunk[value[0] + 1 : value[1] - 1]
             return "".join(out)
 
-        text = _TAG.sub(keep_attributes, text)
+        text = TAG.sub(keep_attributes, text)
     return text
 
 

@@ -42,6 +42,7 @@ from jinja2.runtime import Context
 
 from pathways import resources
 from pathways.errors import ContentError, Location, Problem
+from pathways.markup import HIDDEN_ELEMENT, TAG
 from pathways.schema import Fact, Number, Pathway
 
 if TYPE_CHECKING:
@@ -357,10 +358,6 @@ def from_template(exc: BaseException) -> ContentError | None:
     return None if problem.problems[0].location == Location("", 1, 1) else problem
 
 
-_HIDDEN = re.compile(r"<(style|script|template)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
-_TAG = re.compile(r"<[^>]*>")
-
-
 def _visible_text(output: str, fmt: str) -> str:
     """The words a reader sees, white space folded (for HTML: no tags, styles or scripts).
 
@@ -368,7 +365,7 @@ def _visible_text(output: str, fmt: str) -> str:
     find whether two known strings are shown (a parser took ten times as long).
     """
     if fmt == "html":
-        output = html.unescape(_TAG.sub("", _HIDDEN.sub(" ", output)))
+        output = html.unescape(TAG.sub("", HIDDEN_ELEMENT.sub(" ", output)))
     return " ".join(output.split())
 
 
