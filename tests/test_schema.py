@@ -37,3 +37,14 @@ def test_edges_are_one_per_source_in_document_order(pathway: Pathway) -> None:
     assert edges == [(s, t) for t in pathway.transitions for s in t.source]
     for state_id, leaving in pathway.leaving().items():
         assert list(leaving) == [t for s, t in edges if s == state_id]
+
+
+def test_a_pathway_in_use_still_equals_its_document(pathway: Pathway) -> None:
+    """Equality is the document's: what is derived from a pathway once it is used (its
+    journey machine, its lookups) does not make it differ from a fresh copy."""
+    from pathways.journey import Journey
+
+    fresh = Pathway.model_validate(pathway.model_dump())
+    Journey.begin(pathway).next_steps()
+    assert pathway == fresh
+    assert pathway != fresh.model_copy(update={"start": "elsewhere"})

@@ -903,3 +903,12 @@ def test_serve_refuses_a_broken_pathway_cleanly(
     assert result.exit_code == 1
     assert "broken.yaml:" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_app_keeps_the_one_pathway_it_is_given(pathway: Pathway) -> None:
+    """One Pathway per loaded document: the pages, the JSON API and the OpenAPI title all
+    use the object the app was given (no copy, no second machine)."""
+    app = create_app(pathway=pathway)
+    assert app.state.pages.pathway is pathway
+    assert app.state.json_api.pathway is pathway
+    assert app.title == pathway.metadata.title

@@ -19,7 +19,7 @@ from pathways.errors import ContentError, Location, Problem, TokenError
 from pathways.glossary import mark_terms
 from pathways.journey import Journey, Step
 from pathways.mapsvg import map_svg
-from pathways.schema import Pathway
+from pathways.schema import Model, Pathway
 from pathways.templating import Renderer, from_template, journey_view, text_safe
 
 Mode = Literal["patient", "present"]
@@ -54,6 +54,19 @@ def _clean(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_clean(v) for v in value]
     return value
+
+
+def _holds_control(value: object) -> bool:
+    """Whether any string in a model (or the containers inside it) has a control character."""
+    if isinstance(value, str):
+        return text_safe(value) != value
+    if isinstance(value, Model):
+        return any(_holds_control(getattr(value, name)) for name in type(value).model_fields)
+    if isinstance(value, Mapping):
+        return any(_holds_control(k) or _holds_control(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_holds_control(v) for v in value)
+    return False
 
 
 class Links:
@@ -164,8 +177,11 @@ class Pages:
         *,
         snapshot_templates: bool = False,
     ) -> None:
-        # Control characters out of every text once, here, rather than on every request.
-        pathway = Pathway.model_validate(_clean(pathway.model_dump()))
+        # Pages show no control characters. A pathway almost never holds one (YAML refuses
+        # them unescaped), so the app keeps the one Pathway it was given; only one that
+        # does hold some is shown from a cleaned copy, made once here.
+        if _holds_control(pathway):
+            pathway = Pathway.model_validate(_clean(pathway.model_dump()))
         self.pathway = pathway
         self.links = links or Links()
         self.renderer = Renderer(templates_dir, snapshot=snapshot_templates)

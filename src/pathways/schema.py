@@ -264,6 +264,13 @@ class Pathway(Model):
     def model_post_init(self, context: object, /) -> None:
         self._states = {s.id: s for s in self.states}
 
+    def __eq__(self, other: object) -> bool:
+        """Two pathways are equal when their documents are: the lookups and the objects
+        derived from them (a journey's machine) are caches, not part of the pathway."""
+        if not isinstance(other, Pathway):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
     def derived(self, key: str, build: Callable[[], T]) -> T:
         """The object ``build()`` makes from this pathway, built on first use and shared."""
         try:

@@ -92,6 +92,7 @@ def create_app(
     )
     pages.check()
 
+    pathway = pages.pathway  # the one Pathway every part of the app uses
     app = FastAPI(
         title=pathway.metadata.title,
         version=pathway.metadata.version,
@@ -101,7 +102,7 @@ def create_app(
         redoc_url=None,  # /api/docs is a page of our own instead
     )
     app.state.pages = pages
-    app.state.json_api = api.install(app, pages.pathway)
+    app.state.json_api = api.install(app, pathway)
     app.state.embed = embed.install(app, pages, origins)
     _add_error_handlers(app, pages, app.state.json_api, app.state.embed)
     _add_pages(app, pages)
