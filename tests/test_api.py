@@ -28,7 +28,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 import pathways
-from pathways.api import ErrorAnswer, JourneyAnswer, PathwayAnswer, StateView
+from pathways.answers import ErrorAnswer, JourneyAnswer, PathwayAnswer, StateView
 from pathways.export import pathway_from_dict, pathway_to_dict
 from pathways.journey import Journey
 from pathways.loader import load_pathway

@@ -32,6 +32,7 @@ LAYERS = {
     "lint": 3,
     "assets": 3,
     "glossary": 3,
+    "answers": 4,  # the JSON API's answer models
     "pages": 4,  # every HTML page, no web framework: the web app, the embed and the site use it
     "middleware": 4,
     "middleware.headers": 4,
@@ -56,7 +57,8 @@ HOMES = {
     "yaml": {"reader"},
     "transitions": {"journey"},
     "jinja2": {"templating"},
-    "pydantic": {"schema", "api"},  # api: the JSON API's answers, for its OpenAPI document
+    # answers and api: the JSON API's answers and requests, for its OpenAPI document
+    "pydantic": {"schema", "answers", "api"},
     "fastapi": {"web", "api", "embed", "routes"},
     # the middlewares use only starlette's ASGI types
     "starlette": {"web", "middleware.headers", "middleware.limits", "middleware.finished"},

@@ -37,7 +37,6 @@ fastapi.
 
 from __future__ import annotations
 
-import datetime as dt
 import inspect
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Literal
@@ -47,6 +46,13 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from pathways.answers import (
+    ErrorAnswer,
+    ErrorCode,
+    JourneyAnswer,
+    PathwayAnswer,
+    StateView,
+)
 from pathways.embed import EMBED_PREFIX
 from pathways.errors import (
     JourneyError,
@@ -64,197 +70,6 @@ from pathways.templating import journey_view
 PREFIX = "/api"
 TAG = "pathway"
 TOKEN_PATTERN = r"^[A-Za-z0-9_-]+$"
-
-ErrorCode = Literal[
-    "bad_token",
-    "unknown_topic",
-    "unknown_state",
-    "step_not_available",
-    "not_found",
-    "method_not_allowed",
-    "invalid_request",
-    "server_error",
-]
-
-
-# --------------------------------------------------------------------------- answers
-
-
-class Answer(BaseModel):
-    """Every part of an answer: exactly these keys, no others."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class SupportLine(Answer):
-    """Who a reader can talk to: show it with anything taken from this API."""
-
-    name: str
-    phone: str
-    offers: str
-
-
-class Framed(Answer):
-    """The two things every answer carries, to be shown beside whatever a client shows."""
-
-    intended_purpose: str = Field(
-        description="What this information is and is not. Show it with the content."
-    )
-    support: SupportLine
-
-
-class PathwayInfo(Answer):
-    id: str
-    title: str
-    version: str
-    language: str
-    publisher: str
-    reviewed: dt.date
-    next_review: dt.date
-
-
-class SourceRef(Answer):
-    id: str
-    title: str
-    publisher: str
-    url: str
-
-
-class NumberView(Answer):
-    """A figure as a natural frequency, with the source's hedge."""
-
-    count: int
-    out_of: int
-    hedge: str
-    about: str
-    percent: int | None
-    words: str = Field(description="The number in words, e.g. 'as many as 9 in 10 ...'.")
-    in_text: bool = Field(description="Whether the fact's own text already says it in words.")
-
-
-class FactView(Answer):
-    text: str
-    source: SourceRef
-    section: str = Field(description="The section of the source the fact comes from.")
-    number: NumberView | None
-
-
-class TermView(Answer):
-    id: str
-    term: str
-    definition: str
-
-
-class NextStep(Answer):
-    """A way on from the state, shown with equal weight to the others (no ranking)."""
-
-    trigger: str
-    to: str
-    to_title: str
-    label: str
-    applies_to: list[str] = Field(
-        description="Topics the step is only for, when the reader has not narrowed the topic:"
-        " show it as 'for <topic> only'."
-    )
-
-
-class Place(Answer):
-    id: str
-    title: str
-
-
-class TopicShown(Answer):
-    id: str
-    label: str
-    value: str
-    value_label: str
-    narrowed: bool = Field(description="False while the topic's default (all) is shown.")
-
-
-class SourceView(Answer):
-    id: str
-    title: str
-    publisher: str
-    url: str
-    accessed: dt.date
-
-
-class StateView(Framed):
-    """One state as ``pathways show STATE --format json`` renders it."""
-
-    pathway: PathwayInfo
-    id: str
-    title: str
-    summary: str
-    explanation: list[str]
-    facts: list[FactView]
-    questions: list[str]
-    terms: list[TermView]
-    start: bool
-    end: bool
-    next: list[NextStep] = Field(description="Every way on, filtered by the topics chosen.")
-    path: list[Place]
-    context: list[TopicShown]
-    sources: list[SourceView]
-    token: str = Field(description="A journey at this state, for /api/journeys/{token}.")
-
-
-class JourneyInfo(Answer):
-    token: str = Field(description="The whole journey in a URL-safe string.")
-    state: str
-    history: list[str] = Field(description="The states before this one, oldest first.")
-    path: list[str] = Field(description="history, then the current state.")
-    context: dict[str, str] = Field(description="The topic chosen for each topic name.")
-    can_go_back: bool
-
-
-class StepLink(Answer):
-    trigger: str
-    href: str
-
-
-class JourneyLinks(Answer):
-    """Where to go from here: API addresses, and the same journey as web pages."""
-
-    self: str
-    back: str | None
-    restart: str
-    steps: list[StepLink]
-    page: str = Field(description="The journey's web page (patients).")
-    embed: str = Field(description="The journey's embeddable page (for an iframe).")
-
-
-class JourneyAnswer(Framed):
-    journey: JourneyInfo
-    state: StateView
-    links: JourneyLinks
-
-
-class PathwayExport(PathwayDocument):
-    """The whole pathway document, as ``pathways export json`` writes it."""
-
-    format: str = Field(description="The export's shape, e.g. 'pathways/1'.")
-    id: str
-    title: str
-    version: str
-    intended_purpose: str
-
-
-class PathwayAnswer(Framed):
-    pathway: PathwayExport
-
-
-class ErrorDetail(Answer):
-    code: ErrorCode
-    message: str
-    allowed: list[str] = Field(
-        description="What would have been accepted (steps, states, topics), if that is known."
-    )
-
-
-class ErrorAnswer(Framed):
-    error: ErrorDetail
-
 
 # --------------------------------------------------------------------------- errors
 
