@@ -28,6 +28,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 import pathways
+from paths import ROOT
 from pathways.answers import ErrorAnswer, JourneyAnswer, PathwayAnswer, StateView
 from pathways.export import pathway_from_dict, pathway_to_dict
 from pathways.journey import Journey
@@ -37,7 +38,6 @@ from pathways.schema import Pathway
 from pathways.templating import render
 from pathways.web import create_app
 
-ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("pydantic", "jinja2", "transitions", "yaml", "fastapi", "starlette", "click")
 
 

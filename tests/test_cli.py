@@ -14,21 +14,13 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
+from paths import DATA, MINIMAL
 from pathways import __version__
 from pathways.cli import INTENDED_PURPOSE, main
-from pathways.loader import load_pathway
 from pathways.schema import Pathway
 
-DATA = Path(__file__).parent / "data"
-ROOT = Path(__file__).resolve().parents[1]
-MINIMAL = DATA / "minimal.yaml"
 SCRIPT = Path(sys.executable).parent / "pathways"
 HEAVY = ("pydantic", "jinja2", "transitions", "yaml")
-
-
-@pytest.fixture(scope="module")
-def real() -> Pathway:
-    return load_pathway(ROOT / "pathways.yaml")
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 
+from paths import ROOT
 from pathways.errors import ContentError
 from pathways.journey import Journey
 from pathways.middleware.headers import CONTENT_SECURITY_POLICY
@@ -19,7 +20,6 @@ from pathways.schema import Pathway
 from pathways.web import create_app
 from test_web import Node, parse
 
-ROOT = Path(__file__).resolve().parents[1]
 PORTAL = "https://portal.example.org"
 CLINIC = "http://localhost:8001"
 

@@ -20,6 +20,7 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
+from paths import MINIMAL
 from pathways.errors import ContentError
 from pathways.journey import Journey
 from pathways.loader import MAX_DEPTH, MAX_DOCUMENT_BYTES, load_pathway, parse_pathway
@@ -27,9 +28,6 @@ from pathways.schema import SUMMARY_MAX, Pathway
 from pathways.templating import Renderer
 from pathways.web import create_app
 from strategies import dump_yaml
-
-ROOT = Path(__file__).resolve().parents[1]
-MINIMAL = ROOT / "tests" / "data" / "minimal.yaml"
 
 PAYLOAD = (
     '<script>alert("x")</script> <img src=x onerror="alert(1)"> <b>bold</b> &amp; & '

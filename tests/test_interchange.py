@@ -27,6 +27,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from statemachine.io import load
 
+from paths import MINIMAL, ROOT
 from pathways.cli import main
 from pathways.diagram import to_dot, to_mermaid
 from pathways.errors import ContentError, StepNotAvailableError
@@ -47,9 +48,6 @@ from pathways.loader import load_pathway
 from pathways.schema import Pathway
 from strategies import valid_documents
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = Path(__file__).parent / "data"
-MINIMAL = DATA / "minimal.yaml"
 WALK_SCRIPT = Path(__file__).parent / "js" / "xstate_walk.mjs"
 EXAMPLES = ROOT / "docs" / "examples"
 NODE = shutil.which("node")

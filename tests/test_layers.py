@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "src" / "pathways"
+from paths import ROOT
+
+PACKAGE = ROOT / "src" / "pathways"
 
 # STYLE.md: a module imports only from its own layer or the layers below it.
 LAYERS = {

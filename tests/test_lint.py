@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
+from paths import DATA, MINIMAL
 from pathways import resources
 from pathways.cli import main
 from pathways.errors import Location
@@ -45,7 +46,7 @@ from pathways.lint import (
 from pathways.loader import load_document, parse_document
 from pathways.schema import Pathway
 
-FIXTURES = Path(__file__).resolve().parent / "data" / "lint"
+FIXTURES = DATA / "lint"
 LOAD_DAY = dt.date(2026, 1, 20)
 """The fixtures are loaded (validated) as of this day..."""
 LINT_DAY = dt.date(2026, 6, 1)
@@ -589,7 +590,7 @@ def test_schema_uses_no_keyword_newer_than_draft_7() -> None:
         resources.default_pathway_file(),
         FIXTURES / "clean.yaml",
         FIXTURES / "balance_fail.yaml",
-        Path(__file__).parent / "data" / "minimal.yaml",
+        MINIMAL,
     ],
     ids=lambda p: p.name,
 )

@@ -14,14 +14,13 @@ from hypothesis import strategies as st
 
 import pathways.loader as loader
 import pathways.reader as reader
+from paths import DATA, MINIMAL
 from pathways.errors import ContentError, PathwaysError
 from pathways.loader import Document, load_document, load_pathway, parse_document, parse_pathway
 from pathways.schema import Pathway, check_pathway, iter_text
 from strategies import broken_documents, broken_files, dump_yaml, valid_documents
 
-DATA = Path(__file__).parent / "data"
 INVALID = DATA / "invalid"
-MINIMAL = DATA / "minimal.yaml"
 TODAY = dt.date(2026, 6, 1)  # the invalid documents' "today" (next_review_past needs one)
 
 BROKEN = sorted(INVALID.glob("*.yaml"))

@@ -4,14 +4,14 @@ and the README stays a newcomer's page whose links lead somewhere."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
+from paths import ROOT
 from pathways.loader import parse_pathway
 from pathways.schema import check_pathway
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = ROOT / "README.md"
 TEXT = README.read_text(encoding="utf-8")
 DOCS = README.parent / "docs"
 

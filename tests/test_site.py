@@ -22,7 +22,6 @@ from pathways import site as site_module
 from pathways.cli import main
 from pathways.errors import ContentError, PathwaysError
 from pathways.journey import Journey
-from pathways.loader import load_pathway
 from pathways.pages import GLOSSARY_USES, Pages
 from pathways.schema import Pathway
 from pathways.site import MANIFEST, Site, StaticLinks, build_site
@@ -31,17 +30,11 @@ from test_web import Node, parse
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
-ROOT = Path(__file__).resolve().parents[1]
 LOADING_TAGS = {"link", "script", "img", "iframe", "source", "object", "embed", "image", "use"}
 """Elements whose address the browser fetches by itself (an <a> is only followed)."""
 
 
 # --------------------------------------------------------------------------- fixtures
-
-
-@pytest.fixture(scope="module")
-def pathway() -> Pathway:
-    return load_pathway(ROOT / "pathways.yaml")
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 
+from paths import MINIMAL, ROOT
 from pathways.errors import ContentError
 from pathways.glossary import mark_terms
 from pathways.journey import Journey
@@ -21,10 +22,6 @@ from pathways.loader import load_pathway, parse_pathway
 from pathways.middleware.headers import CONTENT_SECURITY_POLICY
 from pathways.schema import Pathway
 from pathways.web import create_app
-
-ROOT = Path(__file__).resolve().parents[1]
-MINIMAL = ROOT / "tests" / "data" / "minimal.yaml"
-
 
 # --------------------------------------------------------------------------- parsing
 
