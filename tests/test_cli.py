@@ -7,13 +7,13 @@ import os
 import re
 import subprocess
 import sys
-from html.parser import HTMLParser
 from pathlib import Path
 
 import click
 import pytest
 from click.testing import CliRunner, Result
 
+from htmltree import parse
 from paths import DATA, MINIMAL
 from pathways import __version__
 from pathways.cli import INTENDED_PURPOSE, main
@@ -190,9 +190,8 @@ def test_show_prints_a_state_in_each_format(fmt: str) -> None:
     if fmt == "json":
         assert json.loads(result.stdout)["id"] == "reinduction"
     elif fmt == "html":
-        parser = HTMLParser()
-        parser.feed(result.stdout)
         assert result.stdout.startswith("<!doctype html>")
+        assert parse(result.stdout).find("html").find("body")
     assert "Treatment to bring back remission" in result.stdout
 
 

@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from click.testing import CliRunner
 
+from htmltree import Node, parse
 from pathways import pages as pages_module
 from pathways import site as site_module
 from pathways.cli import main
@@ -25,7 +26,6 @@ from pathways.journey import Journey
 from pathways.pages import GLOSSARY_USES, Pages
 from pathways.schema import Pathway
 from pathways.site import MANIFEST, Site, StaticLinks, build_site
-from test_web import Node, parse
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
