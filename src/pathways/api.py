@@ -31,8 +31,7 @@ answers from the browser. Call the API from a server, or serve pathways from the
 origin as the page; the embeddable page (``/embed/``) is the way into another site's
 browser page.
 
-Layer 4, beside ``web.py``, which mounts it; with ``web.py`` the only module importing
-fastapi.
+Layer 5, beside ``web.py``, which mounts it; its answers' models are ``answers.py``.
 """
 
 from __future__ import annotations

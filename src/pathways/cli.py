@@ -9,7 +9,8 @@ A ``PathwaysError`` never shows a traceback: content problems print one
 
 Start-up stays quick: the heavy libraries (pydantic, jinja2, transitions, yaml) are
 imported inside the commands that need them, so ``--help`` and ``--version`` load none.
-This module is the only one that imports click (layer 5).
+Click is imported here and by the parts of the command line beside it: the shared options
+(``options.py``) and the terminal walk (``walk.py``); layer 6.
 """
 
 from __future__ import annotations
