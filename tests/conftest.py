@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING
 import pytest
 from hypothesis import settings
 
+from paths import MINIMAL, ROOT
+
 if TYPE_CHECKING:  # the app's modules are imported by the fixtures that use them
     from fastapi.testclient import TestClient
 
     from pathways.schema import Pathway
 
-ROOT = Path(__file__).resolve().parents[1]
 
 # A few hundred examples in CI; more with HYPOTHESIS_PROFILE=nightly.
 settings.register_profile("ci", max_examples=100, deadline=None)
@@ -49,6 +50,21 @@ def pathway() -> Pathway:
     from pathways.loader import load_pathway
 
     return load_pathway(ROOT / "pathways.yaml")
+
+
+@pytest.fixture(scope="module")
+def real(pathway: Pathway) -> Pathway:
+    """The repository's own pathway (the same object as ``pathway``), by the name the
+    tests that also use ``minimal`` give it."""
+    return pathway
+
+
+@pytest.fixture(scope="module")
+def minimal() -> Pathway:
+    """tests/data/minimal.yaml, the smallest valid pathway, loaded once per test module."""
+    from pathways.loader import load_pathway
+
+    return load_pathway(MINIMAL)
 
 
 @pytest.fixture(scope="module")

@@ -21,8 +21,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from paths import ROOT
+
 HOST = "127.0.0.1"
-ROOT = Path(__file__).resolve().parents[1]
 STEP_LINK = re.compile(r'href="(/j/[A-Za-z0-9_-]+/step/[a-z0-9_]+)"')
 TOPICS = ("", "?philadelphia=positive", "?philadelphia=negative")
 

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from pathlib import Path
 from typing import Any, get_args
 
 import yaml
 from hypothesis import strategies as st
 
+from paths import ROOT
 from pathways.schema import Hedge
 
 Document = dict[str, Any]
@@ -370,7 +370,7 @@ def broken_files(draw: st.DrawFn) -> bytes:
 
 # --------------------------------------------------------------------------- the real one
 
-_REAL_TEXT = (Path(__file__).resolve().parents[1] / "pathways.yaml").read_text(encoding="utf-8")
+_REAL_TEXT = (ROOT / "pathways.yaml").read_text(encoding="utf-8")
 
 
 @st.composite

@@ -12,13 +12,14 @@ from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 
+from htmltree import Node, parse
+from paths import ROOT
 from pathways.errors import ContentError
 from pathways.journey import Journey
+from pathways.middleware.headers import CONTENT_SECURITY_POLICY
 from pathways.schema import Pathway
-from pathways.web import CONTENT_SECURITY_POLICY, create_app
-from test_web import Node, parse
+from pathways.web import create_app
 
-ROOT = Path(__file__).resolve().parents[1]
 PORTAL = "https://portal.example.org"
 CLINIC = "http://localhost:8001"
 

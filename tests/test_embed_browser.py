@@ -40,11 +40,11 @@ NO_SCRIPT_HOST = """<!doctype html>
 
 
 def readme_snippet() -> str:
-    """The iframe snippet of the README's Embedding section, as written."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = text.split("## Embedding", 1)[1].split("\n## ", 1)[0]
-    match = re.search(r"```html\n(.*?)```", section, re.S)
-    assert match, "the README's Embedding section has no html snippet"
+    """The iframe snippet of the embedding page (docs/embedding.md, where the README's
+    Embedding section moved), as written."""
+    text = (ROOT / "docs" / "embedding.md").read_text(encoding="utf-8")
+    match = re.search(r"```html\n(.*?)```", text, re.S)
+    assert match, "docs/embedding.md has no html snippet"
     return match.group(1)
 
 

@@ -12,7 +12,6 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,8 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
+from htmltree import parse
+from paths import MINIMAL
 from pathways.errors import ContentError
 from pathways.journey import Journey
 from pathways.loader import MAX_DEPTH, MAX_DOCUMENT_BYTES, load_pathway, parse_pathway
@@ -27,9 +28,6 @@ from pathways.schema import SUMMARY_MAX, Pathway
 from pathways.templating import Renderer
 from pathways.web import create_app
 from strategies import dump_yaml
-
-ROOT = Path(__file__).resolve().parents[1]
-MINIMAL = ROOT / "tests" / "data" / "minimal.yaml"
 
 PAYLOAD = (
     '<script>alert("x")</script> <img src=x onerror="alert(1)"> <b>bold</b> &amp; & '
@@ -115,28 +113,19 @@ def texts_of(pathway: Pathway, state_id: str) -> list[str]:
 # --------------------------------------------------------------------------- parsing HTML
 
 
-class Page(HTMLParser):
+class Page:
     """The elements, attributes and visible text of a page (SVG and scripts included)."""
 
     def __init__(self, markup: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.elements: list[tuple[str, dict[str, str | None]]] = []
-        self.text: list[str] = []
-        self.feed(markup)
-        self.close()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.elements.append((tag, dict(attrs)))
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
+        root = parse(markup)
+        self.elements: list[tuple[str, dict[str, str | None]]] = [
+            (node.tag, node.attrs) for node in root.iter() if node is not root
+        ]
+        self._root = root
 
     @property
     def visible(self) -> str:
-        return _folded(" ".join(self.text))
+        return _folded(self._root.text)
 
 
 def assert_no_markup_from_content(markup: str, where: str) -> Page:

@@ -27,6 +27,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from statemachine.io import load
 
+from paths import MINIMAL, ROOT
 from pathways.cli import main
 from pathways.diagram import to_dot, to_mermaid
 from pathways.errors import ContentError, StepNotAvailableError
@@ -47,9 +48,6 @@ from pathways.loader import load_pathway
 from pathways.schema import Pathway
 from strategies import valid_documents
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = Path(__file__).parent / "data"
-MINIMAL = DATA / "minimal.yaml"
 WALK_SCRIPT = Path(__file__).parent / "js" / "xstate_walk.mjs"
 EXAMPLES = ROOT / "docs" / "examples"
 NODE = shutil.which("node")
@@ -508,11 +506,12 @@ def test_export_lists_every_format() -> None:
         assert re.search(rf"^\s+{fmt}\s", listed, re.M), fmt
 
 
-# --------------------------------------------------------------------------- the README's examples
+# --------------------------------------------------------------------------- the docs' examples
 
 
 def test_the_scxml_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """README: `pathways export scxml --out pathway.scxml`, then docs/examples/scxml_host.py."""
+    """docs/exports.md: `pathways export scxml --out pathway.scxml`, then the host script
+    docs/examples/scxml_host.py."""
     monkeypatch.chdir(tmp_path)
     assert run("export", "scxml", "--out", "pathway.scxml").exit_code == 0
     done = subprocess.run(
@@ -530,7 +529,7 @@ def test_the_scxml_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed (the XState example runs in Node)")
 def test_the_xstate_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """README: `pathways export xstate --out pathway.xstate.json`, then the host script."""
+    """docs/exports.md: `pathways export xstate --out pathway.xstate.json`, then the host script."""
     monkeypatch.chdir(tmp_path)
     assert run("export", "xstate", "--out", "pathway.xstate.json").exit_code == 0
     # The example imports xstate, found from its own folder up to the repository's node_modules.

@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
+from paths import DATA, MINIMAL
 from pathways import resources
 from pathways.cli import main
 from pathways.errors import Location
@@ -45,7 +46,7 @@ from pathways.lint import (
 from pathways.loader import load_document, parse_document
 from pathways.schema import Pathway
 
-FIXTURES = Path(__file__).resolve().parent / "data" / "lint"
+FIXTURES = DATA / "lint"
 LOAD_DAY = dt.date(2026, 1, 20)
 """The fixtures are loaded (validated) as of this day..."""
 LINT_DAY = dt.date(2026, 6, 1)
@@ -208,6 +209,13 @@ def test_template_text_keeps_printed_strings_and_drops_code() -> None:
     assert "We recommend" in visible
     assert "the best choice" in visible
     assert visible.index("We recommend") == source.index("We recommend")
+
+
+def test_template_text_hides_what_a_page_never_shows() -> None:
+    """An inert <template> element is not read, as a rendered page's visible text leaves
+    it out (one rule for both: pathways.markup)."""
+    visible = visible_template_text("<template>you should</template><p>Hi</p>", html=True)
+    assert "you should" not in visible and "Hi" in visible
 
 
 @given(st.text(alphabet=st.sampled_from(list("{}#%<>\"'=ab \n-/")), max_size=200))
@@ -597,8 +605,8 @@ def test_schema_uses_no_keyword_newer_than_draft_7() -> None:
         resources.default_pathway_file(),
         FIXTURES / "clean.yaml",
         FIXTURES / "balance_fail.yaml",
-        Path(__file__).parent / "data" / "minimal.yaml",
-        *sorted((Path(__file__).parent / "data" / "pathways").glob("*.yaml")),
+        MINIMAL,
+        *sorted((DATA / "pathways").glob("*.yaml")),
     ],
     ids=lambda p: p.name,
 )

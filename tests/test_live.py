@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from paths import ROOT
 from pathways.journey import Journey
 from pathways.live import LiveApp, snapshot
 from pathways.loader import load_pathway
 from pathways.web import create_app
 from serving import get, serving
 
-ROOT = Path(__file__).resolve().parents[1]
 TEXT = (ROOT / "pathways.yaml").read_text(encoding="utf-8")
 TITLE = load_pathway(ROOT / "pathways.yaml").state("relapse").title
 BROKEN = "dest: reinductoin"

@@ -13,18 +13,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from pathways.journey import Journey
-from pathways.loader import load_pathway
 from pathways.schema import Pathway
 from pathways.templating import FORMATS, Renderer
 from pathways.web import create_app
 from serving import STEP_LINK, get, serving
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def pathway() -> Pathway:
-    return load_pathway(ROOT / "pathways.yaml")
 
 
 def _walk(base: str, fetch: Any, start: str = "/begin?philadelphia=positive") -> list[str]:

@@ -17,31 +17,24 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from click.testing import CliRunner
 
+from htmltree import Node, parse
+from pathways import pages as pages_module
 from pathways import site as site_module
-from pathways import web
 from pathways.cli import main
 from pathways.errors import ContentError, PathwaysError
 from pathways.journey import Journey
-from pathways.loader import load_pathway
+from pathways.pages import GLOSSARY_USES, Pages
 from pathways.schema import Pathway
 from pathways.site import MANIFEST, Site, StaticLinks, build_site
-from pathways.web import GLOSSARY_USES, Pages
-from test_web import Node, parse
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
-ROOT = Path(__file__).resolve().parents[1]
 LOADING_TAGS = {"link", "script", "img", "iframe", "source", "object", "embed", "image", "use"}
 """Elements whose address the browser fetches by itself (an <a> is only followed)."""
 
 
 # --------------------------------------------------------------------------- fixtures
-
-
-@pytest.fixture(scope="module")
-def pathway() -> Pathway:
-    return load_pathway(ROOT / "pathways.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -375,13 +368,13 @@ def test_one_map_is_laid_out_once(
     """With one map the layout runs once, whatever the number of states; with a map per
     state, once per state and once for the whole map."""
     calls: list[str | None] = []
-    real: Callable[..., str] = web.map_svg
+    real: Callable[..., str] = pages_module.map_svg
 
     def counting(*args: Any, **kwargs: Any) -> str:
         calls.append(args[1] if len(args) > 1 else None)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr("pathways.web.map_svg", counting)
+    monkeypatch.setattr("pathways.pages.map_svg", counting)
     build_site(pathway, tmp_path / "one", maps="one")
     assert calls == [None]
     calls.clear()

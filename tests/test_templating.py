@@ -14,25 +14,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from paths import DATA, ROOT
 from pathways.errors import ContentError
 from pathways.journey import Journey
 from pathways.loader import load_pathway
 from pathways.schema import Pathway, ValidationError
 from pathways.templating import FORMATS, Renderer, number_words, render
 
-DATA = Path(__file__).parent / "data"
-ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = '<script>alert("x")</script> {{ 7*7 }} {% if 1 %}x{% endif %} **bold** [a](b) & &amp;'
-
-
-@pytest.fixture(scope="module")
-def real() -> Pathway:
-    return load_pathway(ROOT / "pathways.yaml")
-
-
-@pytest.fixture(scope="module")
-def minimal() -> Pathway:
-    return load_pathway(DATA / "minimal.yaml")
 
 
 def _with(pathway: Pathway, change: Any) -> Pathway:
