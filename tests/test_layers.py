@@ -28,6 +28,7 @@ LAYERS = {
     "api": 4,
     "embed": 4,
     "site": 4,
+    "server": 4,
     "cli": 5,
     "launch": 5,
     "__init__": 6,
@@ -43,7 +44,7 @@ HOMES = {
     "pydantic": {"schema", "api"},  # api: the JSON API's answers, for its OpenAPI document
     "fastapi": {"web", "api", "embed"},
     "starlette": {"web"},
-    "uvicorn": {"cli", "web"},
+    "uvicorn": {"server"},
     "textstat": {"lint"},
     "pygraphviz": {"mapsvg", "diagram"},
 }
