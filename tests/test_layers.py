@@ -29,6 +29,7 @@ LAYERS = {
     "embed": 4,
     "site": 4,
     "server": 4,
+    "redirects": 4,
     "cli": 5,
     "launch": 5,
     "__init__": 6,
@@ -43,7 +44,7 @@ HOMES = {
     "jinja2": {"templating"},
     "pydantic": {"schema", "api"},  # api: the JSON API's answers, for its OpenAPI document
     "fastapi": {"web", "api", "embed"},
-    "starlette": {"web"},
+    "starlette": {"web", "redirects"},
     "uvicorn": {"server"},
     "textstat": {"lint"},
     "pygraphviz": {"mapsvg", "diagram"},

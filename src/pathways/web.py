@@ -60,6 +60,7 @@ from pathways.errors import (
 )
 from pathways.journey import Journey, Step
 from pathways.mapsvg import map_svg
+from pathways.redirects import SlashRedirects
 from pathways.schema import Pathway
 from pathways.templating import Renderer, from_template, journey_view, text_safe
 
@@ -992,6 +993,7 @@ def create_app(
         openapi_url="/openapi.json",
         docs_url=None,  # FastAPI's interactive docs load scripts from other hosts:
         redoc_url=None,  # /api/docs is a page of our own instead
+        redirect_slashes=False,  # its Location names the Host: redirects.py's is relative
     )
     app.state.pages = pages
     json_api = api.install(app, pages.pathway)
@@ -1094,6 +1096,7 @@ def create_app(
     # Made once every route is there (the page describes them) and kept, not cached.
     app.state.api_docs = pages.render(["api.html"], api.describe(app.openapi(), pages.pathway))
     app.add_middleware(FinishedPages, pages=pages)
+    app.add_middleware(SlashRedirects, routes=app.router.routes)
     refusals = {s: pages.error_page(PageError(s, "request")).encode() for s in (413, 414, 431)}
     app.add_middleware(RequestLimits, error_page=refusals.__getitem__)
     app.add_middleware(  # outside: it sees every response
