@@ -30,6 +30,8 @@ LAYERS = {
     "site": 4,
     "server": 4,
     "redirects": 4,
+    "freshness": 4,
+    "compression": 4,
     "cli": 5,
     "launch": 5,
     "__init__": 6,
@@ -44,7 +46,7 @@ HOMES = {
     "jinja2": {"templating"},
     "pydantic": {"schema", "api"},  # api: the JSON API's answers, for its OpenAPI document
     "fastapi": {"web", "api", "embed"},
-    "starlette": {"web", "redirects"},
+    "starlette": {"web", "redirects", "freshness", "compression"},
     "uvicorn": {"server"},
     "textstat": {"lint"},
     "pygraphviz": {"mapsvg", "diagram"},

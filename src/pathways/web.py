@@ -49,6 +49,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pathways import resources
+from pathways.compression import Compression
 from pathways.errors import (
     ContentError,
     JourneyError,
@@ -58,6 +59,7 @@ from pathways.errors import (
     TokenError,
     UnknownStateError,
 )
+from pathways.freshness import Freshness, content_version, template_sources
 from pathways.journey import Journey, Step
 from pathways.mapsvg import map_svg
 from pathways.redirects import SlashRedirects
@@ -292,8 +294,9 @@ class FinishedPages:
                         ],
                     }
                 )
-                head = scope["method"] == "HEAD"
-                await send({"type": "http.response.body", "body": b"" if head else body})
+                # The body for HEAD too, as Starlette's responses do (the server leaves
+                # it out): answers made from it, such as compression.py's, then match GET's.
+                await send({"type": "http.response.body", "body": body})
                 return
         await self.app(scope, receive, send)
 
@@ -1016,9 +1019,7 @@ def create_app(
             kind = "method" if exc.status_code == 405 else "page"
             error = PageError(exc.status_code, kind)
             page = (
-                embedded.error_page(error)
-                if embed.is_embed_path(path)
-                else pages.error_page(error)
+                embedded.error_page(error) if embed.is_embed_path(path) else pages.error_page(error)
             )
             response = _html(page, exc.status_code)
         if exc.headers:
@@ -1096,9 +1097,13 @@ def create_app(
     # Made once every route is there (the page describes them) and kept, not cached.
     app.state.api_docs = pages.render(["api.html"], api.describe(app.openapi(), pages.pathway))
     app.add_middleware(FinishedPages, pages=pages)
-    app.add_middleware(SlashRedirects, routes=app.router.routes)
     refusals = {s: pages.error_page(PageError(s, "request")).encode() for s in (413, 414, 431)}
     app.add_middleware(RequestLimits, error_page=refusals.__getitem__)
+    app.add_middleware(SlashRedirects, routes=app.router.routes)
+    sources = template_sources(pages.environment)
+    digests = [asset.digest for asset in pages.assets.values()]
+    app.add_middleware(Freshness, version=content_version(pages.pathway, sources, digests))
+    app.add_middleware(Compression)
     app.add_middleware(  # outside: it sees every response
         SecurityHeaders,
         error_page=fallback,
