@@ -1,6 +1,6 @@
 # Everything a new machine needs, in two commands: `make run` and `make test`.
 # Each target installs what it needs first (a virtual environment in .venv, and for the
-# tests Debian's chromium and the npm packages in package-lock.json), so both work on a
+# tests Debian's chromium and nginx and the npm packages in package-lock.json), so both work on a
 # fresh clone. Set PYTHON to choose the interpreter (Python 3.11 or newer).
 
 PYTHON ?= python3
@@ -47,6 +47,7 @@ setup-test: setup browser-deps
 
 browser-deps: node_modules/.package-lock.json
 	@command -v chromium >/dev/null 2>&1 || scripts/install-chromium
+	@command -v nginx >/dev/null 2>&1 || scripts/install-nginx
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
