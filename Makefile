@@ -34,6 +34,7 @@ bench: setup  ## The benchmarks behind docs/performance.md (about 20 minutes; in
 	$(BIN)/python benchmarks/site_export.py
 	$(BIN)/python benchmarks/memory.py
 	$(BIN)/python benchmarks/load.py
+	$(BIN)/python benchmarks/slow_clients.py
 
 setup: $(BIN)/.installed
 
