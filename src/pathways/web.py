@@ -1019,7 +1019,9 @@ def create_app(
             kind = "method" if exc.status_code == 405 else "page"
             error = PageError(exc.status_code, kind)
             page = (
-                embedded.error_page(error) if embed.is_embed_path(path) else pages.error_page(error)
+                embedded.error_page(error)
+                if embed.is_embed_path(path)
+                else pages.error_page(error)
             )
             response = _html(page, exc.status_code)
         if exc.headers:
