@@ -115,7 +115,9 @@ def test_a_reader_gets_every_page_while_a_thousand_slow_clients_hold_connections
     assert len(log.encode()) < LOG_BOUND
     assert "Too many open files" not in log
     assert "Traceback" not in log
-    assert "idle connections closed to make room" in log
+    # Said in the log, in a line a second: slow connections closed to make room for new
+    # ones or, on a machine slow enough for the run to pass 10 s, at their time limit.
+    assert "closed to make room" in log or "sent no complete request head" in log
 
 
 def test_a_connection_that_sends_half_a_request_is_closed_with_408(tmp_path: Path) -> None:
