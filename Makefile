@@ -1,7 +1,7 @@
 # Everything a new machine needs, in two commands: `make run` and `make test`.
 # Each target installs what it needs first, so both work on a fresh clone: `make run` a
 # virtual environment in .venv with pathways and what running it needs (`pip install -e .`);
-# `make test` adds the test and development tools (`.[dev]`), Debian's chromium and the npm
+# `make test` adds the test and development tools (`.[dev]`), Debian's chromium and nginx and the npm
 # packages in package-lock.json. Set PYTHON to choose the interpreter (Python 3.11 or newer).
 
 PYTHON ?= python3
@@ -35,6 +35,7 @@ bench: setup-dev  ## The benchmarks behind docs/performance.md (about 20 minutes
 	$(BIN)/python benchmarks/site_export.py
 	$(BIN)/python benchmarks/memory.py
 	$(BIN)/python benchmarks/load.py
+	$(BIN)/python benchmarks/slow_clients.py
 
 setup: $(BIN)/.installed
 
@@ -56,6 +57,7 @@ setup-test: setup-dev browser-deps
 
 browser-deps: node_modules/.package-lock.json
 	@command -v chromium >/dev/null 2>&1 || scripts/install-chromium
+	@command -v nginx >/dev/null 2>&1 || scripts/install-nginx
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund

@@ -47,6 +47,10 @@ LAYERS = {
     "middleware.headers": 4,
     "middleware.limits": 4,
     "middleware.finished": 4,
+    "middleware.redirects": 4,
+    "middleware.freshness": 4,
+    "middleware.compression": 4,
+    "server": 4,  # the one home of uvicorn: slow clients, open files, connection bounds
     "routes": 5,  # the journey pages' routes, used by web and embed
     "web": 5,
     "live": 5,
@@ -72,8 +76,16 @@ HOMES = {
     "pydantic": {"schema", "answers", "api"},
     "fastapi": {"web", "api", "embed", "routes"},
     # the middlewares use only starlette's ASGI types
-    "starlette": {"web", "middleware.headers", "middleware.limits", "middleware.finished"},
-    "uvicorn": {"cli", "web"},
+    "starlette": {
+        "web",
+        "middleware.headers",
+        "middleware.limits",
+        "middleware.finished",
+        "middleware.redirects",
+        "middleware.freshness",
+        "middleware.compression",
+    },
+    "uvicorn": {"server"},
     "textstat": {"lint"},
     "pygraphviz": {"mapsvg", "diagram"},
 }

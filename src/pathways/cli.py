@@ -353,6 +353,28 @@ def _check_origins(
     " checks out; a broken edit is logged (file:line:col) and the last good version stays"
     " up.",
 )
+@click.option(
+    "--forwarded-allow-ips",
+    metavar="ADDRESSES",
+    default="",
+    help="Comma-separated addresses of the proxies (e.g. 127.0.0.1 for nginx on this"
+    " machine) whose X-Forwarded-For and X-Forwarded-Proto are believed. Default: none.",
+)
+@click.option(
+    "--max-connections",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Connections open at once at most (fewer if the open-files limit is lower); idle"
+    " ones are closed to make room, and past it a busy server answers 503.",
+)
+@click.option(
+    "--header-timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(0.1),
+    help="Seconds a client has to send a request's headers; its body gets three times that.",
+)
 @pathway_option
 @templates_option
 def serve(
@@ -360,6 +382,9 @@ def serve(
     port: int,
     reload_content: bool,
     embed_origins: tuple[str, ...],
+    forwarded_allow_ips: str,
+    max_connections: int,
+    header_timeout: float,
     pathway_file: Path | None,
     templates_dir: Path | None,
 ) -> None:
@@ -376,8 +401,8 @@ def serve(
     """
     import gc
 
-    import uvicorn
-
+    from pathways import server
+    from pathways.middleware.headers import SECURITY_HEADERS
     from pathways.web import create_app
 
     def build() -> Any:
@@ -397,9 +422,13 @@ def serve(
     gc.freeze()
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"Serving '{app.title}' at http://{shown}:{port}/ (Ctrl+C to stop)", err=True)
-    uvicorn.run(
-        served, host=host, port=port, log_level="info", access_log=False, server_header=False
+    settings = server.ServerSettings(
+        header_timeout=header_timeout,
+        body_timeout=3 * header_timeout,
+        max_connections=max_connections,
+        forwarded_allow_ips=tuple(a.strip() for a in forwarded_allow_ips.split(",") if a.strip()),
     )
+    server.serve(served, host=host, port=port, settings=settings, headers=SECURITY_HEADERS)
 
 
 def _live(build: Callable[[], Any], pathway_file: Path | None, templates_dir: Path | None) -> Any:
