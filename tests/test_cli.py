@@ -159,9 +159,7 @@ def test_show_prints_the_start_as_text_by_default(real: Pathway) -> None:
     assert real.state(real.start).title in result.stdout
     assert INTENDED_PURPOSE in _folded(result.stdout)
     assert real.support_line.phone in result.stdout
-    too_wide = [
-        line for line in result.stdout.splitlines() if len(line) > 80 and "://" not in line
-    ]
+    too_wide = [line for line in result.stdout.splitlines() if len(line) > 80 and "://" not in line]
     assert not too_wide  # only a line holding an address may run past 80 (it cannot break)
 
 
