@@ -14,8 +14,9 @@ checks what was read.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterator, Mapping
-from typing import Annotated, Literal, TypeVar, cast
+from typing import Annotated, Literal, TypeVar, cast, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -35,6 +36,7 @@ __all__ = [
     "Pathway",
     "ValidationError",
     "check_pathway",
+    "iter_all_text",
     "iter_text",
 ]
 
@@ -510,3 +512,56 @@ def iter_text(pathway: Pathway) -> Iterator[tuple[tuple[str | int, ...], str]]:
             yield ("states", i, "questions", j), question
     for i, t in enumerate(pathway.transitions):
         yield ("transitions", i, "label"), t.label
+
+
+def iter_all_text(pathway: Pathway) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Every text of the document with its path, found by walking the models' fields.
+
+    A text is any string that is not an id (ids carry a pattern) or a fixed choice: the
+    readers' prose of ``iter_text`` and also names, addresses, phone numbers, section
+    headings and settings. Walked from the models, so a text field added to them is
+    included the day it is added; a caller leaves out what its rule does not cover.
+    """
+    yield from _walk_text(pathway, (), is_text=False)
+
+
+def _walk_text(
+    value: object, path: tuple[str | int, ...], *, is_text: bool
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(value, BaseModel):
+        texts = _text_fields(type(value))
+        for name in type(value).model_fields:
+            yield from _walk_text(getattr(value, name), (*path, name), is_text=name in texts)
+    elif isinstance(value, str):
+        if is_text:
+            yield path, value
+    elif isinstance(value, tuple | list):
+        for index, item in enumerate(value):
+            yield from _walk_text(item, (*path, index), is_text=is_text)
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _walk_text(item, (*path, str(key)), is_text=is_text)
+
+
+@functools.cache
+def _text_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The names of a model's fields that hold text (alone, optional or in a list)."""
+    return frozenset(
+        name
+        for name, field in model.model_fields.items()
+        if _holds_text(field.annotation, list(field.metadata))
+    )
+
+
+def _holds_text(annotation: object, metadata: list[object]) -> bool:
+    origin = get_origin(annotation)
+    args = get_args(annotation)
+    if origin is Annotated:
+        return _holds_text(args[0], [*metadata, *args[1:]])
+    if origin is Literal:
+        return False
+    if isinstance(origin, type) and issubclass(origin, Mapping):
+        return _holds_text(args[1], [])  # the keys are names, not texts
+    if origin is not None:  # tuples, lists and optional values
+        return any(_holds_text(arg, []) for arg in args if arg is not Ellipsis)
+    return annotation is str and not any(getattr(m, "pattern", None) for m in metadata)
