@@ -45,8 +45,13 @@ $(BIN)/.installed: pyproject.toml
 
 setup-test: setup browser-deps
 
+# The browser tests drive /usr/bin/chromium exactly (tests/browser_support.py), so that is
+# the file checked here: a chromium elsewhere on PATH would leave them skipped (failed in CI).
+CHROMIUM := /usr/bin/chromium
+
 browser-deps: node_modules/.package-lock.json
-	@command -v chromium >/dev/null 2>&1 || scripts/install-chromium
+	@test -x $(CHROMIUM) || scripts/install-chromium
+	@test -x $(CHROMIUM) || { echo "$(CHROMIUM) is still missing after scripts/install-chromium" >&2; exit 1; }
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
