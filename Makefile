@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run walk test check bench setup setup-test browser-deps clean
+.PHONY: run walk test check bench plant-bugs mutation setup setup-test browser-deps clean
 
 run: setup  ## Serve the default pathway at http://$(HOST):$(PORT)/
 	$(BIN)/pathways serve --host $(HOST) --port $(PORT)
@@ -25,6 +25,9 @@ test: setup-test  ## The whole test suite, then the content checks
 check: setup-test  ## Type and style checks
 	$(BIN)/ruff check src tests scripts benchmarks
 	$(BIN)/mypy src
+
+plant-bugs: setup-test  ## A test of the tests: plant eight known bugs, one at a time, and expect each caught
+	$(BIN)/python scripts/plant_bugs.py
 
 bench: setup  ## The benchmarks behind docs/performance.md (about 20 minutes; installs wrk)
 	@command -v wrk >/dev/null 2>&1 || scripts/install-wrk
