@@ -29,8 +29,9 @@ check: setup-test  ## Type and style checks
 plant-bugs: setup-test  ## A test of the tests: plant eight known bugs, one at a time, and expect each caught
 	$(BIN)/python scripts/plant_bugs.py
 
-bench: setup  ## The benchmarks behind docs/performance.md (about 20 minutes; installs wrk)
+bench: setup  ## The benchmarks behind docs/performance.md (about 20 minutes; installs wrk and nginx)
 	@command -v wrk >/dev/null 2>&1 || scripts/install-wrk
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || scripts/install-nginx
 	$(BIN)/python benchmarks/cli_start.py
 	$(BIN)/python benchmarks/web.py
 	$(BIN)/python benchmarks/scale.py
