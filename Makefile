@@ -29,6 +29,12 @@ check: setup-test  ## Type and style checks
 plant-bugs: setup-test  ## A test of the tests: plant eight known bugs, one at a time, and expect each caught
 	$(BIN)/python scripts/plant_bugs.py
 
+MUTANTS ?=
+MUTATION_CHILDREN ?= 1
+mutation: setup  ## Mutation testing of the core modules (hours; docs/testing.md); MUTANTS='pathways.errors*' for one
+	nice $(BIN)/mutmut run --max-children $(MUTATION_CHILDREN) $(MUTANTS:%='%')
+	$(BIN)/mutmut results
+
 bench: setup  ## The benchmarks behind docs/performance.md (about 20 minutes; installs wrk and nginx)
 	@command -v wrk >/dev/null 2>&1 || scripts/install-wrk
 	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || scripts/install-nginx

@@ -175,7 +175,7 @@ def run_tests(repo: Path, args: tuple[str, ...]) -> tuple[int, list[str], str]:
         text=True,
         check=False,
     )
-    failed = re.findall(r"^(?:FAILED|ERROR) (\S+)", result.stdout, re.M)
+    failed = re.findall(r"^(?:FAILED|ERROR) (.+?)(?: - .*)?$", result.stdout, re.M)
     return result.returncode, failed, result.stdout + result.stderr
 
 
