@@ -305,7 +305,11 @@ async def _run(
     ]
     if restart is not None and restarted is not None:
         after, server = restart
-        await asyncio.sleep(after)
+        if isinstance(after, int):  # after that many answers, however long they take
+            while result.requests < after and not all(r.done() for r in readers):
+                await asyncio.sleep(0.01)
+        else:
+            await asyncio.sleep(after)
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, server.stop)
         await loop.run_in_executor(None, server.start)
