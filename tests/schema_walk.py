@@ -142,3 +142,20 @@ def fill_texts(
         for part in parts:
             filled |= fill_texts(part, make, nested)
     return filled
+
+def add_optional_parts(document: dict[str, Any]) -> None:
+    """Add to a document (plain data, such as tests/data/minimal.yaml) one of each optional
+    part that holds text and that it leaves out (a part with required fields cannot be
+    made up by ``fill_texts``), so that every text field
+    is reached. A new optional part with required fields makes the tests' check that
+    ``fill_texts`` reached every field fail until it is added here."""
+    section = document["sources"][0]["sections"][0]
+    cited = {"source": document["sources"][0]["id"], "section": section}
+    document["metadata"]["reviewer"] = {"role": "editor", "name": "a reviewer"}
+    document["metadata"]["scope"] = {"text": "whom it is about", **cited}
+    document["chapters"] = [
+        {"id": "again", "title": "a way in", "start": document["start"], "summary": "where"}
+    ]
+    document["what_matters"] = [{"id": "most", "prompt": "what matters most"}]
+    step = document["transitions"][0]
+    document["states"][0]["notes"] = [{"step": step["trigger"], "text": "a note", **cited}]

@@ -31,7 +31,8 @@ pytest.skip("no browser here", allow_module_level=True)
 def _run_with(tmp_path: Path, ci: str | None) -> subprocess.CompletedProcess[str]:
     """pytest on a skipping test and a skipping module beside a copy of our conftest, with
     CI set or not (other plugins not loaded: they are not what is tested)."""
-    shutil.copy(ROOT / "tests" / "conftest.py", tmp_path / "conftest.py")
+    for name in ("conftest.py", "paths.py"):  # the conftest and what it imports
+        shutil.copy(ROOT / "tests" / name, tmp_path / name)
     (tmp_path / "test_probe.py").write_text(SKIPPING, encoding="utf-8")
     (tmp_path / "test_probe_module.py").write_text(SKIPPING_MODULE, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k != "CI"}

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
-from pathways import compression
+from pathways.middleware import compression
 from pathways.middleware.compression import accepts_gzip
 
 GZIP = {"accept-encoding": "gzip"}

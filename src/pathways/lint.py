@@ -732,6 +732,8 @@ def _advice_issue(where: DocPath | Location, matched: str, phrase: Phrase) -> Is
 NOT_ADVICE: tuple[tuple[str, ...], ...] = (
     ("sources",),  # another organisation's titles, name, address and headings, as written
     ("states", "facts", "section"),  # one of those headings
+    ("states", "notes", "section"),  # the same
+    ("metadata", "scope", "section"),  # the same
     ("support", "phone"),  # a number
     ("lint",),  # the advice phrases themselves
 )
