@@ -4,9 +4,9 @@ and a layout that holds still: rows by phase, made once, the same wherever the r
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from xml.etree import ElementTree
 
+from paths import ROOT
 from pathways.loader import parse_pathway
 from pathways.mapsvg import (
     EDGE,
@@ -24,7 +24,6 @@ from pathways.mapsvg import (
 )
 from pathways.schema import Pathway
 
-ROOT = Path(__file__).resolve().parents[1]
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"
 

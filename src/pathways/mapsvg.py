@@ -34,7 +34,6 @@ from xml.etree import ElementTree
 
 import pygraphviz  # type: ignore[import-untyped]  # no stubs or py.typed
 
-from pathways.diagram import chosen_topic, step_applies
 from pathways.schema import Pathway
 
 FONT = "Helvetica,Arial,sans-serif"
@@ -202,21 +201,20 @@ def build_graph(
         )
     for index, row in enumerate(the_rows):
         graph.add_subgraph(list(row.states), name=f"row_{index}", rank="same")
-    chosen = chosen_topic(pathway, context)
+    chosen = dict(pathway.check_context(context))
     defaults = pathway.context_defaults()
-    for t in pathway.transitions:
-        if not step_applies(t, chosen, defaults):
+    for source, t in pathway.edges():
+        if not t.applies(chosen, defaults):
             continue
-        for source in t.source:
-            if t.dest in hub_words or source == t.dest or graph.has_edge(source, t.dest):
-                continue
-            backwards = row_of.get(t.dest, 0) <= row_of.get(source, 0)
-            graph.add_edge(
-                source,
-                t.dest,
-                id=f"map-edge-{source}-{t.dest}",
-                **({"constraint": "false"} if backwards else {}),
-            )
+        if t.dest in hub_words or source == t.dest or graph.has_edge(source, t.dest):
+            continue
+        backwards = row_of.get(t.dest, 0) <= row_of.get(source, 0)
+        graph.add_edge(
+            source,
+            t.dest,
+            id=f"map-edge-{source}-{t.dest}",
+            **({"constraint": "false"} if backwards else {}),
+        )
     for upper, lower in itertools.pairwise(the_rows):
         # Keeps the rows in order where no step joins two of them.
         if not graph.has_edge(upper.states[0], lower.states[0]):
@@ -258,7 +256,7 @@ def layout(
     pathway: Pathway, context: Mapping[str, str] | None = None, *, link: str = "jump/{id}"
 ) -> Layout:
     """The map for this topic, laid out once per pathway, topic and link pattern."""
-    chosen = chosen_topic(pathway, context)
+    chosen = dict(pathway.check_context(context))
     key = "mapsvg.layout:" + repr((sorted(chosen.items()), link))
     return pathway.derived(key, lambda: _lay_out(pathway, chosen, link))
 
