@@ -37,13 +37,16 @@ if TYPE_CHECKING:
     from pathways.templating import Renderer
 
 
-INTENDED_PURPOSE = (
-    "This is general information about relapsed ALL. It is not medical advice and cannot"
-    " tell you what will happen to you. Your healthcare team will talk to you about your"
-    " own care."
+ABOUT = (
+    "Explains a health pathway, step by step and in plain words: what might happen next,"
+    " and what each step means."
 )
-"""The intended-purpose statement, here as well as in the pathway so that ``--help`` can
-show it without loading anything (a test keeps the two the same)."""
+UNREAD_PURPOSE = (
+    "Every page of the pathway in use ({path}) begins with its statement of what it is"
+    " for and what it is not: read it there."
+)
+"""What ``--help`` says when the statement cannot be read quickly (``statement.py``)."""
+
 
 TEXT_FORMATS = ("text", "markdown", "html", "json")
 GRAPH_FORMATS = ("mermaid", "dot")
@@ -53,7 +56,18 @@ GRAPH_FORMATS = ("mermaid", "dot")
 
 
 class _Group(click.Group):
-    """A command group that turns a PathwaysError into one clean message and exit 1."""
+    """A command group that turns a PathwaysError into one clean message and exit 1, and
+    whose help shows the intended-purpose statement of the pathway in use."""
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from pathways.statement import intended_purpose
+
+        path = resources.chosen_pathway_file()
+        purpose = intended_purpose(path) or UNREAD_PURPOSE.format(path=path)
+        text = f"{ABOUT}\n\n{purpose}\n\n{self.help or ''}"
+        formatter.write_paragraph()
+        with formatter.indentation():
+            formatter.write_text(text.strip())
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -124,9 +138,8 @@ def _write(text: str, out: Path | None) -> None:
 
 @click.group(
     cls=_Group,
-    help="Explains, step by step and in plain words, what might happen after a relapse of"
-    f" acute lymphoblastic leukaemia (ALL).\n\n{INTENDED_PURPOSE}\n\n"
-    "Start with `pathways walk`, or `pathways show` to read one step.",
+    help=f"The pathway is the file ${resources.PATHWAY_ENV} names, else the built-in one."
+    " Start with `pathways walk`, or `pathways show` to read one step.",
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 88},
 )
 @click.version_option(__version__, "--version", prog_name="pathways")
