@@ -60,6 +60,28 @@ def test_help_states_the_purpose_of_the_pathway_in_use(minimal: Pathway, real: P
     assert _folded(real.metadata.intended_purpose) not in shown
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", "--pathway", str(MINIMAL), "--help"],
+        ["walk", f"--pathway={MINIMAL}", "--help"],
+        ["export", "json", "--help", "--pathway", str(MINIMAL)],
+    ],
+)
+def test_a_commands_help_states_the_purpose_of_its_pathway(
+    args: list[str], minimal: Pathway, real: Pathway
+) -> None:
+    """A command's --help ends with the statement of the pathway it would use: the one
+    --pathway names, wherever it stands on the line, else the built-in one."""
+    result = run(*args)
+    assert result.exit_code == 0
+    shown = _folded(result.output)
+    assert _folded(minimal.metadata.intended_purpose) in shown
+    assert _folded(real.metadata.intended_purpose) not in shown
+    plain = run(*[a for a in args if a != str(MINIMAL) and "--pathway" not in a])
+    assert _folded(real.metadata.intended_purpose) in _folded(plain.output)
+
+
 def test_help_without_a_readable_statement_points_to_the_pages(tmp_path: Path) -> None:
     """A pathway whose statement cannot be read plainly (here: no file at all) gets a
     neutral sentence that says where the statement is, never another pathway's."""
