@@ -553,6 +553,7 @@ def install(app: FastAPI, pathway: PathwayDocument) -> JsonApi:
         response_description="A FHIR R4 Bundle.",
         responses={
             200: {"content": {fhir.MEDIA_TYPE: {"schema": {"type": "object"}}}},
+            **_errors(),
         },
         **common,
     )
