@@ -399,6 +399,9 @@ def mark(
             first.text = look.words
             for child in list(first):
                 first.remove(child)
+            # Laid out for the widest mark, drawn from its left: a shorter mark is centred.
+            first.set("text-anchor", "middle")
+            first.set("x", f"{box.x:.2f}")
         else:
             # No mark: the line kept for one goes, and the title moves up half a line so
             # the words stay centred in the box.
