@@ -492,6 +492,11 @@ class Links:
         return "/glossary"
 
 
+WAY_IN = "way-in"
+"""The start form's name for a chapter (a way in): never a topic's name, since ids have
+no hyphen, so it cannot clash with a topic in the same query."""
+
+
 class PageError(Exception):
     """A request that gets a friendly error page instead of the page it asked for."""
 
@@ -682,6 +687,10 @@ class Pages:
             links,
         )
 
+    def chapter_start(self, chapter_id: str) -> str | None:
+        """The state the chapter (a way in) of this id begins at, or None if none has it."""
+        return next((c.start for c in self.pathway.chapters if c.id == chapter_id), None)
+
     def chapters(self, links: Links) -> list[dict[str, Any]]:
         """The pathway's ways in: each a journey begun at its state, with no path before it."""
         return [
@@ -693,6 +702,27 @@ class Pages:
             }
             for c in self.pathway.chapters
         ]
+
+    def path_places(self, journey: Journey) -> list[dict[str, Any]]:
+        """The journey's path as a reader sees it: each state with its title, whether the
+        reader walked there (numbered as a step taken) or jumped there (looked at, never
+        a step), and which one they are on."""
+        places = []
+        number = 0
+        last = len(journey.path) - 1
+        for i, (state_id, jumped) in enumerate(zip(journey.path, journey.jumps, strict=True)):
+            if not jumped:
+                number += 1
+            places.append(
+                {
+                    "id": state_id,
+                    "title": self.pathway.state(state_id).title,
+                    "jumped": jumped,
+                    "step": None if jumped else number,
+                    "current": i == last,
+                }
+            )
+        return places
 
     def state_view(
         self, journey: Journey, mode: Mode, links: Links | None = None
@@ -707,30 +737,33 @@ class Pages:
                 zip(view["next"], journey.next_steps(), strict=True)
             )
         ]
-        path = (
-            [
-                {
-                    "id": s,
-                    "title": self.pathway.state(s).title,
-                    "current": i == len(journey.path) - 1,
-                }
-                for i, s in enumerate(journey.path)
-            ]
-            if links.keeps_path
-            else None
-        )
+        path = self.path_places(journey) if links.keeps_path else None
         cited = []
         for fact in state.facts:
             if fact.source not in cited:
                 cited.append(fact.source)
+        for note in state.notes:
+            if note.source not in cited:
+                cited.append(note.source)
+        # Facts cite their source by its number in the page's Sources list, in the order
+        # the pathway declares its sources.
+        refs = {s.id: n for n, s in enumerate((s for s in self.pathway.sources if s.id in cited), 1)}
+        view["facts"] = [{**f, "ref": refs[f["source"]["id"]]} for f in view["facts"]]
+        titles = {s.id: s.title for s in self.pathway.sources}
+        for choice in choices:
+            note = choice.get("note")
+            if note:
+                source = {"id": note["source"], "title": titles.get(note["source"], "")}
+                choice["note"] = {**note, "source": source, "ref": refs[note["source"]]}
         sources = [
             {
+                "ref": refs[s.id],
                 "title": s.title,
                 "publisher": s.publisher,
                 "url": s.url if is_web_url(s.url) else None,
                 "accessed": s.accessed.isoformat(),
                 "sections": sorted(
-                    {f.section for f in state.facts if f.source == s.id},
+                    {f.section for f in (*state.facts, *state.notes) if f.source == s.id},
                     key=s.sections.index,
                 ),
             }
@@ -887,10 +920,13 @@ class Pages:
         )
 
     def print_page(self, journey: Journey) -> str:
-        places = []
-        for state_id in journey.path:
+        """"My path and my questions": the steps walked (a state jumped to was looked at,
+        and is no step of the path), where the reader is now with its options and facts,
+        and the questions of every step walked."""
+        walked = []
+        for state_id in dict.fromkeys(journey.walked):
             state = self.pathway.state(state_id)
-            places.append(
+            walked.append(
                 {
                     "id": state.id,
                     "title": state.title,
@@ -898,13 +934,15 @@ class Pages:
                     "questions": list(state.questions),
                 }
             )
+        here = self.state_view(journey, "patient", self.links)
         return self.render(
             ["print.html"],
             {
+                **here,
                 **self._nav(journey, "patient", self.links),
                 "page": "print",
-                "places": places,
-                "topics": self.topics(journey),
+                "walked": walked,
+                "here_walked": not journey.jumps[-1],
                 **self.notes_data(),
             },
         )
@@ -1098,8 +1136,12 @@ def create_app(
     async def begin(request: Request) -> Response:
         mode: Mode = "present" if request.query_params.get("mode") == "present" else "patient"
         chosen = pages.topic_choice(request.query_params)
+        way_in = request.query_params.get(WAY_IN)
+        at = pages.chapter_start(way_in) if way_in else None
+        if way_in and at is None:
+            raise PageError(404, "state", mode=mode, detail=text_safe(way_in)[:80])
         try:
-            journey = Journey.begin(pathway, chosen)
+            journey = Journey.begin(pathway, chosen, at=at)
         except JourneyError:
             raise PageError(400, "topic", mode=mode) from None
         return _see(pages.url(journey, mode))
