@@ -53,6 +53,7 @@ from pathways.web import (
     GET,
     PREFIX,
     SECURITY_HEADERS,
+    WAY_IN,
     Links,
     Mode,
     PageError,
@@ -277,6 +278,11 @@ def install(app: FastAPI, pages: Pages, origins: Sequence[str]) -> Embed:
     async def begin(request: Request) -> Response:
         chosen = pages.topic_choice(request.query_params)
         at = request.query_params.get("at") or None
+        way_in = request.query_params.get(WAY_IN)
+        if way_in and at is None:
+            at = pages.chapter_start(way_in)
+            if at is None:
+                raise EmbedError(404, "state", detail=way_in)
         try:
             journey = Journey.begin(pathway, chosen, at=at)
         except UnknownStateError:
