@@ -128,8 +128,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def print_pages(browser: Browser, url: str, out: Path) -> None:
-    """The print page of the journey at ``url`` as chromium prints it on A4 (print-pdf.pdf), and each sheet as a PNG
-    (print-pdf-1.png, ...): what a family takes to an appointment."""
+    """The print page of the journey at ``url`` as chromium prints it on A4
+    (print-pdf.pdf), and each sheet as a PNG (print-pdf-1.png, ...): what a family
+    takes to an appointment."""
     page = browser.new_page()
     page.goto(url)
     page.goto(page.url + "/print")

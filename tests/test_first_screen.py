@@ -102,7 +102,9 @@ def test_title_summary_and_first_option_are_on_the_first_screen(
     _within_first_screen(page, ".next .choice-link", width, height)
 
 
-def test_every_option_has_the_same_weight(browser: Browser, base_url: str, pathway: Pathway) -> None:
+def test_every_option_has_the_same_weight(
+    browser: Browser, base_url: str, pathway: Pathway
+) -> None:
     """On the relapse page every option's link has the same type, border and background."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()

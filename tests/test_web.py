@@ -532,7 +532,9 @@ def test_print_page_lists_my_path_and_my_questions(client: TestClient, pathway: 
         for question in pathway.state(state_id).questions:
             assert question in page.text
     here = page.find("section", class_="print-here")
-    options = [li.find("strong").text for li in here.find("ul", class_="print-choices").find_all("li")]
+    options = [
+        li.find("strong").text for li in here.find("ul", class_="print-choices").find_all("li")
+    ]
     assert options == [step.label for step in journey.next_steps()]
     facts = pathway.state(journey.state).facts
     assert len(here.find("ul", class_="print-facts").find_all("li")) == len(facts)
@@ -1053,3 +1055,19 @@ def test_footer_names_publisher_and_reviewer_with_dates_in_words(
             f"Reviewed by {meta.reviewer.role} on {meta.reviewed.strftime('%-d %B %Y')}" in footer
         )
         assert meta.reviewed.isoformat() not in footer
+
+
+@pytest.mark.parametrize("index", range(12))
+def test_every_page_says_its_dates_in_words(
+    client: TestClient, pathway: Pathway, index: int
+) -> None:
+    """No page shows a reader a date as 2026-11-28: dates read '28 November 2026'."""
+    url = every_page(pathway)[index]
+    text = parse(client.get(url).text).text
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text), url
+    if index in (0, 1, 5):  # the start, a state and the print page name the review date
+        assert re.search(
+            r"\b\d{1,2} (January|February|March|April|May|June|July|August"
+            r"|September|October|November|December) \d{4}\b",
+            text,
+        ), url

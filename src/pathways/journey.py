@@ -229,9 +229,7 @@ class Guide:
             jumps.append(jumped)
         if not states or len(states) > MAX_HISTORY:
             raise TokenError(problem)
-        return Journey(
-            self.pathway, states[-1], tuple(states[:-1]), tuple(context), _flags(jumps)
-        )
+        return Journey(self.pathway, states[-1], tuple(states[:-1]), tuple(context), _flags(jumps))
 
 
 def _flags(jumps: Iterable[bool]) -> tuple[bool, ...]:

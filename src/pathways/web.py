@@ -659,9 +659,7 @@ class Pages:
                 "label": c.label,
                 "default": c.default,
                 "chosen": chosen.get(c.id, c.default),
-                "options": [
-                    {"id": v.id, "label": v.label, "phrase": v.phrase} for v in c.values
-                ],
+                "options": [{"id": v.id, "label": v.label, "phrase": v.phrase} for v in c.values],
             }
             for c in self.pathway.contexts
         ]
@@ -742,19 +740,22 @@ class Pages:
         for fact in state.facts:
             if fact.source not in cited:
                 cited.append(fact.source)
-        for note in state.notes:
-            if note.source not in cited:
-                cited.append(note.source)
+        for said in state.notes:
+            if said.source not in cited:
+                cited.append(said.source)
         # Facts cite their source by its number in the page's Sources list, in the order
         # the pathway declares its sources.
-        refs = {s.id: n for n, s in enumerate((s for s in self.pathway.sources if s.id in cited), 1)}
+        refs = {
+            s.id: n for n, s in enumerate((s for s in self.pathway.sources if s.id in cited), 1)
+        }
         view["facts"] = [{**f, "ref": refs[f["source"]["id"]]} for f in view["facts"]]
         titles = {s.id: s.title for s in self.pathway.sources}
         for choice in choices:
-            note = choice.get("note")
-            if note:
-                source = {"id": note["source"], "title": titles.get(note["source"], "")}
-                choice["note"] = {**note, "source": source, "ref": refs[note["source"]]}
+            shown_note = choice.get("note")
+            if shown_note:
+                source_id = shown_note["source"]
+                source = {"id": source_id, "title": titles.get(source_id, "")}
+                choice["note"] = {**shown_note, "source": source, "ref": refs[source_id]}
         sources = [
             {
                 "ref": refs[s.id],
@@ -763,7 +764,8 @@ class Pages:
                 "url": s.url if is_web_url(s.url) else None,
                 "accessed": s.accessed.isoformat(),
                 "sections": sorted(
-                    {f.section for f in (*state.facts, *state.notes) if f.source == s.id},
+                    {f.section for f in state.facts if f.source == s.id}
+                    | {n.section for n in state.notes if n.source == s.id},
                     key=s.sections.index,
                 ),
             }
@@ -920,7 +922,7 @@ class Pages:
         )
 
     def print_page(self, journey: Journey) -> str:
-        """"My path and my questions": the steps walked (a state jumped to was looked at,
+        """ "My path and my questions": the steps walked (a state jumped to was looked at,
         and is no step of the path), where the reader is now with its options and facts,
         and the questions of every step walked."""
         walked = []
@@ -1105,9 +1107,7 @@ def create_app(
             kind = "method" if exc.status_code == 405 else "page"
             error = PageError(exc.status_code, kind)
             page = (
-                embedded.error_page(error)
-                if embed.is_embed_path(path)
-                else pages.error_page(error)
+                embedded.error_page(error) if embed.is_embed_path(path) else pages.error_page(error)
             )
             response = _html(page, exc.status_code)
         if exc.headers:
