@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING
 import pytest
 from hypothesis import settings
 
+from paths import MINIMAL, ROOT
+
 if TYPE_CHECKING:  # the app's modules are imported by the fixtures that use them
     from fastapi.testclient import TestClient
 
     from pathways.schema import Pathway
 
-ROOT = Path(__file__).resolve().parents[1]
 
 # A few hundred examples in CI; more with HYPOTHESIS_PROFILE=nightly.
 settings.register_profile("ci", max_examples=100, deadline=None)
@@ -52,6 +53,21 @@ def pathway() -> Pathway:
 
 
 @pytest.fixture(scope="module")
+def real(pathway: Pathway) -> Pathway:
+    """The repository's own pathway (the same object as ``pathway``), by the name the
+    tests that also use ``minimal`` give it."""
+    return pathway
+
+
+@pytest.fixture(scope="module")
+def minimal() -> Pathway:
+    """tests/data/minimal.yaml, the smallest valid pathway, loaded once per test module."""
+    from pathways.loader import load_pathway
+
+    return load_pathway(MINIMAL)
+
+
+@pytest.fixture(scope="module")
 def client(pathway: Pathway) -> Iterator[TestClient]:
     """The web app for ``pathway`` (no embed origins), redirects not followed; a module
     that needs another app defines its own ``client``."""
@@ -61,3 +77,39 @@ def client(pathway: Pathway) -> Iterator[TestClient]:
 
     with TestClient(create_app(pathway=pathway), follow_redirects=False) as c:
         yield c
+
+
+# --------------------------------------------------------------------------- CI runs every suite
+
+
+def _in_ci() -> bool:
+    """CI sets CI (CI=true, CI=1); there every test must run."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def _fail_the_skip(report: pytest.CollectReport | pytest.TestReport) -> None:
+    reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr
+    report.outcome = "failed"
+    report.longrepr = (
+        f"skipped, but CI must run every suite (CI={os.environ['CI']!r}): {reason}\n"
+        "install what it needs (make setup-test) instead of letting it skip"
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Iterator[None]:
+    """In CI a module that skips itself (no chromium, say) fails instead."""
+    outcome = yield
+    report: pytest.CollectReport = outcome.get_result()  # type: ignore[attr-defined]
+    if _in_ci() and report.skipped:
+        _fail_the_skip(report)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """In CI a skipped test (no node, no libyaml, no installed script) fails instead; an
+    expected failure (xfail) is left as it is."""
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()  # type: ignore[attr-defined]
+    if _in_ci() and report.skipped and not hasattr(report, "wasxfail"):
+        _fail_the_skip(report)

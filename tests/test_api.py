@@ -28,15 +28,16 @@ from schemathesis.specs.openapi.checks import (
 )
 
 import pathways
-from pathways.api import ErrorAnswer, JourneyAnswer, PathwayAnswer, StateView
+from paths import ROOT
+from pathways.answers import ErrorAnswer, JourneyAnswer, PathwayAnswer, StateView
 from pathways.export import pathway_from_dict, pathway_to_dict
 from pathways.journey import Journey
 from pathways.loader import load_pathway
+from pathways.middleware.headers import CONTENT_SECURITY_POLICY
 from pathways.schema import Pathway
 from pathways.templating import render
-from pathways.web import CONTENT_SECURITY_POLICY, create_app
+from pathways.web import create_app
 
-ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("pydantic", "jinja2", "transitions", "yaml", "fastapi", "starlette", "click")
 
 
@@ -153,8 +154,10 @@ def test_examples_marked_not_run_are_left_out(tmp_path: Path) -> None:
 
 
 def test_the_docs_have_python_examples() -> None:
-    """The README shows the Python API (so the test below runs something)."""
+    """The README and docs/embedding.md show the Python API (so the test below runs
+    something)."""
     assert any(where.startswith("README.md") for where, _ in EXAMPLES)
+    assert any(where.startswith("docs/embedding.md") for where, _ in EXAMPLES)
 
 
 @pytest.mark.parametrize(("where", "code"), EXAMPLES, ids=[w for w, _ in EXAMPLES])
@@ -511,12 +514,15 @@ def test_openapi_document_holds_for_generated_requests(case: schemathesis.Case) 
     case.call_and_validate(checks=CHECKS)
 
 
-# --------------------------------------------------------------------------- README curl
+# --------------------------------------------------------------------------- the docs' curl
+
+CURL_PAGE = "docs/embedding.md"
 
 
 def curl_examples() -> list[tuple[str, str, str | None]]:
-    """The README's curl commands, as (line, command, the JSON shown after it, if any)."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    """The curl commands of docs/embedding.md (the JSON API), as (line, command, the JSON
+    shown after it, if any)."""
+    text = (ROOT / CURL_PAGE).read_text(encoding="utf-8")
     blocks = list(re.finditer(r"```(\w*)\n(.*?)```", text, re.S))
     found = []
     for index, block in enumerate(blocks):
@@ -529,7 +535,7 @@ def curl_examples() -> list[tuple[str, str, str | None]]:
         first = text[: block.start()].count("\n") + 2
         for offset, line in enumerate(block.group(2).splitlines()):
             if line.startswith("curl "):
-                found.append((f"README.md:{first + offset}", line, shown))
+                found.append((f"{CURL_PAGE}:{first + offset}", line, shown))
     return found
 
 
@@ -537,7 +543,7 @@ CURLS = curl_examples()
 
 
 def test_readme_shows_the_json_api_with_curl() -> None:
-    """The README's Embedding section has curl examples for the JSON API."""
+    """docs/embedding.md has curl examples for the JSON API."""
     assert len(CURLS) >= 5
 
 
@@ -556,7 +562,7 @@ def subset(shown: Any, actual: Any, where: str = "") -> None:
 def test_readme_curl_example_answers_as_shown(
     client: TestClient, where: str, command: str, shown: str | None
 ) -> None:
-    """Each curl command in the README gets a 2xx answer, and the JSON shown after it."""
+    """Each curl command in the docs gets a 2xx answer, and the JSON shown after it."""
     words = shlex.split(command)[1:]
     method, headers, body, url = "GET", {}, None, ""
     while words:

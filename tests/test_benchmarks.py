@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from paths import ROOT
 from pathways.journey import Journey
 from pathways.loader import parse_pathway
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def _generate() -> ModuleType:

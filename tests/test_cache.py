@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from paths import ROOT
 from pathways import cache
 from pathways.cli import main
 from pathways.loader import load_pathway
 
-ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("pydantic", "jinja2", "transitions", "yaml")
 
 

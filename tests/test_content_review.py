@@ -50,9 +50,7 @@ def test_every_way_on_is_reviewed(review: str, pathway: Pathway) -> None:
             assert f"| `{source}` | `{t.trigger}` | `{t.dest}` |" in review, (source, t.trigger)
 
 
-def test_the_whole_document_and_the_glossary_are_reviewed(
-    review: str, pathway: Pathway
-) -> None:
+def test_the_whole_document_and_the_glossary_are_reviewed(review: str, pathway: Pathway) -> None:
     """The scope, the chapters and every glossary definition appear."""
     assert pathway.metadata.scope is not None
     assert _fold(pathway.metadata.scope.text) in review

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pygraphviz  # type: ignore[import-untyped]  # ships no type information
@@ -11,24 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from paths import MINIMAL
 from pathways.diagram import dot_string, mermaid_label, to_dot, to_mermaid
 from pathways.errors import UnknownContextError, UnknownStateError
 from pathways.loader import load_pathway
 from pathways.schema import Pathway
 
-DATA = Path(__file__).parent / "data"
-ROOT = Path(__file__).resolve().parents[1]
 NASTY = 'He said "stop" <b>now</b> & #35; `code` | [x] {y} \\n \\N; end --> x\nnext line'
-
-
-@pytest.fixture(scope="module")
-def real() -> Pathway:
-    return load_pathway(ROOT / "pathways.yaml")
-
-
-@pytest.fixture(scope="module")
-def minimal() -> Pathway:
-    return load_pathway(DATA / "minimal.yaml")
 
 
 def _with(pathway: Pathway, change: Any) -> Pathway:
@@ -250,7 +238,7 @@ def test_drawing_is_deterministic(real: Pathway, draw: Any) -> None:
 
 # --------------------------------------------------------------------------- hostile labels
 
-_MINIMAL = load_pathway(DATA / "minimal.yaml")
+_MINIMAL = load_pathway(MINIMAL)
 _HOSTILE_BITS = [
     '%%{init: {"theme": "dark"}}%%',
     "%%",

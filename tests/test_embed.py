@@ -12,13 +12,14 @@ from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 
+from htmltree import Node, parse
+from paths import ROOT
 from pathways.errors import ContentError
 from pathways.journey import Journey
+from pathways.middleware.headers import CONTENT_SECURITY_POLICY
 from pathways.schema import Pathway
-from pathways.web import CONTENT_SECURITY_POLICY, create_app
-from test_web import Node, parse
+from pathways.web import create_app
 
-ROOT = Path(__file__).resolve().parents[1]
 PORTAL = "https://portal.example.org"
 CLINIC = "http://localhost:8001"
 
@@ -308,13 +309,12 @@ def test_an_accepted_origin_is_safe_in_a_header(text: str) -> None:
 
 def test_serve_passes_embed_origins(monkeypatch: pytest.MonkeyPatch) -> None:
     """`pathways serve --embed-origin` (repeatable) sets the origins the embed allows."""
-    import uvicorn
-
+    from pathways import server
     from pathways.cli import main
 
     calls: list[object] = []
     monkeypatch.setattr("gc.freeze", lambda: None)
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: calls.append(app))
+    monkeypatch.setattr(server, "serve", lambda app, **kwargs: calls.append(app))
     result = CliRunner().invoke(
         main, ["serve", "--embed-origin", PORTAL, "--embed-origin", "HTTP://LOCALHOST:8001/"]
     )
@@ -326,11 +326,10 @@ def test_serve_passes_embed_origins(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_serve_refuses_a_bad_origin_as_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
     """A path or wildcard given to --embed-origin is a usage error (exit 2), no server."""
-    import uvicorn
-
+    from pathways import server
     from pathways.cli import main
 
-    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: pytest.fail("server started"))
+    monkeypatch.setattr(server, "serve", lambda *a, **k: pytest.fail("server started"))
     result = CliRunner().invoke(main, ["serve", "--embed-origin", "https://*.example.org"])
     assert result.exit_code == 2
     assert "is not an origin" in result.output

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
+from paths import DATA, ROOT
 from pathways.export import FORMAT, pathway_from_dict, pathway_to_dict, to_json
 from pathways.loader import load_pathway
 from pathways.schema import Pathway
-
-DATA = Path(__file__).parent / "data"
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module", params=["real", "minimal"])

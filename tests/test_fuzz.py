@@ -8,7 +8,6 @@ documents with random damage are fuzzed in test_loader.py (broken_documents, bro
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,7 +18,6 @@ from pathways.loader import parse_pathway
 from pathways.schema import Pathway
 from strategies import dump_yaml, real_document_mutations, valid_documents
 
-ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = max(300, settings.default.max_examples)
 """At least 300 examples, more when the profile asks for more (nightly: 5,000)."""
 

@@ -27,6 +27,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from statemachine.io import load
 
+from paths import MINIMAL, ROOT
 from pathways.cli import main
 from pathways.diagram import to_dot, to_mermaid
 from pathways.errors import ContentError, StepNotAvailableError
@@ -47,9 +48,6 @@ from pathways.loader import load_pathway
 from pathways.schema import Pathway
 from strategies import valid_documents
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = Path(__file__).parent / "data"
-MINIMAL = DATA / "minimal.yaml"
 WALK_SCRIPT = Path(__file__).parent / "js" / "xstate_walk.mjs"
 EXAMPLES = ROOT / "docs" / "examples"
 NODE = shutil.which("node")
@@ -202,6 +200,47 @@ def test_scxml_walks_match_the_journey(pathway: Pathway, data: st.DataObject) ->
     length = data.draw(lengths, label="length")
     events, expected = plan_walk(pathway, context, length, drawn(data))
     assert run_scxml(to_scxml(pathway), context, events) == expected
+
+
+def every_reading(pathway: Pathway) -> list[dict[str, str]]:
+    """Each topic left out or chosen as each of its values, one context at a time."""
+    readings: list[dict[str, str]] = [{}]
+    for context in pathway.contexts:
+        readings += [{context.id: value.id} for value in context.values]
+    return readings
+
+
+def shortest_paths(pathway: Pathway, context: Mapping[str, str]) -> dict[str, list[str]]:
+    """For each state the journey can reach under these topics, the fewest events there."""
+    paths: dict[str, list[str]] = {pathway.start: []}
+    todo = [Journey.begin(pathway, context)]
+    while todo:
+        journey = todo.pop(0)
+        for step in journey.next_steps():
+            if step.dest not in paths:
+                paths[step.dest] = [*paths[journey.state], step.trigger]
+                todo.append(journey.step(step.trigger))
+    return paths
+
+
+def test_scxml_takes_and_refuses_every_trigger_in_every_state_as_the_journey_does(
+    pathway: Pathway,
+) -> None:
+    """In every reachable state, under each topic choice, every trigger of the pathway is
+    taken to the same state (or refused) by the SCXML machine as by the journey."""
+    document = to_scxml(pathway)
+    triggers = sorted({t.trigger for t in pathway.transitions})
+    checked = 0
+    for context in every_reading(pathway):
+        for state, path in shortest_paths(pathway, context).items():
+            here = Journey.begin(pathway, context).jump(state)
+            offered = {s.trigger: s.dest for s in here.next_steps()}
+            for trigger in triggers:
+                walked = run_scxml(document, context, [*path, trigger])
+                assert walked[-2] == state, (path, state)
+                assert walked[-1] == offered.get(trigger, state), (context, state, trigger)
+                checked += 1
+    assert checked >= len(triggers) * len(pathway.states)  # the start's reading at least
 
 
 @settings(max_examples=50)
@@ -508,11 +547,12 @@ def test_export_lists_every_format() -> None:
         assert re.search(rf"^\s+{fmt}\s", listed, re.M), fmt
 
 
-# --------------------------------------------------------------------------- the README's examples
+# --------------------------------------------------------------------------- the docs' examples
 
 
 def test_the_scxml_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """README: `pathways export scxml --out pathway.scxml`, then docs/examples/scxml_host.py."""
+    """docs/exports.md: `pathways export scxml --out pathway.scxml`, then the host script
+    docs/examples/scxml_host.py."""
     monkeypatch.chdir(tmp_path)
     assert run("export", "scxml", "--out", "pathway.scxml").exit_code == 0
     done = subprocess.run(
@@ -530,7 +570,7 @@ def test_the_scxml_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed (the XState example runs in Node)")
 def test_the_xstate_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """README: `pathways export xstate --out pathway.xstate.json`, then the host script."""
+    """docs/exports.md: `pathways export xstate --out pathway.xstate.json`, then the host script."""
     monkeypatch.chdir(tmp_path)
     assert run("export", "xstate", "--out", "pathway.xstate.json").exit_code == 0
     # The example imports xstate, found from its own folder up to the repository's node_modules.

@@ -13,14 +13,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import pathways.loader as loader
+import pathways.reader as reader
+from paths import DATA, MINIMAL
+from pathways.checks import check_pathway, iter_text
 from pathways.errors import ContentError, PathwaysError
 from pathways.loader import Document, load_document, load_pathway, parse_document, parse_pathway
-from pathways.schema import Pathway, check_pathway, iter_text
+from pathways.schema import Pathway
 from strategies import broken_documents, broken_files, dump_yaml, valid_documents
 
-DATA = Path(__file__).parent / "data"
 INVALID = DATA / "invalid"
-MINIMAL = DATA / "minimal.yaml"
 TODAY = dt.date(2026, 6, 1)  # the invalid documents' "today" (next_review_past needs one)
 
 BROKEN = sorted(INVALID.glob("*.yaml"))
@@ -65,7 +66,7 @@ def test_broken_document_gives_its_expected_message(
 ) -> None:
     """Each broken document gives exactly the messages beside it, with either YAML parser."""
     if parser == "python":
-        monkeypatch.setattr(loader, "_Loader", yaml.SafeLoader)
+        monkeypatch.setattr(reader, "_Loader", yaml.SafeLoader)
     elif not yaml.__with_libyaml__:  # pragma: no cover - PyYAML built without libyaml
         pytest.skip("PyYAML has no libyaml here")
     monkeypatch.chdir(INVALID)
@@ -248,7 +249,7 @@ def test_a_document_with_too_many_values_is_refused_as_it_is_read(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Reading stops at the first value past the limit (here the 11th: 9th item of the list)."""
-    monkeypatch.setattr(loader, "MAX_VALUES", 10)
+    monkeypatch.setattr(reader, "MAX_VALUES", 10)
     [problem] = problems_of("a: [" + "1, " * 20 + "]\n")
     assert problem.startswith("test.yaml:1:29: the document holds more than 10 values")
 
@@ -257,7 +258,7 @@ def test_a_file_over_the_size_limit_is_refused_without_reading_it_all(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A file larger than the limit is refused after reading just past the limit."""
-    monkeypatch.setattr(loader, "MAX_DOCUMENT_BYTES", 1000)
+    monkeypatch.setattr(reader, "MAX_DOCUMENT_BYTES", 1000)
     big = tmp_path / "big.yaml"
     big.write_text(minimal_text(), encoding="utf-8")
     with pytest.raises(ContentError, match=r"big.yaml:1:1: the file is larger than 1 KB,"):

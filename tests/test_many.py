@@ -224,7 +224,7 @@ def test_a_bare_label_is_never_put_inside_a_sentence(diabetes: Pathway) -> None:
 _NOT_TEXT = {
     "id", "trigger", "source", "dest", "start", "terms", "when", "default", "url",
     "accessed", "reviewed", "next_review", "phone", "hedge", "language", "count", "out_of",
-    "percent", "end",
+    "percent", "end", "step",
 }  # fmt: skip
 
 

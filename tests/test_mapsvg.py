@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from xml.etree import ElementTree
 
+from paths import ROOT
 from pathways.loader import parse_pathway
 from pathways.mapsvg import EDGE, EDGE_NEXT, HERE, LOOKS, NEXT, OTHER, PAGE, hubs, map_svg
 from pathways.schema import Pathway
 
-ROOT = Path(__file__).resolve().parents[1]
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"
 

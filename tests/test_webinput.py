@@ -5,7 +5,6 @@ refused before any work is done, and pages answer GET and HEAD only."""
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 from urllib.parse import quote
 
 import httpx
@@ -14,12 +13,12 @@ from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 
+from paths import ROOT
 from pathways.journey import Journey
 from pathways.loader import load_pathway
+from pathways.middleware.limits import MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_URL_BYTES
 from pathways.schema import Pathway
-from pathways.web import MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_URL_BYTES, create_app
-
-ROOT = Path(__file__).resolve().parents[1]
+from pathways.web import create_app
 
 
 @functools.cache

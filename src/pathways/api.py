@@ -32,13 +32,11 @@ answers from the browser. Call the API from a server, or serve pathways from the
 origin as the page; the embeddable page (``/embed/``) is the way into another site's
 browser page.
 
-Layer 4, beside ``web.py``, which mounts it; with ``web.py`` the only module importing
-fastapi.
+Layer 5, beside ``web.py``, which mounts it; its answers' models are ``answers.py``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import inspect
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Literal
@@ -49,6 +47,14 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from pathways import fhir
+from pathways.answers import (
+    ErrorAnswer,
+    ErrorCode,
+    JourneyAnswer,
+    PathwayAnswer,
+    StateView,
+)
+from pathways.embed import EMBED_PREFIX
 from pathways.errors import (
     JourneyError,
     StepNotAvailableError,
@@ -58,240 +64,13 @@ from pathways.errors import (
 )
 from pathways.export import pathway_to_dict
 from pathways.journey import Journey
+from pathways.links import journey_path
 from pathways.schema import Pathway as PathwayDocument
 from pathways.templating import journey_view
 
 PREFIX = "/api"
 TAG = "pathway"
 TOKEN_PATTERN = r"^[A-Za-z0-9_-]+$"
-
-ErrorCode = Literal[
-    "bad_token",
-    "unknown_topic",
-    "unknown_state",
-    "step_not_available",
-    "not_found",
-    "method_not_allowed",
-    "invalid_request",
-    "server_error",
-]
-
-
-# --------------------------------------------------------------------------- answers
-
-
-class Answer(BaseModel):
-    """Every part of an answer: exactly these keys, no others."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class SupportLine(Answer):
-    """Who a reader can talk to: show it with anything taken from this API."""
-
-    name: str
-    phone: str
-    offers: str
-
-
-class Framed(Answer):
-    """The two things every answer carries, to be shown beside whatever a client shows."""
-
-    intended_purpose: str = Field(
-        description="What this information is and is not. Show it with the content."
-    )
-    support: SupportLine
-
-
-class PathwayInfo(Answer):
-    id: str
-    title: str
-    version: str
-    language: str
-    publisher: str
-    reviewed_by: str | None = Field(description="Who reviewed the content: a role, or a name.")
-    reviewed: dt.date
-    next_review: dt.date
-    scope: str | None = Field(description="Whom the content and its figures are about.")
-
-
-class SourceRef(Answer):
-    id: str
-    title: str
-    publisher: str
-    url: str
-
-
-class NumberView(Answer):
-    """A figure as a natural frequency, with the source's hedge."""
-
-    count: int
-    out_of: int
-    hedge: str
-    about: str
-    percent: int | None
-    words: str = Field(description="The number in words, e.g. 'as many as 9 in 10 ...'.")
-    in_text: bool = Field(description="Whether the fact's own text already says it in words.")
-    filled: str | None = Field(description="Whom one filled figure of a picture stands for.")
-    caption: str = Field(description="What a picture of the number shows, in words.")
-    scope: str | None = Field(description="Whom the figures are about: show it beside them.")
-
-
-class FactView(Answer):
-    text: str
-    source: SourceRef
-    section: str = Field(description="The section of the source the fact comes from.")
-    number: NumberView | None
-
-
-class TermView(Answer):
-    id: str
-    term: str
-    definition: str
-
-
-class NoteView(Answer):
-    """What the source says about an option (e.g. that it is usually the first step):
-    show it in words beside the option, never by order, size or colour."""
-
-    text: str
-    source: str
-    section: str
-
-
-class NextStep(Answer):
-    """A way on from the state, shown with equal weight to the others (no ranking)."""
-
-    trigger: str
-    to: str
-    to_title: str
-    label: str
-    applies_to: list[str] = Field(
-        description="Topics the step is only for (their labels), when the reader has not"
-        " narrowed the topic: show them as a list, e.g. 'Only for: <label>'."
-    )
-    applies_phrases: list[str] = Field(
-        description="The same topics as words that fit mid-sentence ('only for <phrase>'),"
-        " when the pathway gives them for every one; otherwise empty."
-    )
-    note: NoteView | None = Field(description="What the source says about this option.")
-
-
-class Place(Answer):
-    id: str
-    title: str
-    jumped: bool = Field(
-        description="True where the reader jumped to this state rather than walked to it."
-    )
-
-
-class TopicShown(Answer):
-    id: str
-    label: str
-    value: str
-    value_label: str
-    value_phrase: str | None = Field(
-        description="The chosen value as words that fit mid-sentence, if the pathway gives"
-        " them; otherwise show value_label on its own."
-    )
-    narrowed: bool = Field(description="False while the topic's default (all) is shown.")
-
-
-class SourceView(Answer):
-    id: str
-    title: str
-    publisher: str
-    url: str
-    accessed: dt.date
-
-
-class StateView(Framed):
-    """One state as ``pathways show STATE --format json`` renders it."""
-
-    pathway: PathwayInfo
-    id: str
-    title: str
-    summary: str
-    explanation: list[str]
-    facts: list[FactView]
-    no_figure: str | None = Field(
-        description="Said where figures would be, if the source has none."
-    )
-    questions: list[str]
-    terms: list[TermView]
-    start: bool
-    end: bool
-    next: list[NextStep] = Field(description="Every way on, filtered by the topics chosen.")
-    path: list[Place]
-    context: list[TopicShown]
-    sources: list[SourceView]
-    token: str = Field(description="A journey at this state, for /api/journeys/{token}.")
-
-
-class JourneyInfo(Answer):
-    token: str = Field(description="The whole journey in a URL-safe string.")
-    state: str
-    history: list[str] = Field(description="The states before this one, oldest first.")
-    path: list[str] = Field(description="history, then the current state.")
-    jumped: list[bool] = Field(
-        description="One flag per state of path: true where the reader jumped there (from"
-        " the map or a jump) rather than walked there by a step; a jump is looked at, not"
-        " a step taken."
-    )
-    walked: list[str] = Field(
-        description="The states of path the reader walked to by a step or began at, in order."
-    )
-    context: dict[str, str] = Field(description="The topic chosen for each topic name.")
-    can_go_back: bool
-
-
-class StepLink(Answer):
-    trigger: str
-    href: str
-
-
-class JourneyLinks(Answer):
-    """Where to go from here: API addresses, and the same journey as web pages."""
-
-    self: str
-    back: str | None
-    restart: str
-    steps: list[StepLink]
-    page: str = Field(description="The journey's web page (patients).")
-    embed: str = Field(description="The journey's embeddable page (for an iframe).")
-
-
-class JourneyAnswer(Framed):
-    journey: JourneyInfo
-    state: StateView
-    links: JourneyLinks
-
-
-class PathwayExport(PathwayDocument):
-    """The whole pathway document, as ``pathways export json`` writes it."""
-
-    format: str = Field(description="The export's shape, e.g. 'pathways/1'.")
-    id: str
-    title: str
-    version: str
-    intended_purpose: str
-
-
-class PathwayAnswer(Framed):
-    pathway: PathwayExport
-
-
-class ErrorDetail(Answer):
-    code: ErrorCode
-    message: str
-    allowed: list[str] = Field(
-        description="What would have been accepted (steps, states, topics), if that is known."
-    )
-
-
-class ErrorAnswer(Framed):
-    error: ErrorDetail
-
 
 # --------------------------------------------------------------------------- errors
 
@@ -319,9 +98,7 @@ _JOURNEY_ERRORS: Mapping[type[JourneyError], tuple[int, ErrorCode]] = {
 
 def _from_journey_error(exc: JourneyError) -> ApiError:
     status, code = next(v for k, v in _JOURNEY_ERRORS.items() if isinstance(exc, k))
-    message = str(exc)
-    suffix = f" (allowed: {', '.join(exc.allowed)})"
-    return ApiError(status, code, message.removesuffix(suffix), exc.allowed)
+    return ApiError(status, code, exc.message, exc.allowed)
 
 
 def is_api_path(path: str) -> bool:
@@ -485,16 +262,13 @@ class JsonApi:
                     {"trigger": s.trigger, "href": f"{at}/step/{s.trigger}"}
                     for s in journey.next_steps()
                 ],
-                "page": f"/j/{token}",
-                "embed": f"/embed/{token}",
+                "page": journey_path(token),
+                "embed": f"{EMBED_PREFIX}/{token}",
             },
         }
 
     def journey_of(self, token: str) -> Journey:
-        try:
-            return Journey.from_token(self.pathway, token)
-        except JourneyError as exc:
-            raise _from_journey_error(exc) from None
+        return Journey.from_token(self.pathway, token)
 
     def topics_of(self, chosen: Mapping[str, str | None]) -> dict[str, str]:
         return {name: value for name, value in chosen.items() if value is not None}
@@ -600,6 +374,14 @@ def install(app: FastAPI, pathway: PathwayDocument) -> JsonApi:
     async def api_error(request: Request, exc: ApiError) -> Response:
         return api.error_response(exc.status, exc.code, exc.message, exc.allowed)
 
+    # Every journey problem in an API route (a bad token, topic, state or step) is answered
+    # here, once, as its ApiError; the web pages catch theirs where they happen.
+    @app.exception_handler(JourneyError)
+    async def journey_error(request: Request, exc: JourneyError) -> Response:
+        if not is_api_path(request.url.path):
+            raise exc  # a page route lets none escape: a bug, answered as one
+        return await api_error(request, _from_journey_error(exc))
+
     @app.get(
         f"{PREFIX}/pathway",
         response_model=PathwayAnswer,
@@ -628,10 +410,7 @@ def install(app: FastAPI, pathway: PathwayDocument) -> JsonApi:
         state_id: str = Path(description="A state id.", json_schema_extra={"enum": state_ids}),
         chosen: dict[str, str] = Depends(topics),  # noqa: B008 - how FastAPI declares it
     ) -> Any:
-        try:
-            journey = Journey.begin(pathway, chosen, at=state_id)
-        except JourneyError as exc:
-            raise _from_journey_error(exc) from None
+        journey = Journey.begin(pathway, chosen, at=state_id)
         return journey_view(journey)
 
     begin_body = api.begin_model()
@@ -639,10 +418,7 @@ def install(app: FastAPI, pathway: PathwayDocument) -> JsonApi:
     async def begin_journey(body: Any = Body(default=None)) -> Response:  # noqa: B008 - as above
         data = body.model_dump(by_alias=True) if body is not None else {}
         chosen = api.topics_of(data.get("context") or {})
-        try:
-            journey = Journey.begin(pathway, chosen, at=data.get("at"))
-        except JourneyError as exc:
-            raise _from_journey_error(exc) from None
+        journey = Journey.begin(pathway, chosen, at=data.get("at"))
         answer = JourneyAnswer.model_validate(api.journey_answer(journey))
         return JSONResponse(
             answer.model_dump(mode="json"),
@@ -697,10 +473,7 @@ def install(app: FastAPI, pathway: PathwayDocument) -> JsonApi:
         ),
     ) -> Any:
         journey = api.journey_of(token)
-        try:
-            return api.journey_answer(journey.step(trigger))
-        except JourneyError as exc:
-            raise _from_journey_error(exc) from None
+        return api.journey_answer(journey.step(trigger))
 
     @journey_route(
         "/back",
@@ -727,10 +500,7 @@ def install(app: FastAPI, pathway: PathwayDocument) -> JsonApi:
         state_id: str = Path(description="A state id.", json_schema_extra={"enum": state_ids}),
     ) -> Any:
         journey = api.journey_of(token)
-        try:
-            return api.journey_answer(journey.jump(state_id))
-        except JourneyError as exc:
-            raise _from_journey_error(exc) from None
+        return api.journey_answer(journey.jump(state_id))
 
     @journey_route(
         "/topics",
@@ -743,10 +513,7 @@ def install(app: FastAPI, pathway: PathwayDocument) -> JsonApi:
         chosen: dict[str, str] = Depends(topics),  # noqa: B008 - how FastAPI declares it
     ) -> Any:
         journey = api.journey_of(token)
-        try:
-            return api.journey_answer(journey.with_context(**chosen))
-        except JourneyError as exc:
-            raise _from_journey_error(exc) from None
+        return api.journey_answer(journey.with_context(**chosen))
 
     @app.get(
         f"{PREFIX}/fhir",
@@ -787,81 +554,3 @@ def install(app: FastAPI, pathway: PathwayDocument) -> JsonApi:
                 include_in_schema=False,
             )
     return api
-
-
-def openapi_description(pathway: PathwayDocument) -> str:
-    """The text at the top of the OpenAPI document."""
-    return (
-        f"{pathway.metadata.intended_purpose}\n\n"
-        "The JSON API of pathways: the whole pathway, one state, and a journey walked by"
-        " its token. The server keeps nothing: a journey is its token, so every move is a"
-        " safe GET that computes a new token (only beginning a journey is a POST, with a"
-        " JSON body). Every answer carries `intended_purpose` and `support`: show them"
-        ' beside anything you show. Errors are `{"error": {"code", "message",'
-        ' "allowed"}}` with status 400, 404, 405 or 422. No cookies; no CORS headers'
-        " (call the API from a server, or embed `/embed/` in an iframe)."
-    )
-
-
-def describe(openapi: Mapping[str, Any], pathway: PathwayDocument) -> dict[str, Any]:
-    """The API's own documentation page: each operation of the OpenAPI document, said in
-    words, with an example address that works on this pathway."""
-    journey = Journey.begin(pathway)
-    token = journey.token
-    steps = journey.next_steps()
-    examples = {
-        "token": token,
-        "state_id": pathway.start,
-        "trigger": steps[0].trigger if steps else "",
-    }
-    operations = []
-    for path, item in openapi.get("paths", {}).items():
-        for method, operation in item.items():
-            parameters = [
-                {
-                    "name": parameter["name"],
-                    "where": parameter["in"],
-                    "required": parameter.get("required", False),
-                    "description": _code_pieces(parameter.get("description", "")),
-                    "allowed": parameter.get("schema", {}).get("enum", []),
-                }
-                for parameter in operation.get("parameters", [])
-            ]
-            example = path
-            for name, value in examples.items():
-                example = example.replace(f"{{{name}}}", value)
-            operations.append(
-                {
-                    "id": operation.get("operationId", f"{method}-{path}"),
-                    "method": method.upper(),
-                    "path": path,
-                    "summary": operation.get("summary", ""),
-                    "description": _code_pieces(operation.get("description", "")),
-                    "parameters": parameters,
-                    "body": method == "post",
-                    "responses": [
-                        {
-                            "status": status,
-                            "description": _code_pieces(response.get("description", "")),
-                        }
-                        for status, response in sorted(operation.get("responses", {}).items())
-                    ],
-                    "example": example if method == "get" and "{" not in example else None,
-                }
-            )
-    return {
-        "page": "api",
-        "mode": "patient",
-        "operations": operations,
-        "openapi_url": "/openapi.json",
-        "body_topics": [
-            {"id": c.id, "options": [v.id for v in c.values], "default": c.default}
-            for c in pathway.contexts
-        ],
-        "example_token": token,
-    }
-
-
-def _code_pieces(text: str) -> list[tuple[str, bool]]:
-    """Text with `code` marked as in Markdown, as pieces ``(text, is_code)``."""
-    return [(piece, index % 2 == 1) for index, piece in enumerate(text.split("`")) if piece]

@@ -214,10 +214,7 @@ def show_key(
     arguments.update({f"context.{name}": value for name, value in context.items()})
     return renders.key(
         pathway_file=resources.chosen_pathway_file(pathway_file),
-        templates_dirs=[
-            resources.chosen_templates_dir(templates_dir),
-            resources.default_templates_dir(),
-        ],
+        templates_dirs=resources.template_dirs(resources.chosen_templates_dir(templates_dir)),
         arguments=arguments,
     )
 

@@ -9,29 +9,35 @@ A ``PathwaysError`` never shows a traceback: content problems print one
 
 Start-up stays quick: the heavy libraries (pydantic, jinja2, transitions, yaml) are
 imported inside the commands that need them, so ``--help`` and ``--version`` load none.
-This module is the only one that imports click (layer 5).
+Click is imported here and by the parts of the command line beside it: the shared options
+and helpers (``options.py``), the export and import commands (``exporting.py``) and the
+terminal walk (``walk.py``); layer 6.
 """
 
 from __future__ import annotations
 
-import shutil
-import sys
-import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from pathways import __version__, resources
-from pathways.errors import ContentError, JourneyError, PathwaysError, Problem
+from pathways.exporting import export, import_, write_json_schema
+from pathways.options import (
+    CleanGroup,
+    context_option,
+    load_chosen_pathway,
+    make_renderer,
+    out_option,
+    pathway_option,
+    templates_option,
+    unused_templates_option,
+)
 
 if TYPE_CHECKING:
-    from pathways.journey import Journey, Step
-    from pathways.schema import Pathway
-    from pathways.templating import Renderer
+    pass
 
-F = TypeVar("F", bound=Callable[..., Any])
 
 INTENDED_PURPOSE = (
     "This is general information. It is not medical advice and cannot tell you what will"
@@ -45,142 +51,11 @@ TEXT_FORMATS = ("text", "markdown", "html", "json")
 GRAPH_FORMATS = ("mermaid", "dot")
 
 
-# --------------------------------------------------------------------------- shared parts
-
-
-class _Group(click.Group):
-    """A command group that turns a PathwaysError into one clean message and exit 1."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except PathwaysError as exc:
-            report_error(exc)
-            ctx.exit(1)
-
-
-def report_error(exc: PathwaysError) -> None:
-    """Print a problem a person can act on to stderr, without a traceback."""
-    if isinstance(exc, ContentError):
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        count = len(exc.problems)
-        click.echo(f"{count} problem{'s' if count != 1 else ''} found", err=True)
-    elif isinstance(exc, JourneyError) and exc.allowed:
-        message = str(exc)
-        suffix = f" (allowed: {', '.join(exc.allowed)})"
-        message = message.removesuffix(suffix)
-        click.echo(f"error: {message}", err=True)
-        allowed = textwrap.fill(
-            ", ".join(exc.allowed),
-            width=88,
-            initial_indent="  allowed: ",
-            subsequent_indent="    ",
-            break_on_hyphens=False,
-        )
-        click.echo(allowed, err=True)
-    else:
-        click.echo(f"error: {exc}", err=True)
-
-
-def pathway_option(f: F) -> F:
-    """``--pathway FILE``: which pathway document to use (every command takes it)."""
-    return click.option(
-        "--pathway",
-        "pathway_file",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        metavar="FILE",
-        help=f"The pathway document to use (default: ${resources.PATHWAY_ENV}, else the"
-        " built-in one).",
-    )(f)
-
-
-def templates_option(f: F) -> F:
-    """``--templates DIR``: a folder of templates overriding the built-in ones."""
-    return click.option(
-        "--templates",
-        "templates_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=None,
-        metavar="DIR",
-        help=f"A folder of templates that replace the built-in ones of the same name"
-        f" (default: ${resources.TEMPLATES_ENV}, else none).",
-    )(f)
-
-
-_EXAMPLE_CONTEXT = "topic=value"
-
-
-def _parse_context(
-    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
-) -> dict[str, str]:
-    chosen: dict[str, str] = {}
-    for item in values:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip() or not value.strip():
-            raise click.BadParameter(
-                f"'{item}' is not NAME=VALUE (for example {_EXAMPLE_CONTEXT})",
-                ctx=ctx,
-                param=param,
-            )
-        chosen[name.strip()] = value.strip()
-    return chosen
-
-
-def context_option(f: F) -> F:
-    """``--context NAME=VALUE`` (repeatable): show only what is about these topics."""
-    return click.option(
-        "--context",
-        "context",
-        multiple=True,
-        metavar="NAME=VALUE",
-        callback=_parse_context,
-        help=f"Show information about one topic only, e.g. {_EXAMPLE_CONTEXT}: a context id"
-        " and one of its values, as the pathway names them. Repeat for more topics.",
-    )(f)
-
-
-def load_chosen_pathway(pathway_file: Path | None) -> Pathway:
-    """The pathway from ``--pathway``, else $PATHWAYS_FILE, else the built-in one."""
-    from pathways.loader import load_pathway
-
-    path = resources.chosen_pathway_file(pathway_file)
-    if not path.is_file():
-        raise ContentError(
-            [
-                Problem(
-                    f"there is no pathway file '{path}'",
-                    hint=f"check the path given to --pathway or ${resources.PATHWAY_ENV}",
-                )
-            ]
-        )
-    return load_pathway(path)
-
-
-def make_renderer(templates_dir: Path | None) -> Renderer:
-    """A renderer with ``--templates``, else $PATHWAYS_TEMPLATES, else the built-in ones."""
-    from pathways.templating import Renderer
-
-    return Renderer(resources.chosen_templates_dir(templates_dir))
-
-
-def _write(text: str, out: Path | None) -> None:
-    if out is None:
-        click.echo(text, nl=False)
-        return
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise click.FileError(str(out), hint=exc.strerror or str(exc)) from None
-    click.echo(f"wrote {out}", err=True)
-
-
 # --------------------------------------------------------------------------- commands
 
 
 @click.group(
-    cls=_Group,
+    cls=CleanGroup,
     help="Explains a health pathway, step by step and in plain words: what might happen"
     f" next, and what each step means.\n\n{INTENDED_PURPOSE}\n\n"
     f"The pathway is the file given with --pathway, else ${resources.PATHWAY_ENV}, else the"
@@ -309,6 +184,7 @@ def walk(
     step to add its questions, or your own, to your list in FILE.
     """
     from pathways.journey import Journey
+    from pathways.walk import Walk
 
     if notes_file is not None and notes_file.exists():
         raise click.BadParameter(
@@ -318,7 +194,7 @@ def walk(
         )
     pathway = load_chosen_pathway(pathway_file)
     first = Journey.begin(pathway, context, at=start)
-    _Walk(first, make_renderer(templates_dir), notes_file).run()
+    Walk(first, make_renderer(templates_dir), notes_file).run()
 
 
 @main.command(short_help="Print the pathway as a diagram (Mermaid or DOT).")
@@ -333,7 +209,7 @@ def walk(
 @click.option("--highlight", metavar="STATE", help="Mark this step as 'You are here'.")
 @context_option
 @pathway_option
-@templates_option
+@unused_templates_option
 def graph(
     fmt: str,
     highlight: str | None,
@@ -349,194 +225,8 @@ def graph(
     click.echo(draw(pathway, highlight=highlight, context=context), nl=False)
 
 
-@main.group(cls=_Group, short_help="Write the whole pathway for other programs.")
-def export() -> None:
-    """Write the whole pathway in a form other programs can read."""
-
-
-# Each format is a subcommand of `export` taking --out, --pathway and --templates;
-# `export site` joins them (it writes a folder, so it takes one instead of --out).
-
-
-def out_option(f: F) -> F:
-    """``--out FILE``: write to FILE instead of the screen."""
-    return click.option(
-        "--out",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        metavar="FILE",
-        help="Write to FILE instead of the screen.",
-    )(f)
-
-
-@export.command("json")
-@out_option
-@pathway_option
-@templates_option
-def export_json(out: Path | None, pathway_file: Path | None, templates_dir: Path | None) -> None:
-    """The whole pathway as JSON: states, steps, facts with sources, glossary, support."""
-    from pathways.export import to_json
-
-    _write(to_json(load_chosen_pathway(pathway_file)), out)
-
-
-def _export_diagram(fmt: str) -> click.Command:
-    names = {"mermaid": "Mermaid (for Markdown and many editors)", "dot": "Graphviz DOT"}
-    short = {"mermaid": "Mermaid diagram text: every step.", "dot": "DOT diagram text: every step."}
-
-    @click.option("--highlight", metavar="STATE", help="Mark this step as 'You are here'.")
-    @context_option
-    @out_option
-    @pathway_option
-    @templates_option
-    def command(
-        highlight: str | None,
-        context: dict[str, str],
-        out: Path | None,
-        pathway_file: Path | None,
-        templates_dir: Path | None,
-    ) -> None:
-        from pathways import diagram
-
-        draw = diagram.to_dot if fmt == "dot" else diagram.to_mermaid
-        _write(draw(load_chosen_pathway(pathway_file), highlight=highlight, context=context), out)
-
-    command.__doc__ = f"The pathway's diagram as {names[fmt]} text: every step and its links."
-    return export.command(fmt, short_help=short[fmt])(command)
-
-
-export_mermaid = _export_diagram("mermaid")
-export_dot = _export_diagram("dot")
-
-
-@export.command("scxml", short_help="W3C SCXML state machine, for SCXML engines.")
-@out_option
-@pathway_option
-@templates_option
-def export_scxml(out: Path | None, pathway_file: Path | None, templates_dir: Path | None) -> None:
-    """The pathway as a W3C SCXML state machine, for SCXML engines.
-
-    Topics (contexts) are <data> that start at their defaults; a step for some topics
-    has an ECMAScript cond. Titles and labels are kept as pathways:* attributes.
-    """
-    from pathways.interchange import to_scxml
-
-    _write(to_scxml(load_chosen_pathway(pathway_file)), out)
-
-
-@export.command("xstate", short_help="XState v5 machine (JSON), for JavaScript apps.")
-@out_option
-@pathway_option
-@templates_option
-def export_xstate(out: Path | None, pathway_file: Path | None, templates_dir: Path | None) -> None:
-    """The pathway as an XState v5 machine (JSON), for JavaScript apps.
-
-    A step for some topics names the guard 'applies', whose params list the allowed
-    values of each topic; the host supplies it (see the README).
-    """
-    from pathways.interchange import to_xstate
-
-    _write(to_xstate(load_chosen_pathway(pathway_file)), out)
-
-
-@export.command("fhir", short_help="HL7 FHIR R4 Bundle: PlanDefinition and Questionnaire.")
-@out_option
-@pathway_option
-@templates_option
-def export_fhir(out: Path | None, pathway_file: Path | None, templates_dir: Path | None) -> None:
-    """The pathway as an HL7 FHIR R4 Bundle (JSON), for health IT systems.
-
-    A PlanDefinition whose actions are the steps, a Questionnaire of the questions to ask,
-    and code systems for the glossary and the topics; nothing about a patient. `pathways
-    import fhir` reads it back. See docs/fhir.md.
-    """
-    from pathways.fhir import to_fhir_json
-
-    _write(to_fhir_json(load_chosen_pathway(pathway_file)), out)
-
-
-@export.command("json-schema", short_help="JSON Schema of a pathway document (as `schema`).")
-@out_option
-@pathway_option
-@templates_option
-def export_json_schema(
-    out: Path | None, pathway_file: Path | None, templates_dir: Path | None
-) -> None:
-    """The JSON Schema a pathway document follows (the same as `pathways schema`)."""
-    click.get_current_context().invoke(
-        schema, out=out, pathway_file=pathway_file, templates_dir=templates_dir
-    )
-
-
-@export.command("site", short_help="The guide as a static website: a folder of HTML files.")
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "--maps",
-    type=click.Choice(("auto", "each", "one")),
-    default="auto",
-    show_default=True,
-    help="each: a map page for every state, with it marked; one: a single map that every"
-    " state links into; auto: each, up to 100 states.",
-)
-@pathway_option
-@templates_option
-def export_site(
-    folder: Path, maps: str, pathway_file: Path | None, templates_dir: Path | None
-) -> None:
-    """Write the guide as static HTML into FOLDER: the start page, every state, the map
-    and the glossary, linked by relative paths.
-
-    Open FOLDER/index.html in a browser, or copy FOLDER to any static host or CDN: no
-    server is needed and nothing is loaded from another host. FOLDER must be new, empty
-    or an earlier site; building again replaces only the files the site is made of.
-    """
-    from typing import cast
-
-    from pathways.site import Maps, build_site
-
-    site = build_site(
-        load_chosen_pathway(pathway_file),
-        folder,
-        resources.chosen_templates_dir(templates_dir),
-        maps=cast(Maps, maps),
-    )
-    click.echo(
-        f"wrote {len(site.pages)} pages ({len(site.files)} files) to {folder};"
-        f" open {folder / 'index.html'}",
-        err=True,
-    )
-
-
-@main.group(
-    "import", cls=_Group, short_help="Read a pathway written for other programs back."
-)
-def import_() -> None:
-    """Read a pathway back from a form other programs use, as a pathway document."""
-
-
-@import_.command("fhir", short_help="A Bundle from `pathways export fhir` -> pathways.yaml.")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    metavar="FILE",
-    help="Write the pathway document to FILE (e.g. pathways.yaml) instead of the screen.",
-)
-def import_fhir(file: Path, out: Path | None) -> None:
-    """Turn a FHIR R4 Bundle written by `pathways export fhir` (FILE) back into a pathway
-    document (YAML), checked as `pathways validate` checks one."""
-    from pathways.fhir import MAX_BUNDLE_BYTES, read_bundle
-    from pathways.loader import dump_pathway
-
-    try:
-        with file.open("rb") as stream:  # a file too large is refused after this much
-            raw = stream.read(MAX_BUNDLE_BYTES + 1)
-    except OSError as exc:
-        raise ContentError(
-            [Problem(f"cannot read {file}: {exc.strerror or exc}", hint="check the path")]
-        ) from None
-    _write(dump_pathway(read_bundle(raw, str(file))), out)
+main.add_command(export)
+main.add_command(import_)
 
 
 # More commands are added below, each with @pathway_option and @templates_option and
@@ -596,9 +286,8 @@ def lint(
 
     path = resources.chosen_pathway_file(file or pathway_file)
     document = load_document(content_lint.display_path(path))
-    chosen = resources.chosen_templates_dir(templates_dir)
     config = content_lint.LintConfig(
-        templates_dirs=tuple(d for d in (chosen, resources.default_templates_dir()) if d),
+        templates_dirs=resources.template_dirs(resources.chosen_templates_dir(templates_dir)),
         team_state=team_state,
         no_treatment_states=(no_treatment_states + old_no_treatment_states) or None,
     )
@@ -614,18 +303,14 @@ def lint(
 @main.command(short_help="Print the JSON Schema of a pathway document (for editors).")
 @out_option
 @pathway_option
-@templates_option
+@unused_templates_option
 def schema(out: Path | None, pathway_file: Path | None, templates_dir: Path | None) -> None:
     """Print the JSON Schema that a pathway document follows.
 
     Point an editor at it (for example with a '# yaml-language-server: $schema=FILE'
     line at the top of pathways.yaml) to get completion and checks while writing.
     """
-    import json
-
-    from pathways.lint import document_schema
-
-    _write(json.dumps(document_schema(), indent=2, ensure_ascii=False) + "\n", out)
+    write_json_schema(out)
 
 
 def _check_origins(
@@ -668,6 +353,28 @@ def _check_origins(
     " checks out; a broken edit is logged (file:line:col) and the last good version stays"
     " up.",
 )
+@click.option(
+    "--forwarded-allow-ips",
+    metavar="ADDRESSES",
+    default="",
+    help="Comma-separated addresses of the proxies (e.g. 127.0.0.1 for nginx on this"
+    " machine) whose X-Forwarded-For and X-Forwarded-Proto are believed. Default: none.",
+)
+@click.option(
+    "--max-connections",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Connections open at once at most (fewer if the open-files limit is lower); idle"
+    " ones are closed to make room, and past it a busy server answers 503.",
+)
+@click.option(
+    "--header-timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(0.1),
+    help="Seconds a client has to send a request's headers; its body gets three times that.",
+)
 @pathway_option
 @templates_option
 def serve(
@@ -675,6 +382,9 @@ def serve(
     port: int,
     reload_content: bool,
     embed_origins: tuple[str, ...],
+    forwarded_allow_ips: str,
+    max_connections: int,
+    header_timeout: float,
     pathway_file: Path | None,
     templates_dir: Path | None,
 ) -> None:
@@ -691,8 +401,8 @@ def serve(
     """
     import gc
 
-    import uvicorn
-
+    from pathways import server
+    from pathways.middleware.headers import SECURITY_HEADERS
     from pathways.web import create_app
 
     def build() -> Any:
@@ -712,9 +422,13 @@ def serve(
     gc.freeze()
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"Serving '{app.title}' at http://{shown}:{port}/ (Ctrl+C to stop)", err=True)
-    uvicorn.run(
-        served, host=host, port=port, log_level="info", access_log=False, server_header=False
+    settings = server.ServerSettings(
+        header_timeout=header_timeout,
+        body_timeout=3 * header_timeout,
+        max_connections=max_connections,
+        forwarded_allow_ips=tuple(a.strip() for a in forwarded_allow_ips.split(",") if a.strip()),
     )
+    server.serve(served, host=host, port=port, settings=settings, headers=SECURITY_HEADERS)
 
 
 def _live(build: Callable[[], Any], pathway_file: Path | None, templates_dir: Path | None) -> Any:
@@ -734,263 +448,6 @@ def _live(build: Callable[[], Any], pathway_file: Path | None, templates_dir: Pa
         logger.setLevel(logging.INFO)
     watched = [
         resources.chosen_pathway_file(pathway_file),
-        resources.chosen_templates_dir(templates_dir),
-        resources.default_templates_dir(),
+        *resources.template_dirs(resources.chosen_templates_dir(templates_dir)),
     ]
     return LiveApp(build, watched)
-
-
-# --------------------------------------------------------------------------- the walk
-
-
-def _fill(text: str, indent: str = "") -> str:
-    """Text wrapped to the terminal (at most 88 columns), never splitting a word."""
-    width = max(min(shutil.get_terminal_size((80, 24)).columns, 88), 30)
-    return textwrap.fill(
-        text,
-        width=width,
-        subsequent_indent=indent,
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
-
-
-def _interactive() -> bool:
-    try:
-        return sys.stdin.isatty()
-    except (AttributeError, ValueError):  # replaced or closed stdin
-        return False
-
-
-def _choices(count: int) -> str:
-    if count == 1:
-        return "1"
-    if count == 2:
-        return "1 or 2"
-    if count == 3:
-        return "1, 2 or 3"
-    return f"a number from 1 to {count}"
-
-
-WALK_HELP = """\
-How to use this:
-  Type the number of a step and press Enter.
-  b  go back one step
-  r  start again
-  m  more: facts, sources and questions
-  q  quit
-  ?  this help"""
-
-
-NOTES_HELP = """\
-  a  add questions from this step, or your own, to your list"""
-
-
-class _Walk:
-    """The interactive walk: one screen per step, then a prompt, until q or end of input.
-
-    With a notes file, ``a`` adds questions to the reader's list (``notes.py``), written
-    whole to the file after each change and to nowhere else."""
-
-    def __init__(self, first: Journey, renderer: Renderer, notes_file: Path | None = None) -> None:
-        from pathways.notes import Question
-
-        self.first = first
-        self.journey = first
-        self.renderer = renderer
-        self.notes_file = notes_file
-        self.questions: list[Question] = []
-
-    @property
-    def help_text(self) -> str:
-        if self.notes_file is None:
-            return WALK_HELP
-        return WALK_HELP.replace("\n  q  quit", "\n" + NOTES_HELP + "\n  q  quit")
-
-    @property
-    def steps(self) -> tuple[Step, ...]:
-        return self.journey.next_steps()
-
-    def run(self) -> None:
-        self._screen()
-        click.echo(self.help_text + "\n")
-        while True:
-            click.echo(self._path_line())
-            click.echo(self._prompt(), nl=False)
-            line = self._read_line()
-            if line is None:  # end of input (Ctrl-D, or the end of piped input)
-                click.echo()
-                self._goodbye()
-                return
-            if not self._handle(line.strip().lower()):
-                self._goodbye()
-                return
-
-    @staticmethod
-    def _read_line() -> str | None:
-        """One line typed by the reader (None at the end of input)."""
-        try:
-            line = sys.stdin.readline()
-        except KeyboardInterrupt:
-            line = ""
-        if not line:
-            return None
-        if not _interactive():
-            click.echo(line.rstrip("\n"))  # so a piped walk reads like a typed one
-        return line.rstrip("\n")
-
-    def _handle(self, command: str) -> bool:
-        """Act on one line of input; False means quit."""
-        actions: Mapping[str, Callable[[], None]] = {
-            "b": self._back,
-            "back": self._back,
-            "r": self._restart,
-            "restart": self._restart,
-            "m": self._more,
-            "more": self._more,
-            "?": self._help,
-            "h": self._help,
-            "help": self._help,
-        }
-        if command in ("q", "quit", "exit"):
-            return False
-        if command in ("a", "add") and self.notes_file is not None:
-            self._add_questions()
-        elif command in actions:
-            actions[command]()
-        elif command.isdigit():
-            self._take(int(command))
-        elif command:
-            self._say(f"Sorry, '{command}' is not one of the choices. {self._choices_hint()}")
-        return True
-
-    @staticmethod
-    def _say(message: str) -> None:
-        click.echo(f"\n{_fill(message)}\n")
-
-    def _take(self, number: int) -> None:
-        steps = self.steps
-        if not steps:
-            self._say(f"There are no more steps from here. {self._choices_hint()}")
-        elif not 1 <= number <= len(steps):
-            self._say(f"There is no step {number} here. {self._choices_hint()}")
-        else:
-            self.journey = self.journey.step(steps[number - 1].trigger)
-            self._screen()
-
-    def _help(self) -> None:
-        click.echo("\n" + self.help_text + "\n")
-
-    def _add_questions(self) -> None:
-        """Ask which of this step's questions to add, or for the reader's own words."""
-        from pathways.notes import OWN_QUESTION_MAX, Question
-
-        assert self.notes_file is not None
-        state = self.journey.pathway.state(self.journey.state)
-        listed = state.questions
-        click.echo()
-        if listed:
-            click.echo("Questions you could ask your healthcare team:")
-            for number, question in enumerate(listed, start=1):
-                click.echo(_fill(f"  {number}. {question}", indent="     "))
-            click.echo(
-                _fill(
-                    "Type the numbers of the questions to add to your list (for example 1 3),"
-                    " or type a question of your own. Press Enter alone to add nothing."
-                )
-            )
-        else:
-            click.echo(_fill("Type a question of your own. Press Enter alone to add nothing."))
-        click.echo("> ", nl=False)
-        line = (self._read_line() or "").strip()
-        if not line:
-            self._say("Nothing was added.")
-            return
-        words = line.replace(",", " ").split()
-        if all(w.isdigit() for w in words):
-            numbers = [int(w) for w in words]
-            wrong = [n for n in numbers if not 1 <= n <= len(listed)]
-            if wrong or not listed:
-                self._say(
-                    f"There is no question {wrong[0] if wrong else numbers[0]} here."
-                    " Nothing was added. Type a to try again."
-                )
-                return
-            added = [
-                Question(state.id, listed[n - 1])
-                for n in dict.fromkeys(numbers)
-                if Question(state.id, listed[n - 1]) not in self.questions
-            ]
-        else:
-            added = [Question(state.id, line[:OWN_QUESTION_MAX], own=True)]
-        self.questions.extend(added)
-        self._save_notes()
-        count = len(self.questions)
-        self._say(
-            f"Added {len(added)} to your list, which has {count}"
-            f" question{'' if count == 1 else 's'}. It is kept in {self.notes_file}."
-        )
-
-    def _save_notes(self) -> None:
-        from pathways.notes import notes_text
-
-        assert self.notes_file is not None
-        try:
-            self.notes_file.write_text(
-                notes_text(self.journey.pathway, self.questions), encoding="utf-8"
-            )
-        except OSError as exc:
-            self._say(
-                f"Your list could not be written to {self.notes_file}:"
-                f" {exc.strerror or exc}. It is kept until you quit; type a to try again."
-            )
-
-    def _back(self) -> None:
-        if not self.journey.can_go_back:
-            self._say("This is where your walk began, so there is no step to go back to.")
-            return
-        self.journey = self.journey.back()
-        self._screen()
-
-    def _restart(self) -> None:
-        self.journey = self.first
-        self._screen()
-
-    def _more(self) -> None:
-        click.echo()
-        click.echo(self.renderer.render(self.journey, "text"))
-
-    def _screen(self) -> None:
-        click.echo()
-        click.echo(self.renderer.render(self.journey, "text", brief=True), nl=False)
-        click.echo()
-
-    def _path_line(self) -> str:
-        titles = [
-            ("Looked at: " if jumped else "") + self.journey.pathway.state(s).title
-            for s, jumped in zip(self.journey.path, self.journey.jumps, strict=True)
-        ]
-        return _fill("Your path so far: " + " > ".join(titles), indent="  ")
-
-    def _choices_hint(self) -> str:
-        steps = self.steps
-        if not steps:
-            return "Type b to go back, r to start again, q to quit or ? for help."
-        return f"Type {_choices(len(steps))} to read about a step, or ? for help."
-
-    def _prompt(self) -> str:
-        steps = self.steps
-        if not steps:
-            if self.notes_file is not None:
-                return "Type b (back), r (start again), a (add a question) or q (quit): "
-            return "Type b (back), r (start again) or q (quit): "
-        if self.notes_file is not None:
-            return f"Type {_choices(len(steps))}, a to add a question, or ? for help: "
-        return f"Type {_choices(len(steps))}, or ? for help: "
-
-    def _goodbye(self) -> None:
-        contact = self.journey.pathway.support_line
-        if self.notes_file is not None and self.questions:
-            click.echo(_fill(f"Your questions are in {self.notes_file}."))
-        click.echo(_fill(f"Goodbye. If you would like to talk to someone: {contact.name}."))
-        click.echo(f"Phone: {contact.phone}")

@@ -21,7 +21,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from pathways.errors import UnknownContextError, UnknownStateError, did_you_mean
 from pathways.schema import ContextValue, Pathway
 
 HERE = "You are here"
@@ -52,49 +51,20 @@ class _Graph:
     edges: tuple[_Edge, ...]
 
 
-def _check_context(pathway: Pathway, context: Mapping[str, str] | None) -> dict[str, str]:
-    """The topic choices with defaults filled; unknown names or values refused."""
-    values = {c.id: [v.id for v in c.values] for c in pathway.contexts}
-    chosen = pathway.context_defaults()
-    for name, value in (context or {}).items():
-        if name not in values:
-            raise UnknownContextError(
-                f"there is no context '{name}'; {did_you_mean(name, values)}",
-                allowed=tuple(values),
-            )
-        if value not in values[name]:
-            raise UnknownContextError(
-                f"context '{name}' has no value '{value}'", allowed=tuple(values[name])
-            )
-        chosen[name] = value
-    return chosen
-
-
 def _graph(pathway: Pathway, highlight: str | None, context: Mapping[str, str] | None) -> _Graph:
-    if highlight is not None and highlight not in pathway.state_ids:
-        raise UnknownStateError(
-            f"there is no state '{highlight}'; {did_you_mean(highlight, pathway.state_ids)}",
-            allowed=pathway.state_ids,
-        )
-    chosen = _check_context(pathway, context)
+    if highlight is not None:
+        pathway.check_state(highlight)
+    chosen = dict(pathway.check_context(context))
     defaults = pathway.context_defaults()
     topics = {(c.id, v.id): v for c in pathway.contexts for v in c.values}
     nodes = tuple(_Node(s.id, s.title, s.end, s.id == highlight) for s in pathway.states)
     edges: list[_Edge] = []
-    for t in pathway.transitions:
-        if not all(
-            chosen[name] in values or chosen[name] == defaults[name]
-            for name, values in t.when.items()
-        ):
+    for source, t in pathway.edges():
+        if not t.applies(chosen, defaults):
             continue
-        applies_to = [
-            topics[(name, value)]
-            for name, values in t.when.items()
-            if chosen[name] not in values
-            for value in values
-        ]
+        applies_to = [topics[pair] for pair in t.limited_to(chosen)]
         label = t.label + _applies_note(applies_to)
-        edges.extend(_Edge(source, t.dest, label) for source in t.source)
+        edges.append(_Edge(source, t.dest, label))
     return _Graph(
         pathway.metadata.title,
         pathway.metadata.intended_purpose,
@@ -156,8 +126,10 @@ _MERMAID_CODES = {
 
 def mermaid_plain(text: str) -> str:
     """Text for a Mermaid line that entity codes would not be decoded in (the accessible
-    description): one line, with no character that could open a directive or a block."""
-    shown = _one_line(text).replace("%", " percent").replace("{", "(").replace("}", ")")
+    description): one line, with no character that could open a directive, a block or (if
+    a renderer drew it as HTML) a tag."""
+    shown = _one_line(text).replace("%", " percent")
+    shown = shown.translate(str.maketrans("{}<>", "()()"))
     return " ".join(shown.split())
 
 

@@ -29,36 +29,29 @@ title}`` to the parent with ``postMessage``, addressed to each configured origin
 ``"*"``), once per page, so the host learns each state change. Without JavaScript the embed
 still works: links just navigate inside the frame.
 
-Layer 4, beside ``web.py``, whose views and templates it reuses.
+Layer 4, beside ``web.py``, which mounts it; its pages are made by ``pages.Pages``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 
 from pathways.errors import (
     JourneyError,
-    StepNotAvailableError,
     UnknownStateError,
 )
 from pathways.journey import Journey
+from pathways.links import Links, Mode, journey_path
+from pathways.middleware.headers import CONTENT_SECURITY_POLICY, SECURITY_HEADERS
+from pathways.notes import notes_view
+from pathways.pages import WAY_IN, PageError, Pages
+from pathways.routes import add_journey_routes, html, see
 from pathways.templating import text_safe
-from pathways.web import (
-    CONTENT_SECURITY_POLICY,
-    GET,
-    PREFIX,
-    SECURITY_HEADERS,
-    WAY_IN,
-    Links,
-    Mode,
-    PageError,
-    Pages,
-)
 
 EMBED_PREFIX = "/embed"
 EMBED_SCRIPT = "embed.js"
@@ -121,7 +114,7 @@ class EmbedLinks(Links):
 
     def site(self, journey: Journey, mode: Mode = "patient") -> str:
         """The same place in the full guide (opened in a new tab)."""
-        return f"{PREFIX[mode]}/{self._token(journey)}"
+        return journey_path(self._token(journey), mode)
 
     def map(self, journey: Journey, mode: Mode) -> str:
         return f"{self.site(journey)}/map"
@@ -140,10 +133,6 @@ class EmbedLinks(Links):
 
     def jump_form(self, journey: Journey, mode: Mode) -> str | None:
         return None
-
-
-class EmbedError(PageError):
-    """A request inside the embed that gets the embed's own error page."""
 
 
 class Embed:
@@ -198,7 +187,7 @@ class Embed:
             {
                 **pages._nav(journey, "patient", links),
                 **self._data("notes"),
-                **pages.notes_data(),
+                **notes_view(pages.pathway),
                 "full_url": links.site(journey),
             },
             links,
@@ -240,40 +229,23 @@ class Embed:
                 (f"embed page of state '{state.id}'", self.state_page(journey.jump(state.id)))
             )
         rendered.append(("embed notes page", self.notes_page(journey)))
-        rendered.append(("embed error page", self.error_page(EmbedError(404, "page"))))
+        rendered.append(("embed error page", self.error_page(PageError(404, "page"))))
         pages.check_frames(rendered)
 
 
-def _html(body: str, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(body, status_code=status)
-
-
-def _see(url: str) -> Response:
-    return Response(status_code=303, headers={"location": url})
-
-
 def install(app: FastAPI, pages: Pages, origins: Sequence[str]) -> Embed:
-    """Add the embed's routes and its error pages to the app."""
+    """Add the embed's routes to the app (its errors are ``PageError``s, which the app's
+    one error handler renders as the embed's error page under ``/embed/``)."""
     embed = Embed(pages, origins)
     embed.check()
     links = embed.links
     pathway = pages.pathway
 
-    @app.exception_handler(EmbedError)
-    async def embed_error(request: Request, exc: EmbedError) -> Response:
-        return _html(embed.error_page(exc), exc.status)
-
-    def journey_of(token: str) -> Journey:
-        try:
-            return pages.journey_of(token, "patient")
-        except PageError:
-            raise EmbedError(400, "token") from None
-
     async def start() -> Response:
-        return _html(pages.cached(f"{EMBED_PREFIX}/", embed.start_page))
+        return html(pages.cached(f"{EMBED_PREFIX}/", embed.start_page))
 
     async def start_bare() -> Response:
-        return _see(f"{EMBED_PREFIX}/")
+        return see(f"{EMBED_PREFIX}/")
 
     async def begin(request: Request) -> Response:
         chosen = pages.topic_choice(request.query_params)
@@ -282,59 +254,34 @@ def install(app: FastAPI, pages: Pages, origins: Sequence[str]) -> Embed:
         if way_in and at is None:
             at = pages.chapter_start(way_in)
             if at is None:
-                raise EmbedError(404, "state", detail=way_in)
+                raise PageError(404, "state", detail=text_safe(way_in)[:80])
         try:
             journey = Journey.begin(pathway, chosen, at=at)
         except UnknownStateError:
-            raise EmbedError(404, "state", detail=at) from None
+            raise PageError(404, "state", detail=at) from None
         except JourneyError:
-            raise EmbedError(400, "topic") from None
-        return _see(links.state(journey))
+            raise PageError(400, "topic") from None
+        return see(links.state(journey))
 
-    async def state_page(token: str) -> Response:
-        return _html(
-            pages.cached(f"{EMBED_PREFIX}/{token}", lambda: embed.state_page(journey_of(token)))
-        )
-
-    async def take_step(token: str, trigger: str) -> Response:
-        journey = journey_of(token)
-        try:
-            moved = journey.step(trigger)
-        except StepNotAvailableError:
-            raise EmbedError(404, "step", journey=journey, detail=trigger) from None
-        return _see(links.state(moved))
-
-    async def notes_page(token: str) -> Response:
-        return _html(
-            pages.cached(
-                f"{EMBED_PREFIX}/{token}/notes", lambda: embed.notes_page(journey_of(token))
+    def more(journey_of: Callable[[str], Journey]) -> list[tuple[str, Any]]:
+        async def notes_page(token: str) -> Response:
+            return html(
+                pages.cached(
+                    f"{EMBED_PREFIX}/{token}/notes", lambda: embed.notes_page(journey_of(token))
+                )
             )
-        )
 
-    async def topic(token: str, request: Request) -> Response:
-        journey = journey_of(token)
-        try:
-            moved = journey.with_context(**pages.topic_choice(request.query_params))
-        except JourneyError:
-            raise EmbedError(400, "topic", journey=journey) from None
-        return _see(links.state(moved))
+        return [("/{token}/notes", notes_page)]
 
-    routes: list[tuple[str, Any]] = [
-        ("", start_bare),
-        ("/", start),
-        ("/begin", begin),
-        ("/{token}", state_page),
-        ("/{token}/step/{trigger}", take_step),
-        ("/{token}/topic", topic),
-        ("/{token}/notes", notes_page),
-    ]
-    for tail, endpoint in routes:
-        app.add_api_route(
-            f"{EMBED_PREFIX}{tail}",
-            endpoint,
-            methods=GET,
-            name=f"embed_{endpoint.__name__}",
-            response_class=HTMLResponse,
-            include_in_schema=False,
-        )
+    add_journey_routes(
+        app,
+        pages,
+        prefix=EMBED_PREFIX,
+        name="embed",
+        mode="patient",
+        links=links,
+        state_page=embed.state_page,
+        before=[("", start_bare), ("/", start), ("/begin", begin)],
+        after=more,
+    )
     return embed

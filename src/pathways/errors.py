@@ -75,14 +75,21 @@ class ContentError(PathwaysError):
 class JourneyError(PathwaysError):
     """A walk through a pathway asked for something the pathway does not allow.
 
-    ``allowed`` lists what would have been accepted (step triggers or state ids).
+    The parts stay apart until printed, so each caller lays them out its own way (the
+    command line on two lines, the JSON API as two fields): ``message`` says what was
+    wrong, ``allowed`` lists what would have been accepted (step triggers or state ids).
+    ``str()`` joins them for anyone who wants one line.
     """
 
     def __init__(self, message: str, allowed: Iterable[str] = ()) -> None:
-        self.allowed: tuple[str, ...] = tuple(allowed)
-        if self.allowed:
-            message = f"{message} (allowed: {', '.join(self.allowed)})"
         super().__init__(message)
+        self.message = message
+        self.allowed: tuple[str, ...] = tuple(allowed)
+
+    def __str__(self) -> str:
+        if self.allowed:
+            return f"{self.message} (allowed: {', '.join(self.allowed)})"
+        return self.message
 
 
 class UnknownStateError(JourneyError):
@@ -128,11 +135,23 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
     return close[0] if close else None
 
 
-def did_you_mean(word: str, choices: Iterable[str], *, show: int = 8) -> str:
-    """A hint naming the closest choice to ``word`` and, briefly, what is known."""
-    known = sorted(set(choices))
+def did_you_mean(
+    word: str,
+    choices: Iterable[str],
+    *,
+    show: int | None = 8,
+    label: str = "known",
+    in_order: bool = False,
+) -> str:
+    """A hint naming the closest choice to ``word`` and, briefly, the choices.
+
+    The choices are listed sorted (``in_order``: in the order given, as a schema lists
+    them), at most ``show`` of them (None: all), after ``label`` ("known", "allowed").
+    """
+    known = list(dict.fromkeys(choices)) if in_order else sorted(set(choices))
     close = closest(word, known)
-    listed = ", ".join(known[:show]) + (", ..." if len(known) > show else "")
+    shown = known if show is None else known[:show]
+    listed = ", ".join(shown) + (", ..." if len(shown) < len(known) else "")
     if close:
-        return f"did you mean '{close}'? (known: {listed})"
-    return f"known: {listed}" if known else "none are declared yet"
+        return f"did you mean '{close}'? ({label}: {listed})"
+    return f"{label}: {listed}" if known else "none are declared yet"

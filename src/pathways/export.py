@@ -82,7 +82,7 @@ def to_json(pathway: Pathway, *, indent: int | None = 2) -> str:
 def pathway_from_dict(data: Mapping[str, Any]) -> Pathway:
     """Read an export back into a ``Pathway`` (pydantic's ValidationError if it is not one).
 
-    Only the shape is checked here; ``schema.check_pathway`` checks the content.
+    Only the shape is checked here; ``checks.check_pathway`` checks the content.
     """
     document = {k: v for k, v in data.items() if k not in _CONVENIENCE}
     return Pathway.model_validate(document)

@@ -5,9 +5,10 @@ the start as the initial state, one event per step (named by its trigger), and t
 pathway's topic choices (contexts) as data that starts at each context's default.
 
 A step limited to some context values (``when: {setting: [home]}``) is guarded
-exactly as ``journey._Guard`` does it: the step is taken when the context's value is one
-of those values, or is the context's default (which narrows nothing). So each guard is
-given the *allowed* values, the default included, and a host needs no other rule.
+exactly as ``schema.Transition.applies`` does it: the step is taken when the context's
+value is one of those values, or is the context's default (which narrows nothing). So
+each guard is given the *allowed* values, the default included, and a host needs no other
+rule.
 
 - SCXML uses the ``ecmascript`` datamodel: every context is a ``<data>`` item and every
   guard a ``cond`` such as ``setting === 'home' || setting === 'any'``.
@@ -98,15 +99,6 @@ def _topics(pathway: Pathway, transition: Transition) -> list[str]:
     return topics
 
 
-def _leaving(pathway: Pathway) -> dict[str, list[Transition]]:
-    """The transitions leaving each state, in the pathway's order (as the journey lists them)."""
-    leaving: dict[str, list[Transition]] = {s: [] for s in pathway.state_ids}
-    for t in pathway.transitions:
-        for source in t.source:
-            leaving[source].append(t)
-    return leaving
-
-
 # --------------------------------------------------------------------------- SCXML
 
 
@@ -188,7 +180,7 @@ def to_scxml(pathway: Pathway) -> str:
                     "pathways:values": " ".join(v.id for v in context.values),
                 },
             )
-    leaving = _leaving(pathway)
+    leaving = pathway.leaving()
     for state in pathway.states:
         attributes = {"id": state.id, "pathways:title": _xml_text(state.title)}
         if state.end:
@@ -214,7 +206,7 @@ def to_scxml(pathway: Pathway) -> str:
 def xstate_machine(pathway: Pathway) -> dict[str, Any]:
     """The pathway as an XState v5 machine config (JSON-able; guards named, not included)."""
     meta = pathway.metadata
-    leaving = _leaving(pathway)
+    leaving = pathway.leaving()
     states: dict[str, Any] = {}
     for state in pathway.states:
         node: dict[str, Any] = {"description": state.title, "meta": {"end": state.end}}

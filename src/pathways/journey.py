@@ -15,20 +15,19 @@ This module is the only one that imports ``transitions`` (layer 3).
 from __future__ import annotations
 
 import base64
-import gc
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from transitions import Machine
+from transitions import Transition as MachineTransition
+from transitions.core import EventData
 
+from pathways.collector import collector_paused
 from pathways.errors import (
     StepNotAvailableError,
     TokenError,
-    UnknownContextError,
-    UnknownStateError,
-    closest,
 )
 from pathways.schema import Pathway, Transition
 
@@ -58,23 +57,17 @@ class Step:
 
 
 class _Guard:
-    """A transition condition: does this step apply under the reader's topic choices?
+    """A transition's condition for the machine: ``Transition.applies`` under the reader's
+    topic choices (the machine passes them to every condition)."""
 
-    Steps limited to some context values are shown for those values, and also for the
-    context's default value (which narrows nothing), where they are labelled.
-    """
+    __slots__ = ("defaults", "transition")
 
-    __slots__ = ("defaults", "when")
-
-    def __init__(self, when: Mapping[str, tuple[str, ...]], defaults: Mapping[str, str]):
-        self.when = when
+    def __init__(self, transition: Transition, defaults: Mapping[str, str]):
+        self.transition = transition
         self.defaults = defaults
 
     def __call__(self, context: Mapping[str, str]) -> bool:
-        return all(
-            context[name] in values or context[name] == self.defaults[name]
-            for name, values in self.when.items()
-        )
+        return self.transition.applies(context, self.defaults)
 
 
 class _Position:
@@ -104,42 +97,30 @@ class Guide:
             auto_transitions=False,
             send_event=False,
         )
-        self._leaving: dict[str, list[Transition]] = {s: [] for s in self.state_ids}
+        # Each state's ways on, in the pathway's order, beside the machine's own transition
+        # for it: the machine's conditions decide which are open (``_compute_steps``).
+        self._leaving: dict[str, list[tuple[Transition, MachineTransition]]] = {
+            s: [] for s in self.state_ids
+        }
         for t in pathway.transitions:
-            guard = _Guard(t.when, self.defaults)
+            guard = _Guard(t, self.defaults)
             self.machine.add_transition(
                 t.trigger, list(t.source), t.dest, conditions=[guard] if t.when else None
             )
+            added = self.machine.events[t.trigger].transitions
             for source in t.source:
-                self._leaving[source].append(t)
+                self._leaving[source].append((t, added[source][-1]))
         self._steps: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[Step, ...]] = {}
         self._fingerprint = _fingerprint(pathway)
 
     # ------------------------------------------------------------------ lookups
 
     def check_state(self, state_id: str) -> str:
-        if state_id not in self._index:
-            raise UnknownStateError(
-                f"there is no state '{state_id}'{_suggest(state_id, self.state_ids)}",
-                allowed=self.state_ids,
-            )
-        return state_id
+        return self.pathway.check_state(state_id)
 
     def check_context(self, values: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
         """Fill defaults and refuse unknown names or values; ordered as the pathway declares."""
-        values = dict(values or {})
-        for name, value in values.items():
-            if name not in self._values:
-                raise UnknownContextError(
-                    f"there is no context '{name}'{_suggest(name, self._values)}",
-                    allowed=tuple(self._values),
-                )
-            if value not in self._values[name]:
-                raise UnknownContextError(
-                    f"context '{name}' has no value '{value}'{_suggest(value, self._values[name])}",
-                    allowed=self._values[name],
-                )
-        return tuple((name, values.get(name, self.defaults[name])) for name in self._values)
+        return self.pathway.check_context(values)
 
     def steps(self, state: str, context: tuple[tuple[str, str], ...]) -> tuple[Step, ...]:
         key = (state, context)
@@ -149,38 +130,31 @@ class Guide:
         return cached
 
     def _compute_steps(self, state: str, context: Mapping[str, str]) -> tuple[Step, ...]:
+        """The steps open from ``state``: those whose conditions the machine finds met for
+        these topic choices (the same check it makes when the step is taken)."""
+        asked = EventData(None, None, self.machine, _Position(state), (context,), {})
         found = []
-        for t in self._leaving[state]:
-            if not _Guard(t.when, self.defaults)(context):
+        for t, transition in self._leaving[state]:
+            if not all(condition.check(asked) for condition in transition.conditions):
                 continue
-            applies_to = tuple(
-                self._topics[(name, value)]
-                for name, values in t.when.items()
-                if context[name] not in values
-                for value in values
-            )
-            found.append(
-                Step(t.trigger, t.dest, t.label, applies_to, self._in_sentence(t, context))
-            )
+            limited = t.limited_to(context)
+            applies_to = tuple(self._topics[pair] for pair in limited)
+            found.append(Step(t.trigger, t.dest, t.label, applies_to, self._in_sentence(limited)))
         return tuple(found)
 
-    def _in_sentence(self, t: Transition, context: Mapping[str, str]) -> tuple[str, ...]:
+    def _in_sentence(self, limited: list[tuple[str, str]]) -> tuple[str, ...]:
         """The topics a step is limited to as mid-sentence phrases, or () if any lacks one."""
-        phrases = [
-            self._phrases[(name, value)]
-            for name, values in t.when.items()
-            if context[name] not in values
-            for value in values
-        ]
+        phrases = [self._phrases[pair] for pair in limited]
         return tuple(p for p in phrases if p) if all(phrases) else ()
 
-    def fire(self, state: str, trigger: str, context: Mapping[str, str]) -> str:
-        """Run the machine's event from ``state``; returns the state it arrives at."""
+    def fire(self, state: str, trigger: str, context: Mapping[str, str]) -> str | None:
+        """Run the machine's event from ``state``: the state it arrives at, or None when
+        the machine has no such step from there or its conditions are not met."""
+        event = self.machine.events.get(trigger)
+        if event is None or state not in event.transitions:
+            return None
         position = _Position(state)
-        moved = self.machine.events[trigger].trigger(position, context)
-        if not moved:  # pragma: no cover - steps() already filtered by the same guard
-            raise StepNotAvailableError(f"step '{trigger}' does not apply here")
-        return position.state
+        return position.state if event.trigger(position, context) else None
 
     # ------------------------------------------------------------------ tokens
 
@@ -238,11 +212,6 @@ def _flags(jumps: Iterable[bool]) -> tuple[bool, ...]:
     return flags if any(flags) else ()
 
 
-def _suggest(word: str, choices: Iterable[str]) -> str:
-    match = closest(word, choices)
-    return f"; did you mean '{match}'?" if match else ""
-
-
 def _fingerprint(pathway: Pathway) -> bytes:
     """What a token depends on: the pathway, its states and its topics, in order."""
     parts = [pathway.metadata.id, *pathway.state_ids]
@@ -288,13 +257,8 @@ def _build_guide(pathway: Pathway) -> Guide:
     """Build with the cycle collector paused: the machine is tens of thousands of objects
     that live as long as the pathway, and the collector's passes over them while they
     are made find nothing (half of the build at 5,000 states; benchmarks/scale.py)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return Guide(pathway)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,13 +346,12 @@ class Journey:
 
     def step(self, trigger: str) -> Journey:
         """Take one of ``next_steps()``; ``StepNotAvailableError`` lists the ones there are."""
-        steps = self.next_steps()
-        if trigger not in {s.trigger for s in steps}:
-            allowed = tuple(s.trigger for s in steps)
+        dest = self._guide.fire(self.state, trigger, self.context)
+        if dest is None:
+            allowed = tuple(s.trigger for s in self.next_steps())
             raise StepNotAvailableError(
                 f"step '{trigger}' does not lead on from '{self.state}'", allowed=allowed
             )
-        dest = self._guide.fire(self.state, trigger, self.context)
         return self._moved_to(dest, jumped=False)
 
     def back(self) -> Journey:

@@ -55,8 +55,10 @@ from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from pathways.checks import iter_all_text, iter_text
 from pathways.errors import Location
-from pathways.schema import Pathway, State, Transition, iter_text
+from pathways.markup import HIDDEN_ELEMENT, TAG
+from pathways.schema import Pathway, State, Transition
 
 DocPath = tuple[str | int, ...]
 Severity = Literal["error", "warning"]
@@ -597,11 +599,7 @@ class Run:
         return [
             (i, t)
             for i, t in enumerate(self.pathway.transitions)
-            if state_id in t.source
-            and all(
-                combo.values.get(name) in values or combo.values.get(name) == defaults.get(name)
-                for name, values in t.when.items()
-            )
+            if state_id in t.source and t.applies(combo.values, defaults)
         ]
 
     def is_branch(self, state_id: str) -> bool:
@@ -731,9 +729,29 @@ def _advice_issue(where: DocPath | Location, matched: str, phrase: Phrase) -> Is
     return Issue(where, "error", f"{_quote(matched)} reads as advice: {phrase.says}", phrase.hint)
 
 
+NOT_ADVICE: tuple[tuple[str, ...], ...] = (
+    ("sources",),  # another organisation's titles, name, address and headings, as written
+    ("states", "facts", "section"),  # one of those headings
+    ("states", "notes", "section"),  # the same
+    ("metadata", "scope", "section"),  # the same
+    ("support", "phone"),  # a number
+    ("lint",),  # the advice phrases themselves
+)
+"""Texts the advice rule leaves alone (paths without their list positions); every other
+text of the document, whatever field it is in, is checked."""
+
+
+def advice_texts(pathway: Pathway) -> Iterator[tuple[DocPath, str]]:
+    """Every text the advice rule reads, with its path."""
+    for path, text in iter_all_text(pathway):
+        names = tuple(p for p in path if isinstance(p, str))
+        if not any(names[: len(skip)] == skip for skip in NOT_ADVICE):
+            yield path, text
+
+
 @rule("advice", "wording that reads as advice, in the content and the templates")
 def check_advice(run: Run) -> Iterator[Issue]:
-    for path, text in iter_text(run.pathway):
+    for path, text in advice_texts(run.pathway):
         for start, end, phrase in find_advice(text, run.advice):
             yield _advice_issue(path, text[start:end], phrase)
     for file, display in template_files(run.config.templates_dirs):
@@ -753,8 +771,6 @@ _HTML_SUFFIXES = {".html", ".htm", ".svg", ".xml"}
 _JINJA_BLOCK = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 _JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.S)
 _STRING = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'", re.S)
-_HIDDEN_ELEMENT = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
-_TAG = re.compile(r"<[^>]*>", re.S)
 _SHOWN_ATTRIBUTE = re.compile(
     r"""\b(?:alt|title|aria-label|aria-description|placeholder)\s*=\s*("[^"]*"|'[^']*')""", re.I
 )
@@ -807,7 +823,7 @@ def visible_template_text(source: str, *, html: bool) -> str:
 
     text = _JINJA_BLOCK.sub(keep_strings, text)
     if html:
-        text = _HIDDEN_ELEMENT.sub(lambda m: _blank(m.group()), text)
+        text = HIDDEN_ELEMENT.sub(lambda m: _blank(m.group()), text)
 
         def keep_attributes(tag: re.Match[str]) -> str:
             chunk = tag.group()
@@ -817,7 +833,7 @@ def visible_template_text(source: str, *, html: bool) -> str:
                 out[value[0] + 1 : value[1] - 1] = chunk[value[0] + 1 : value[1] - 1]
             return "".join(out)
 
-        text = _TAG.sub(keep_attributes, text)
+        text = TAG.sub(keep_attributes, text)
     return text
 
 
@@ -1385,8 +1401,7 @@ def check_exits(run: Run) -> Iterator[Issue]:
                     ("states", s_index, "id"),
                     "error",
                     f"end point '{state.id}' does not offer talking to {name}",
-                    f"add a step to {where} or say in its text that the reader can talk"
-                    f" to {name}",
+                    f"add a step to {where} or say in its text that the reader can talk to {name}",
                 )
         if run.is_branch(state.id):
             for combo in run.combos:

@@ -159,20 +159,19 @@ def build_graph(
         )
     if hub_words:
         graph.add_subgraph(list(hub_words), name="hubs", rank="sink")
-    for t in pathway.transitions:
-        for source in t.source:
-            leads_on = source == here and t.dest in next_states
-            if t.dest in hub_words and not leads_on:
-                continue
-            if graph.has_edge(source, t.dest):
-                if leads_on:
-                    graph.get_edge(source, t.dest).attr.update(color=EDGE_NEXT, penwidth="3")
-                continue
-            graph.add_edge(
-                source,
-                t.dest,
-                **({"color": EDGE_NEXT, "penwidth": "3"} if leads_on else {}),
-            )
+    for source, t in pathway.edges():
+        leads_on = source == here and t.dest in next_states
+        if t.dest in hub_words and not leads_on:
+            continue
+        if graph.has_edge(source, t.dest):
+            if leads_on:
+                graph.get_edge(source, t.dest).attr.update(color=EDGE_NEXT, penwidth="3")
+            continue
+        graph.add_edge(
+            source,
+            t.dest,
+            **({"color": EDGE_NEXT, "penwidth": "3"} if leads_on else {}),
+        )
     return graph
 
 

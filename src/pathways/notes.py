@@ -64,6 +64,15 @@ class Question:
     own: bool = False
 
 
+def notes_view(pathway: Pathway) -> dict[str, Any]:
+    """What a page that shows the reader's notes needs (the same for every reader): the
+    document's prompts and the catalogue of questions, built once per pathway."""
+    return {
+        "what_matters": [{"id": p.id, "prompt": p.prompt} for p in pathway.what_matters],
+        "notes_catalogue": pathway.derived("notes_catalogue", lambda: catalogue(pathway)),
+    }
+
+
 def notes_text(pathway: Pathway, questions: Sequence[Question]) -> str:
     """The reader's questions as a plain text file, in the order they were added, each
     with the step it came from. Nothing else: no path, no topic, no answers."""

@@ -36,6 +36,13 @@ def chosen_pathway_file(option: str | os.PathLike[str] | None = None) -> Path:
     return Path(value) if value else default_pathway_file()
 
 
+def template_dirs(user_dir: str | os.PathLike[str] | None = None) -> tuple[Path, ...]:
+    """The templates folders, in the order a template is looked for: a user's folder (which
+    overrides only what it holds), then the packaged one. The one home of that rule."""
+    packaged = default_templates_dir()
+    return (Path(user_dir), packaged) if user_dir else (packaged,)
+
+
 def chosen_templates_dir(option: str | os.PathLike[str] | None = None) -> Path | None:
     """A user's templates folder (overrides only what it holds), or None for the defaults."""
     value = option or os.environ.get(TEMPLATES_ENV)

@@ -1,7 +1,7 @@
 """The static site: every page of the guide as plain HTML files with relative links.
 
 ``pathways export site OUT/`` writes the start page, one page per state, the map and the
-glossary, made by the web app's own views and templates (``web.Pages``) with a link scheme
+glossary, made by the web app's own views and templates (``pages.Pages``) with a link scheme
 of relative file paths (``StaticLinks``) instead of journey addresses. The folder works
 from ``file://`` and from any static host or CDN: no page loads anything from another host
 and none needs a script (the web app's ``site.js`` is copied, and adds nothing here).
@@ -34,7 +34,8 @@ The build writes into a folder inside OUT first and moves the files into place o
 every page is made, so a broken template leaves OUT as it was. OUT must be new, empty or
 an earlier build (it holds ``.pathways-site``); files this build did not write are kept.
 
-This module is layer 4, beside ``web.py``, whose page building it reuses.
+This module is layer 4, beside ``web.py``; it builds its pages with ``pages.py`` and imports
+no web framework.
 """
 
 from __future__ import annotations
@@ -47,11 +48,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
+from pathways.assets import Asset
 from pathways.errors import ContentError, Location, PathwaysError, Problem
 from pathways.journey import Journey, Step
+from pathways.links import Links, Mode
+from pathways.pages import Pages
 from pathways.schema import Pathway
 from pathways.templating import Renderer, from_template
-from pathways.web import Asset, Links, Mode, Pages
 
 Maps = Literal["auto", "each", "one"]
 MAPS: tuple[Maps, ...] = ("auto", "each", "one")
@@ -236,7 +239,7 @@ def build_site(
 def _check(pages: Pages, html: str, what: str, name: str) -> None:
     """Refuse a page without the intended-purpose statement or the support line."""
     try:
-        Renderer.check_frame(html, "html", pages._common, f"web template for the {what}")
+        Renderer.check_frame(html, "html", pages.common, f"web template for the {what}")
     except ContentError as exc:
         raise ContentError(
             [

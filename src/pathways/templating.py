@@ -42,6 +42,7 @@ from jinja2.runtime import Context
 
 from pathways import resources
 from pathways.errors import ContentError, Location, Problem
+from pathways.markup import HIDDEN_ELEMENT, TAG
 from pathways.schema import Fact, Metadata, Number, OptionNote, Pathway, is_web_url, tel_uri
 
 if TYPE_CHECKING:
@@ -363,10 +364,9 @@ def _environment(user_dir: Path | None) -> jinja2.Environment:
 
 
 def _new_environment(user_dir: Path | None, *, auto_reload: bool = True) -> jinja2.Environment:
-    loaders: list[jinja2.BaseLoader] = []
-    if user_dir is not None:
-        loaders.append(jinja2.FileSystemLoader(user_dir))
-    loaders.append(jinja2.FileSystemLoader(resources.default_templates_dir()))
+    loaders: list[jinja2.BaseLoader] = [
+        jinja2.FileSystemLoader(folder) for folder in resources.template_dirs(user_dir)
+    ]
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
@@ -430,10 +430,6 @@ def from_template(exc: BaseException) -> ContentError | None:
     return None if problem.problems[0].location == Location("", 1, 1) else problem
 
 
-_HIDDEN = re.compile(r"<(style|script|template)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
-_TAG = re.compile(r"<[^>]*>")
-
-
 def _visible_text(output: str, fmt: str) -> str:
     """The words a reader sees, white space folded (for HTML: no tags, styles or scripts).
 
@@ -441,7 +437,7 @@ def _visible_text(output: str, fmt: str) -> str:
     find whether two known strings are shown (a parser took ten times as long).
     """
     if fmt == "html":
-        output = html.unescape(_TAG.sub("", _HIDDEN.sub(" ", output)))
+        output = html.unescape(TAG.sub("", HIDDEN_ELEMENT.sub(" ", output)))
     return " ".join(output.split())
 
 

@@ -1,0 +1,597 @@
+"""The web pages, free of any web framework: ``Pages`` turns a journey into a finished HTML
+page; ``links.Links`` says where each link on it leads.
+
+The web app (``web.py``), the embeddable page (``embed.py``) and the static site
+(``site.py``) all make their pages here, each with its own ``Links``; so the static export
+needs no web framework.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from pathways.assets import load_assets
+from pathways.errors import ContentError, Location, Problem, TokenError
+from pathways.glossary import mark_terms
+from pathways.journey import Journey
+from pathways.links import Links, Mode, journey_path
+from pathways.mapsvg import map_svg
+from pathways.notes import (
+    ANSWER_MAX,
+    NOTES_MAX_CHARS,
+    OWN_QUESTION_MAX,
+    keyed_questions,
+    notes_view,
+)
+from pathways.schema import Model, Pathway, is_web_url
+from pathways.templating import Renderer, from_template, journey_view, text_safe
+
+GET = ["GET", "HEAD"]
+"""Every page answers HEAD too (link checkers and monitors use it)."""
+
+GLOSSARY_USES = 12
+"""Pages named under each word of the glossary page; more are counted, not listed."""
+PAGE_CACHE = 2048
+"""Finished pages kept in memory at most, most recently used first..."""
+PAGE_CACHE_BYTES = 3 * 1024 * 1024
+"""...and at most this many bytes of them (a state page is about 8 KB, so some 400).
+Readers on the same path share addresses (everyone who starts with the same topic has
+the same first page), so the pages worth keeping are few; a bound in bytes keeps the
+server's memory flat however many different journeys it sees (benchmarks/memory.py)."""
+
+
+def _clean(value: Any) -> Any:
+    """Every string of a view with control characters removed (autoescape does the HTML)."""
+    if isinstance(value, str):
+        return text_safe(value)
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _holds_control(value: object) -> bool:
+    """Whether any string in a model (or the containers inside it) has a control character."""
+    if isinstance(value, str):
+        return text_safe(value) != value
+    if isinstance(value, Model):
+        return any(_holds_control(getattr(value, name)) for name in type(value).model_fields)
+    if isinstance(value, Mapping):
+        return any(_holds_control(k) or _holds_control(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_holds_control(v) for v in value)
+    return False
+
+
+WAY_IN = "way-in"
+"""The start form's name for a chapter (a way in): never a topic's name, since ids have
+no hyphen, so it cannot clash with a topic in the same query."""
+
+
+class PageError(Exception):
+    """A request that gets a friendly error page instead of the page it asked for."""
+
+    def __init__(
+        self,
+        status: int,
+        kind: str,
+        *,
+        journey: Journey | None = None,
+        mode: Mode = "patient",
+        detail: str | None = None,
+    ) -> None:
+        super().__init__(kind)
+        self.status = status
+        self.kind = kind
+        self.journey = journey
+        self.mode = mode
+        self.detail = detail
+
+
+class Pages:
+    """Everything a request needs, made once: the pathway, the templates, the static files
+    and the cache of maps. Each method turns a journey into a finished page."""
+
+    def __init__(
+        self,
+        pathway: Pathway,
+        templates_dir: Path | None,
+        links: Links | None = None,
+        *,
+        snapshot_templates: bool = False,
+    ) -> None:
+        # Pages show no control characters. A pathway almost never holds one (YAML refuses
+        # them unescaped), so the app keeps the one Pathway it was given; only one that
+        # does hold some is shown from a cleaned copy, made once here.
+        if _holds_control(pathway):
+            pathway = Pathway.model_validate(_clean(pathway.model_dump()))
+        self.pathway = pathway
+        self.links = links or Links()
+        self.renderer = Renderer(templates_dir, snapshot=snapshot_templates)
+        self.environment = self.renderer.environment
+        self.assets = load_assets(templates_dir)
+        for needed in ("site.css", "site.js"):
+            if needed not in self.assets:
+                raise ContentError(
+                    [
+                        Problem(
+                            f"the web app's static file '{needed}' is missing",
+                            hint="the packaged templates/web/static/ folder holds it",
+                        )
+                    ]
+                )
+        self._maps: dict[tuple[str | None, tuple[str, ...], str], str] = {}
+        self._leads_to: dict[str, list[str]] | None = None
+        self._pages: OrderedDict[str, bytes] = OrderedDict()
+        self._page_bytes = 0
+        start = Journey.begin(pathway)
+        self.start_journey = start
+        # What every page's frame shows (the intended purpose, the support line): the
+        # static site checks its pages against it too.
+        self.common = _clean(
+            {
+                "pathway": journey_view(start)["pathway"],
+                "intended_purpose": pathway.metadata.intended_purpose,
+                "support": journey_view(start)["support"],
+                "support_all": [
+                    {"name": c.name, "phone": c.phone, "offers": c.offers} for c in pathway.support
+                ],
+                "assets": {name: asset.url for name, asset in self.assets.items()},
+                "notes_max": NOTES_MAX_CHARS,
+                "notes_own_max": OWN_QUESTION_MAX,
+                "notes_answer_max": ANSWER_MAX,
+            }
+        )
+
+    # ------------------------------------------------------------------ helpers
+
+    def url(self, journey: Journey, mode: Mode = "patient", tail: str = "") -> str:
+        return journey_path(journey.token, mode, tail)
+
+    def cached(self, address: str, build: Callable[[], str]) -> str:
+        """The finished page at ``address`` (a path), built once and kept while it is among
+        the most recently used.
+
+        A page depends only on its address (the token says everything about the journey;
+        no page reads the query), so the same address always gets the same page while the
+        app runs, and ``FinishedPages`` can send it without routing the request again.
+        """
+        kept = self.finished(address)
+        if kept is not None:
+            return kept.decode("utf-8")
+        page = build()
+        body = page.encode("utf-8")
+        self._pages[address] = body  # kept encoded: half the memory of most pages' str
+        self._page_bytes += len(body)
+        while len(self._pages) > PAGE_CACHE or (
+            self._page_bytes > PAGE_CACHE_BYTES and len(self._pages) > 1
+        ):
+            _, dropped = self._pages.popitem(last=False)
+            self._page_bytes -= len(dropped)
+        return page
+
+    def finished(self, address: str) -> bytes | None:
+        """The page at ``address``, encoded, if it is already built (and kept), else None."""
+        body = self._pages.get(address)
+        if body is not None:
+            self._pages.move_to_end(address)
+        return body
+
+    def journey_of(self, token: str, mode: Mode) -> Journey:
+        """The journey a token in an address stands for, or a friendly 400 page."""
+        try:
+            return Journey.from_token(self.pathway, token)
+        except TokenError:
+            raise PageError(400, "token", mode=mode) from None
+
+    def render(self, names: Sequence[str], data: dict[str, Any], links: Links | None = None) -> str:
+        links = links or self.links
+        try:
+            template = self.environment.select_template([f"web/{n}" for n in names])
+            return template.render(
+                {
+                    **self.common,
+                    "assets": {name: links.asset(asset) for name, asset in self.assets.items()},
+                    "home_url": links.home(),
+                    "glossary_url": links.glossary(),
+                    "keeps_path": links.keeps_path,
+                    **data,
+                }
+            )
+        except Exception as exc:
+            # A user's broken template is their mistake: one message at its file and line.
+            problem = from_template(exc)
+            if problem is None:
+                raise
+            raise problem from None
+
+    def _nav(self, journey: Journey, mode: Mode, links: Links) -> dict[str, Any]:
+        return {
+            "mode": mode,
+            "state_url": links.state(journey, mode),
+            "map_url": links.map(journey, mode),
+            "print_url": links.print(journey),
+            "notes_url": links.notes(journey),
+            "patient_url": links.in_mode(journey, "patient"),
+            "present_url": links.in_mode(journey, "present"),
+            "restart_url": links.restart(journey, mode),
+            "back_url": links.back(journey, mode),
+        }
+
+    def topic_choice(self, query: Mapping[str, str]) -> dict[str, str]:
+        """The topic choices in an address's query; other names (such as a campaign tag a
+        link was shared with) are not topics and are left out, unknown values are not."""
+        return {c.id: query[c.id] for c in self.pathway.contexts if c.id in query}
+
+    def topics(self, journey: Journey | None = None) -> list[dict[str, Any]]:
+        chosen = journey.context if journey else self.pathway.context_defaults()
+        return [
+            {
+                "id": c.id,
+                "label": c.label,
+                "default": c.default,
+                "chosen": chosen.get(c.id, c.default),
+                "options": [{"id": v.id, "label": v.label, "phrase": v.phrase} for v in c.values],
+            }
+            for c in self.pathway.contexts
+        ]
+
+    # ------------------------------------------------------------------ pages
+
+    def start_page(self, links: Links | None = None) -> str:
+        links = links or self.links
+        journey = self.start_journey
+        return self.render(
+            ["start.html"],
+            {
+                "page": "start",
+                "mode": "patient",
+                "topics": self.topics(),
+                "begin_url": links.begin_form(),
+                "start_url": links.state(journey, "patient"),
+                "map_url": links.whole_map() or links.map(journey, "patient"),
+                "present_url": links.in_mode(journey, "present"),
+                "start_title": self.pathway.state(self.pathway.start).title,
+                "chapters": self.chapters(links),
+            },
+            links,
+        )
+
+    def chapter_start(self, chapter_id: str) -> str | None:
+        """The state the chapter (a way in) of this id begins at, or None if none has it."""
+        return next((c.start for c in self.pathway.chapters if c.id == chapter_id), None)
+
+    def path_places(self, journey: Journey) -> list[dict[str, Any]]:
+        """The journey's path as a reader sees it: each state with its title, whether the
+        reader walked there (numbered as a step taken) or jumped there (looked at, never
+        a step), and which one they are on."""
+        places = []
+        number = 0
+        last = len(journey.path) - 1
+        for i, (state_id, jumped) in enumerate(zip(journey.path, journey.jumps, strict=True)):
+            if not jumped:
+                number += 1
+            places.append(
+                {
+                    "id": state_id,
+                    "title": self.pathway.state(state_id).title,
+                    "jumped": jumped,
+                    "step": None if jumped else number,
+                    "current": i == last,
+                }
+            )
+        return places
+
+    def chapters(self, links: Links) -> list[dict[str, Any]]:
+        """The pathway's ways in: each a journey begun at its state, with no path before it."""
+        return [
+            {
+                "id": c.id,
+                "title": c.title,
+                "summary": c.summary,
+                "url": links.state(Journey.begin(self.pathway, at=c.start), "patient"),
+            }
+            for c in self.pathway.chapters
+        ]
+
+    def state_view(
+        self, journey: Journey, mode: Mode, links: Links | None = None
+    ) -> dict[str, Any]:
+        links = links or self.links
+        view = journey_view(journey)
+        state = self.pathway.state(journey.state)
+        pieces = mark_terms(self.pathway, state.explanation, state.terms)
+        choices = [
+            {**shown, "url": links.step(journey, mode, step), "key": index + 1}
+            for index, (shown, step) in enumerate(
+                zip(view["next"], journey.next_steps(), strict=True)
+            )
+        ]
+        path = self.path_places(journey) if links.keeps_path else None
+        cited = []
+        for fact in state.facts:
+            if fact.source not in cited:
+                cited.append(fact.source)
+        for said in state.notes:
+            if said.source not in cited:
+                cited.append(said.source)
+        # Facts cite their source by its number in the page's Sources list, in the order
+        # the pathway declares its sources.
+        refs = {
+            s.id: n for n, s in enumerate((s for s in self.pathway.sources if s.id in cited), 1)
+        }
+        view["facts"] = [{**f, "ref": refs[f["source"]["id"]]} for f in view["facts"]]
+        titles = {s.id: s.title for s in self.pathway.sources}
+        for choice in choices:
+            shown_note = choice.get("note")
+            if shown_note:
+                source_id = shown_note["source"]
+                source = {"id": source_id, "title": titles.get(source_id, "")}
+                choice["note"] = {**shown_note, "source": source, "ref": refs[source_id]}
+        sources = [
+            {
+                "ref": refs[s.id],
+                "title": s.title,
+                "publisher": s.publisher,
+                "url": s.url if is_web_url(s.url) else None,
+                "accessed": s.accessed.isoformat(),
+                "sections": sorted(
+                    {f.section for f in state.facts if f.source == s.id}
+                    | {n.section for n in state.notes if n.source == s.id},
+                    key=s.sections.index,
+                ),
+            }
+            for s in self.pathway.sources
+            if s.id in cited
+        ]
+        jump_url = links.jump_form(journey, mode)
+        # Only a page with the jump form lists every state (a static page would grow with
+        # the pathway, and the whole site quadratically).
+        jump_to = (
+            [
+                {"id": s.id, "title": s.title, "current": s.id == journey.state}
+                for s in self.pathway.states
+            ]
+            if jump_url is not None
+            else []
+        )
+        return {
+            **view,
+            **self._nav(journey, mode, links),
+            "page": "state",
+            "explanation_pieces": pieces,
+            "choices": choices,
+            "path": path,
+            "sources": sources,
+            "topics": self.topics(journey),
+            "topic_url": links.topic_form(journey, mode),
+            "jump_url": jump_url,
+            "jump_to": jump_to,
+            "notes_questions": keyed_questions(state.questions),
+        }
+
+    def state_page(self, journey: Journey, mode: Mode, links: Links | None = None) -> str:
+        view = self.state_view(journey, mode, links)
+        page = "present.html" if mode == "present" else "state.html"
+        folder = "present" if mode == "present" else "states"
+        return self.render([f"{folder}/{journey.state}.html", page], view, links)
+
+    def _map_key(
+        self, journey: Journey | None, links: Links, mode: Mode = "patient"
+    ) -> tuple[str | None, tuple[str, ...], str]:
+        if journey is None:
+            return (None, (), links.map_boxes(None, mode))
+        next_states = tuple(sorted({step.dest for step in journey.next_steps()}))
+        return (journey.state, next_states, links.map_boxes(journey, mode))
+
+    def map_svg(
+        self, journey: Journey | None, links: Links | None = None, mode: Mode = "patient"
+    ) -> str:
+        """The map for this place and topic (None: no place marked), laid out once and
+        then kept."""
+        links = links or self.links
+        key = self._map_key(journey, links, mode)
+        svg = self._maps.get(key)
+        if svg is None:
+            here, next_states, boxes = key
+            svg = self._maps[key] = map_svg(self.pathway, here, next_states, link=boxes)
+        return svg
+
+    def has_map(self, journey: Journey) -> bool:
+        return self._map_key(journey, self.links) in self._maps
+
+    def leads_to(self) -> dict[str, list[str]]:
+        """For each state, the titles of the states a step from it leads to, worked out
+        once (per page it would make a whole site quadratic)."""
+        if self._leads_to is None:
+            found: dict[str, dict[str, None]] = {s.id: {} for s in self.pathway.states}
+            for source, t in self.pathway.edges():
+                found[source][t.dest] = None
+            self._leads_to = {
+                state_id: [self.pathway.state(dest).title for dest in dests]
+                for state_id, dests in found.items()
+            }
+        return self._leads_to
+
+    def map_page(self, journey: Journey | None, mode: Mode, links: Links | None = None) -> str:
+        """The map with the journey's place marked; ``journey`` None: the whole pathway
+        with no place marked (the static site's map)."""
+        links = links or self.links
+        next_states = {step.dest for step in journey.next_steps()} if journey else set()
+        visited = set(journey.history) if journey else set()
+        here_id = journey.state if journey else None
+        leads_to = self.leads_to()
+        at = journey or self.start_journey
+        states = [
+            {
+                "id": s.id,
+                "title": s.title,
+                "summary": s.summary,
+                "url": links.jump(at, mode, s.id),
+                "here": s.id == here_id,
+                "next": s.id in next_states,
+                "visited": s.id in visited,
+                "end": s.end,
+                "leads_to": leads_to[s.id],
+            }
+            for s in self.pathway.states
+        ]
+        nav = self._nav(at, mode, links)
+        if journey is None:
+            nav.update(state_url=None, back_url=None)
+        return self.render(
+            ["map.html"],
+            {
+                **nav,
+                "page": "map",
+                "here_title": self.pathway.state(here_id).title if here_id else None,
+                "states": states,
+                "svg_markup": self.map_svg(journey, links, mode),
+            },
+            links,
+        )
+
+    def glossary_page(self, links: Links | None = None) -> str:
+        """Every word the guide explains, in alphabetical order, with the pages that use it."""
+        links = links or self.links
+        journey = self.start_journey
+        used_on: dict[str, list[dict[str, str]]] = {g.id: [] for g in self.pathway.glossary}
+        for state in self.pathway.states:
+            for term_id in dict.fromkeys(state.terms):
+                if term_id in used_on:
+                    used_on[term_id].append(
+                        {"title": state.title, "url": links.jump(journey, "patient", state.id)}
+                    )
+        sources = {s.id: s for s in self.pathway.sources}
+        terms = [
+            {
+                "id": g.id,
+                "term": g.term,
+                "also": [a for a in g.also if a.casefold() != g.term.casefold()],
+                "definition": g.definition,
+                "source": (
+                    {"title": sources[g.source].title, "publisher": sources[g.source].publisher}
+                    if g.source in sources
+                    else None
+                ),
+                "used_on": used_on[g.id][:GLOSSARY_USES],
+                "more_uses": max(0, len(used_on[g.id]) - GLOSSARY_USES),
+            }
+            for g in sorted(self.pathway.glossary, key=lambda g: g.term.casefold())
+        ]
+        return self.render(
+            ["glossary.html"],
+            {
+                **self._nav(journey, "patient", links),
+                "page": "glossary",
+                "map_url": links.whole_map() or links.map(journey, "patient"),
+                "state_url": None,
+                "back_url": None,
+                "terms": terms,
+            },
+            links,
+        )
+
+    def print_page(self, journey: Journey) -> str:
+        """"My path and my questions": the steps walked (a state jumped to was looked at,
+        and is no step of the path), where the reader is now with its options and facts,
+        and the questions of every step walked."""
+        walked = []
+        for state_id in dict.fromkeys(journey.walked):
+            state = self.pathway.state(state_id)
+            walked.append(
+                {
+                    "id": state.id,
+                    "title": state.title,
+                    "summary": state.summary,
+                    "questions": list(state.questions),
+                }
+            )
+        here = self.state_view(journey, "patient", self.links)
+        return self.render(
+            ["print.html"],
+            {
+                **here,
+                **self._nav(journey, "patient", self.links),
+                "page": "print",
+                "walked": walked,
+                "here_walked": not journey.jumps[-1],
+                **notes_view(self.pathway),
+            },
+        )
+
+    def notes_page(self, journey: Journey, links: Links | None = None) -> str:
+        """The reader's notes page, "My questions": the questions they picked or wrote and
+        their answers to the prompts, all read from the address's fragment by its script."""
+        links = links or self.links
+        return self.render(
+            ["notes.html"],
+            {**self._nav(journey, "patient", links), "page": "notes", **notes_view(self.pathway)},
+            links,
+        )
+
+    def error_page(self, error: PageError) -> str:
+        journey = error.journey
+        data: dict[str, Any] = {
+            "page": "error",
+            "mode": error.mode,
+            "status": error.status,
+            "kind": error.kind,
+            "detail": text_safe(error.detail) if error.detail else None,
+            "journey_url": self.url(journey, error.mode) if journey else None,
+            "map_url": self.url(journey or self.start_journey, error.mode, "/map"),
+            "choices": [],
+        }
+        if journey is not None and error.kind == "step":
+            data["here_title"] = self.pathway.state(journey.state).title
+            data["choices"] = [
+                {
+                    "label": step.label,
+                    "url": self.url(journey, error.mode, f"/step/{step.trigger}"),
+                }
+                for step in journey.next_steps()
+            ]
+        return self.render(["error.html"], data)
+
+    # ------------------------------------------------------------------ checks
+
+    def check(self) -> None:
+        """Render every page once: a broken or incomplete template fails here, at start-up.
+
+        Every page must show the intended-purpose statement and the support line, however a
+        user's templates folder changes the layout.
+        """
+        journey = self.start_journey
+        pages: list[tuple[str, str]] = [("start page", self.start_page())]
+        for state in self.pathway.states:
+            at = journey.jump(state.id)
+            pages.append((f"page of state '{state.id}'", self.state_page(at, "patient")))
+            pages.append((f"presenter page of state '{state.id}'", self.state_page(at, "present")))
+        pages.append(("print page", self.print_page(journey)))
+        pages.append(("notes page", self.notes_page(journey)))
+        pages.append(("glossary page", self.glossary_page()))
+        pages.append(("error page", self.error_page(PageError(404, "state", detail="x"))))
+        self.check_frames(pages)
+
+    def check_frames(self, pages: Iterable[tuple[str, str]]) -> None:
+        """Refuse, at start-up, any of these rendered pages (a description such as
+        "start page", and its HTML) that leaves out the intended-purpose statement or the
+        support line: a ContentError naming each such page."""
+        for what, html in pages:
+            try:
+                Renderer.check_frame(html, "html", self.common, f"web template for the {what}")
+            except ContentError as exc:
+                raise ContentError(
+                    [
+                        Problem(
+                            p.message,
+                            hint=p.hint,
+                            location=Location(f"templates/web ({what})", 1, 1),
+                        )
+                        for p in exc.problems
+                    ]
+                ) from None
