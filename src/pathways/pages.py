@@ -72,8 +72,17 @@ WAY_IN = "way-in"
 no hyphen, so it cannot clash with a topic in the same query."""
 
 
-class PageError(Exception):
-    """A request that gets a friendly error page instead of the page it asked for."""
+class HttpError(Exception):
+    """The one HTTP error: a request answered with an error instead of what it asked for.
+
+    Its parts stay apart until an answer is made of them: ``status``, ``kind`` (what went
+    wrong: ``state``, ``step``, ``token``, ``topic``, ``page``, ``method``, ``request`` or
+    ``bug``; each renderer has a title for each), ``detail`` (this occurrence, in words),
+    ``allowed`` (what would have been accepted), ``headers`` (``Allow`` on a 405) and, for
+    a page, the ``journey`` and ``mode`` to offer a way back to. The web app renders it as
+    a friendly page (``Pages.error_page``, the embed's under ``/embed/``) or, under
+    ``/api/``, as problem details (RFC 9457, ``api.py``).
+    """
 
     def __init__(
         self,
@@ -83,6 +92,8 @@ class PageError(Exception):
         journey: Journey | None = None,
         mode: Mode = "patient",
         detail: str | None = None,
+        allowed: Iterable[str] = (),
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(kind)
         self.status = status
@@ -90,6 +101,8 @@ class PageError(Exception):
         self.journey = journey
         self.mode = mode
         self.detail = detail
+        self.allowed: tuple[str, ...] = tuple(allowed)
+        self.headers: dict[str, str] = dict(headers or {})
 
 
 class Pages:
@@ -186,7 +199,7 @@ class Pages:
         try:
             return Journey.from_token(self.pathway, token)
         except TokenError:
-            raise PageError(400, "token", mode=mode) from None
+            raise HttpError(400, "token", mode=mode) from None
 
     def render(self, names: Sequence[str], data: dict[str, Any], links: Links | None = None) -> str:
         links = links or self.links
@@ -534,7 +547,7 @@ class Pages:
             links,
         )
 
-    def error_page(self, error: PageError) -> str:
+    def error_page(self, error: HttpError) -> str:
         journey = error.journey
         data: dict[str, Any] = {
             "page": "error",
@@ -574,7 +587,7 @@ class Pages:
         pages.append(("print page", self.print_page(journey)))
         pages.append(("notes page", self.notes_page(journey)))
         pages.append(("glossary page", self.glossary_page()))
-        pages.append(("error page", self.error_page(PageError(404, "state", detail="x"))))
+        pages.append(("error page", self.error_page(HttpError(404, "state", detail="x"))))
         self.check_frames(pages)
 
     def check_frames(self, pages: Iterable[tuple[str, str]]) -> None:

@@ -43,6 +43,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match
+from starlette.types import Scope
 
 from pathways import api, apidocs, embed, resources
 from pathways.errors import JourneyError, UnknownStateError
@@ -54,7 +56,7 @@ from pathways.middleware.freshness import Freshness, content_version, template_s
 from pathways.middleware.headers import SECURITY_HEADERS, SecurityHeaders
 from pathways.middleware.limits import RequestLimits
 from pathways.middleware.redirects import SlashRedirects
-from pathways.pages import WAY_IN, PageError, Pages
+from pathways.pages import WAY_IN, HttpError, Pages
 from pathways.routes import add_journey_routes, add_routes, html, see
 from pathways.schema import Pathway
 from pathways.templating import text_safe
@@ -106,7 +108,7 @@ def create_app(
         openapi_url="/openapi.json",
         docs_url=None,  # FastAPI's interactive docs load scripts from other hosts:
         redoc_url=None,  # /api/docs is a page of our own instead
-        redirect_slashes=False,  # its Location names the Host: middleware/redirects.py's is relative
+        redirect_slashes=False,  # its Location names the Host: middleware.redirects' is relative
     )
     app.state.pages = pages
     app.state.json_api = api.install(app, pathway)
@@ -122,37 +124,54 @@ def create_app(
 def _add_error_handlers(
     app: FastAPI, pages: Pages, json_api: api.JsonApi, embedded: embed.Embed
 ) -> None:
-    """One handler for the HTML error pages (the embed's under ``/embed/``, the site's
-    elsewhere) and the JSON API's answers for its own addresses."""
+    """Every error is an ``HttpError`` by the time it is answered, and ``answer`` renders
+    it: problem details under ``/api/``, else the embed's error page under ``/embed/`` or
+    the site's. What the framework refuses (no such address, a wrong method, a request of
+    the wrong shape) is made an ``HttpError`` here first."""
 
-    def error_page(path: str, error: PageError) -> HTMLResponse:
+    def answer(request: Request, error: HttpError) -> Response:
+        path = request.url.path
+        if api.is_api_path(path):
+            return json_api.problem(error, path)
         page = embedded.error_page if embed.is_embed_path(path) else pages.error_page
-        return html(page(error), error.status)
+        return HTMLResponse(page(error), status_code=error.status, headers=error.headers)
 
-    @app.exception_handler(PageError)
-    async def page_error(request: Request, exc: PageError) -> Response:
-        return error_page(request.url.path, exc)
+    @app.exception_handler(HttpError)
+    async def http_error(request: Request, exc: HttpError) -> Response:
+        return answer(request, exc)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        path = request.url.path
-        response: Response
+    async def framework_error(request: Request, exc: StarletteHTTPException) -> Response:
+        path, status = request.url.path, exc.status_code
+        allow = allowed_methods(app, request.scope) if status == 405 else []
+        error: HttpError
         if api.is_api_path(path):
-            allow = (exc.headers or {}).get("Allow")
-            response = json_api.http_error(exc.status_code, path, request.method, allow)
+            error = json_api.http_error(status, path, request.method, allow)
+        elif status == 405:
+            error = HttpError(405, "method", headers={"allow": ", ".join(allow)})
         else:
-            kind = "method" if exc.status_code == 405 else "page"
-            response = error_page(path, PageError(exc.status_code, kind))
-        if exc.headers:
-            response.headers.update(exc.headers)
-        return response
+            kind = "page" if status == 404 else "request"
+            error = HttpError(status, kind, headers=exc.headers)
+        return answer(request, error)
 
     @app.exception_handler(RequestValidationError)
     async def request_error(request: Request, exc: RequestValidationError) -> Response:
-        path = request.url.path
-        if api.is_api_path(path):
-            return json_api.invalid_request(exc.errors())
-        return error_page(path, PageError(400, "request"))
+        if api.is_api_path(request.url.path):
+            return answer(request, json_api.invalid_request(exc.errors()))
+        return answer(request, HttpError(400, "request"))
+
+
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(app: FastAPI, scope: Scope) -> list[str]:
+    """The methods some route answers at this request's address (for ``Allow`` on a 405):
+    every route's own, since GET and HEAD may be routes of their own (as in the API)."""
+    methods: set[str] = set()
+    for route in app.router.routes:
+        if isinstance(route, BaseRoute) and route.matches(scope)[0] != Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return [m for m in METHODS if m in methods] + sorted(methods - set(METHODS))
 
 
 def _add_pages(app: FastAPI, pages: Pages) -> None:
@@ -172,11 +191,11 @@ def _add_pages(app: FastAPI, pages: Pages) -> None:
         way_in = request.query_params.get(WAY_IN)
         at = pages.chapter_start(way_in) if way_in else None
         if way_in and at is None:
-            raise PageError(404, "state", mode=mode, detail=text_safe(way_in)[:80])
+            raise HttpError(404, "state", mode=mode, detail=text_safe(way_in)[:80])
         try:
             journey = Journey.begin(pathway, chosen, at=at)
         except JourneyError:
-            raise PageError(400, "topic", mode=mode) from None
+            raise HttpError(400, "topic", mode=mode) from None
         return see(pages.url(journey, mode))
 
     add_routes(app, "", "site", [(api.DOCS_PATH, api_docs), ("/", start), ("/begin", begin)])
@@ -202,7 +221,7 @@ def _add_pages(app: FastAPI, pages: Pages) -> None:
     async def static(name: str, request: Request) -> Response:
         asset = pages.assets.get(name)
         if asset is None:
-            raise PageError(404, "page")
+            raise HttpError(404, "page")
         etag = f'"{asset.digest}"'
         cache = (
             f"public, max-age={STATIC_MAX_AGE}, immutable"
@@ -219,7 +238,7 @@ def _add_pages(app: FastAPI, pages: Pages) -> None:
 
     async def favicon() -> Response:
         if "favicon.svg" not in pages.assets:
-            raise PageError(404, "page")
+            raise HttpError(404, "page")
         return see(pages.assets["favicon.svg"].url)
 
     add_routes(
@@ -242,10 +261,17 @@ def _add_middleware(
     """The ASGI middlewares, innermost first: built pages from memory, the request limits,
     relative trailing-slash redirects, cache validators, compression, then the security
     headers (outside: they see every response, errors too)."""
-    fallback = pages.error_page(PageError(500, "bug")).encode("utf-8")
+    fallback = pages.error_page(HttpError(500, "bug")).encode("utf-8")
     app.add_middleware(FinishedPages, pages=pages)
-    refusals = {s: pages.error_page(PageError(s, "request")).encode() for s in (413, 414, 431)}
-    app.add_middleware(RequestLimits, error_page=refusals.__getitem__)
+    refusals = {s: pages.error_page(HttpError(s, "request")) for s in (413, 414, 431)}
+
+    def refusal(path: str, status: int) -> Response:
+        if api.is_api_path(path):
+            error = HttpError(status, "request", detail=api.refusal_detail(status))
+            return json_api.problem(error, path)
+        return html(refusals[status], status)
+
+    app.add_middleware(RequestLimits, refusal=refusal)
     app.add_middleware(SlashRedirects, routes=app.router.routes)
     sources = template_sources(pages.environment)
     digests = [asset.digest for asset in pages.assets.values()]
@@ -255,7 +281,7 @@ def _add_middleware(
         SecurityHeaders,
         error_page=fallback,
         prefixed=[
-            (api.PREFIX, SECURITY_HEADERS, b"application/json", json_api.server_error_body()),
+            (api.PREFIX, SECURITY_HEADERS, api.PROBLEM_JSON.encode(), json_api.server_error_body()),
             (
                 embed.EMBED_PREFIX,
                 embed.embed_headers(origins),
@@ -276,7 +302,7 @@ def _add_journey_routes(app: FastAPI, pages: Pages, mode: Mode) -> None:
             try:
                 moved = journey.jump(state)
             except UnknownStateError:
-                raise PageError(404, "state", journey=journey, mode=mode, detail=state) from None
+                raise HttpError(404, "state", journey=journey, mode=mode, detail=state) from None
             return see(pages.url(moved, mode))
 
         async def jump_form(token: str, to: str = "") -> Response:
