@@ -8,6 +8,7 @@ page's PDF is turned into PNGs with poppler's ``pdftoppm`` (apt-get install
 poppler-utils). Anyone can rerun it:
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--pathway FILE]
+    .venv/bin/python scripts/screenshots.py --only map   # the map and presenter shots
 
 It serves the app on 127.0.0.1 at a free port for the length of the run, and drives
 Debian's chromium (/usr/bin/chromium, or $CHROMIUM) with playwright; nothing is fetched
@@ -30,7 +31,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import uvicorn
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -85,6 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--pathway", default=None, help="a pathway file (default: embedded)")
+    parser.add_argument(
+        "--only", choices=["map"], default=None, help="only the map and presenter shots"
+    )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -92,6 +96,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"screenshots: no browser at {chromium} (apt-get install chromium)", file=sys.stderr)
         return 1
     with serve(args.pathway) as base, sync_playwright() as pw:
+        if args.only == "map":
+            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            try:
+                map_and_presenter_shots(browser, base, args.out)
+            finally:
+                browser.close()
+            return 0
         browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
@@ -122,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
                         print(shot.relative_to(ROOT) if shot.is_relative_to(ROOT) else shot)
                 context.close()
             print_pages(browser, f"{state_url}/step/{OPTIONS['reinduction']}", args.out)
+            map_and_presenter_shots(browser, base, args.out)
         finally:
             browser.close()
     return 0
@@ -149,6 +161,46 @@ def print_pages(browser: Browser, url: str, out: Path) -> None:
             target = out / f"print-pdf-{n}.png"
             shutil.move(png, target)
             print(target.relative_to(ROOT) if target.is_relative_to(ROOT) else target)
+
+
+MAP_SIZES = ((375, 812), (1280, 800))
+PROJECTOR = (1920, 1080)
+
+
+def map_and_presenter_shots(browser: Browser, base: str, out: Path) -> None:
+    """The map at two different places (the relapse, then an option after it) on a phone
+    and a laptop, first screen only, as a reader opens it from a state page's map link;
+    and presenter mode at the relapse on a projector, first screen and whole page."""
+    page = browser.new_page()
+    page.goto(f"{base}/begin")
+    for trigger in WALK:
+        page.goto(f"{page.url}/step/{trigger}")
+    relapse = page.url
+    page.goto(f"{relapse}/step/try_antibody_drug")
+    antibody = page.url
+    page.close()
+    places = {"relapse": relapse, "antibody": antibody}
+    for width, height in MAP_SIZES:
+        context = browser.new_context(viewport={"width": width, "height": height})
+        page = context.new_page()
+        for name, url in places.items():
+            page.goto(url)
+            page.click("a[href*='/map']")
+            page.wait_for_load_state()
+            _shot(page, out / f"map-{name}-{width}x{height}.png")
+        context.close()
+    width, height = PROJECTOR
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(relapse.replace("/j/", "/present/"))
+    _shot(page, out / f"presenter-relapse-{width}x{height}.png")
+    _shot(page, out / f"presenter-relapse-{width}x{height}-whole.png", full_page=True)
+    context.close()
+
+
+def _shot(page: Page, path: Path, *, full_page: bool = False) -> None:
+    page.screenshot(path=str(path), full_page=full_page)
+    print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
 
 
 if __name__ == "__main__":
