@@ -1,9 +1,14 @@
-"""Screenshots of the web app for docs/screenshots/: start, a state, the map, presenter mode,
-the embeddable page and the JSON API's documentation page.
+"""Screenshots of the web app for docs/screenshots/: start, relapse, re-induction, antibody
+therapy, the print page (as the A4 PDF chromium prints, one PNG per sheet), the map,
+presenter mode, the embeddable page and the JSON API's documentation page.
 
-Each page at 1280 and at 375 pixels wide, whole page. Anyone can rerun it:
+Each page at 1280x800 and at 375x812: the whole page (``<name>-<width>.png``) and the first
+screen, what a reader sees before scrolling (``<name>-<width>-first.png``). The print
+page's PDF is turned into PNGs with poppler's ``pdftoppm`` (apt-get install
+poppler-utils). Anyone can rerun it:
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--pathway FILE]
+    .venv/bin/python scripts/screenshots.py --only map   # the map and presenter shots
 
 It serves the app on 127.0.0.1 at a free port for the length of the run, and drives
 Debian's chromium (/usr/bin/chromium, or $CHROMIUM) with playwright; nothing is fetched
@@ -15,8 +20,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shutil
 import socket
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -39,9 +47,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-WIDTHS = (1280, 375)
-# A walk to the state shown: the first treatment, remission, then a relapse (a branch).
+VIEWPORTS = ((1280, 800), (375, 812))
+# A walk to the state shown: the first treatment, remission, then a relapse (a branch),
+# and from there the first two options.
 WALK = ("goes_into_remission", "comes_back")
+OPTIONS = {"reinduction": "repeat_induction", "antibody-therapy": "try_antibody_drug"}
 
 
 def free_port() -> int:
@@ -102,26 +112,55 @@ def main(argv: list[str] | None = None) -> int:
             state_url = page.url
             shots = {
                 "start": f"{base}/",
-                "state": state_url,
+                "relapse": state_url,
+                **{name: f"{state_url}/step/{trigger}" for name, trigger in OPTIONS.items()},
                 "map": f"{state_url}/map",
                 "presenter": state_url.replace("/j/", "/present/"),
                 "embed": state_url.replace("/j/", "/embed/"),  # the page an iframe shows
                 "api-docs": f"{base}/api/docs",
             }
             page.close()
-            for width in WIDTHS:
-                context = browser.new_context(viewport={"width": width, "height": 900})
+            for width, height in VIEWPORTS:
+                context = browser.new_context(viewport={"width": width, "height": height})
                 page = context.new_page()
                 for name, url in shots.items():
                     page.goto(url)
+                    first = args.out / f"{name}-{width}-first.png"
+                    page.screenshot(path=str(first))
                     path = args.out / f"{name}-{width}.png"
                     page.screenshot(path=str(path), full_page=True)
-                    print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+                    for shot in (first, path):
+                        print(shot.relative_to(ROOT) if shot.is_relative_to(ROOT) else shot)
                 context.close()
+            print_pages(browser, f"{state_url}/step/{OPTIONS['reinduction']}", args.out)
             map_and_presenter_shots(browser, base, args.out)
         finally:
             browser.close()
     return 0
+
+
+def print_pages(browser: Browser, url: str, out: Path) -> None:
+    """The print page of the journey at ``url`` as chromium prints it on A4
+    (print-pdf.pdf), and each sheet as a PNG (print-pdf-1.png, ...): what a family
+    takes to an appointment."""
+    page = browser.new_page()
+    page.goto(url)
+    page.goto(page.url + "/print")
+    page.emulate_media(media="print")
+    pdf = out / "print-pdf.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    page.close()
+    for old in out.glob("print-pdf-*.png"):
+        old.unlink()
+    if shutil.which("pdftoppm") is None:
+        print("screenshots: no pdftoppm (apt-get install poppler-utils)", file=sys.stderr)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["pdftoppm", "-png", "-r", "80", str(pdf), f"{tmp}/p"], check=True)
+        for n, png in enumerate(sorted(Path(tmp).glob("p*.png")), 1):
+            target = out / f"print-pdf-{n}.png"
+            shutil.move(png, target)
+            print(target.relative_to(ROOT) if target.is_relative_to(ROOT) else target)
 
 
 MAP_SIZES = ((375, 812), (1280, 800))

@@ -229,6 +229,16 @@ def test_begin_answers_201_with_the_journey_address(client: TestClient, pathway:
         assert plain["journey"]["token"] == Journey.begin(pathway).token
 
 
+def test_a_jump_is_not_walked_in_the_answer(client: TestClient, pathway: Pathway) -> None:
+    """The journey answer after a jump says the state was jumped to, not walked to."""
+    start = client.post("/api/journeys", json={}).json()
+    answer = client.get(f"{start['links']['self']}/jump/palliative_care").json()
+    assert answer["journey"]["path"] == [pathway.start, "palliative_care"]
+    assert answer["journey"]["jumped"] == [False, True]
+    assert answer["journey"]["walked"] == [pathway.start]
+    assert [p["jumped"] for p in answer["state"]["path"]] == [False, True]
+
+
 def test_moves_are_the_cores_moves(client: TestClient, pathway: Pathway) -> None:
     """Step, back, restart, jump and topics answer exactly the journey the core makes."""
     journey = Journey.begin(pathway).step("goes_into_remission").step("comes_back")
@@ -249,6 +259,8 @@ def test_moves_are_the_cores_moves(client: TestClient, pathway: Pathway) -> None
             "state": expected.state,
             "history": list(expected.history),
             "path": list(expected.path),
+            "jumped": list(expected.jumps),
+            "walked": list(expected.walked),
             "context": expected.context,
             "can_go_back": expected.can_go_back,
         }, tail

@@ -173,7 +173,8 @@ def test_browser_back_button_returns_to_the_previous_page(
 def test_print_my_path_and_questions_on_one_page(
     page: Page, pathway: Pathway, base_url: str
 ) -> None:
-    """The print page, reached by keyboard, prints the path and its questions on one page."""
+    """The print page, reached by keyboard, prints the path, the current step's options
+    and facts and the questions on at most two A4 pages."""
     journey = Journey.begin(pathway)
     for trigger in ("goes_into_remission", "comes_back", "repeat_induction"):
         journey = journey.step(trigger)
@@ -188,11 +189,12 @@ def test_print_my_path_and_questions_on_one_page(
     assert page.locator(".tools").is_hidden()
     assert page.locator(".print-help").is_hidden()
     for state_id in journey.path:
-        assert page.get_by_role("heading", name=pathway.state(state_id).title).is_visible()
+        title = pathway.state(state_id).title
+        assert page.get_by_role("heading", name=title, exact=True).first.is_visible()
     text = page.locator("body").inner_text()
     assert pathway.metadata.intended_purpose in " ".join(text.split())
     assert pathway.support_line.phone in text
-    assert pdf_pages(page.pdf(format="A4")) == 1
+    assert pdf_pages(page.pdf(format="A4")) <= 2
 
 
 def test_works_without_javascript(browser: Browser, pathway: Pathway, base_url: str) -> None:
@@ -203,7 +205,7 @@ def test_works_without_javascript(browser: Browser, pathway: Pathway, base_url: 
         page.goto(base_url + "/")
         page.get_by_label("Philadelphia positive ALL").check()
         with page.expect_navigation():
-            page.get_by_role("button", name=re.compile("^Start")).click()
+            page.get_by_role("button", name=re.compile("^Start")).first.click()
         journey = journey_of(page, pathway)
         assert journey.context["philadelphia"] == "positive"
         step = journey.next_steps()[0]

@@ -19,6 +19,7 @@ from pathways import __version__
 from pathways.cli import main
 from pathways.options import UNREAD_PURPOSE
 from pathways.schema import Pathway
+from pathways.templating import number_words
 
 SCRIPT = Path(sys.executable).parent / "pathways"
 HEAVY = ("pydantic", "jinja2", "transitions", "yaml")
@@ -389,6 +390,21 @@ def test_walk_help_and_more() -> None:
     assert result.stdout.count("How to use this:") == 2
     assert "Facts and figures" in result.stdout
     assert "Source: Acute lymphoblastic leukaemia (ALL) relapse" in result.stdout
+
+
+def test_walk_shows_the_figures_at_each_step_without_asking(real: Pathway) -> None:
+    """Each step's figures, with whom they are about, are on its screen before m is
+    typed, and no line is wider than 80 columns."""
+    result = run("walk", "--start", "reinduction", input="q\n")
+    assert result.exit_code == 0, result.output
+    out = _folded(result.stdout)
+    assert "In numbers" in result.stdout
+    for fact in real.state("reinduction").facts:
+        if fact.number is not None:
+            assert _folded(number_words(fact.number)).casefold() in out.casefold()
+    assert real.metadata.scope is not None
+    assert _folded(real.metadata.scope.text) in out
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
 
 
 def test_walk_with_a_context_shows_only_that_topic() -> None:

@@ -157,7 +157,7 @@ def test_the_host_hears_each_state_of_a_two_step_walk(
     """In the demo page's frame: start, then two steps; the host gets one message a state."""
     page.goto(f"{hosts['demo']}/embed-demo.html?guide={hosts['guide']}")
     frame = page.frame_locator("#guide")
-    frame.get_by_role("button", name=re.compile("^Start")).click()
+    frame.get_by_role("button", name=re.compile("^Start")).first.click()
     first = wait_for_messages(page, 1)[-1]
     journey = Journey.begin(pathway)
     assert first == {
@@ -189,7 +189,7 @@ def test_the_readme_snippet_works_as_written(page: Page, hosts: dict[str, str]) 
     page.on("console", lambda m: heard.append(m.text) if m.text.startswith("guide shows") else None)
     page.goto(f"{hosts['plain']}/readme.html")
     frame = page.frame_locator("iframe")
-    frame.get_by_role("button", name=re.compile("^Start")).click()
+    frame.get_by_role("button", name=re.compile("^Start")).first.click()
     with page.expect_console_message(lambda m: m.text.startswith("guide shows remission")):
         frame.get_by_role("link", name=re.compile("The treatment brings remission")).click()
     frame.locator("h1").filter(has_text="In remission").wait_for()
@@ -216,7 +216,7 @@ def test_links_out_of_the_walk_open_a_new_tab(page: Page, hosts: dict[str, str])
     """The map opens in a new tab (the full guide is never framed); the frame stays put."""
     page.goto(f"{hosts['demo']}/embed-demo.html?guide={hosts['guide']}")
     frame = page.frame_locator("#guide")
-    frame.get_by_role("button", name=re.compile("^Start")).click()
+    frame.get_by_role("button", name=re.compile("^Start")).first.click()
     wait_for_messages(page, 1)
     before = guide_frame(page).url
     with page.context.expect_page() as opened:
@@ -236,7 +236,7 @@ def test_the_embed_works_without_javascript(browser: Browser, hosts: dict[str, s
         page.goto(f"{hosts['plain']}/host.html")
         frame = page.frame_locator("#guide")
         frame.get_by_label("Philadelphia positive ALL").check()
-        frame.get_by_role("button", name=re.compile("^Start")).click()
+        frame.get_by_role("button", name=re.compile("^Start")).first.click()
         frame.locator("h1").filter(has_text="The first treatment").wait_for()
         frame.get_by_role("link", name=re.compile("The treatment brings remission")).click()
         frame.locator("h1").filter(has_text="In remission").wait_for()

@@ -310,3 +310,93 @@ def test_mutated_tokens_give_the_clear_error(
     assert mutated != token
     with pytest.raises(TokenError):
         Journey.from_token(small, mutated)
+
+
+# ---------------------------------------------------------------- walked and jumped to
+
+
+def _v1_token(pathway: Pathway, journey: Journey) -> str:
+    """The token the first version of the engine gave this journey (plain state indexes)."""
+    import base64
+    import hashlib
+
+    from pathways.journey import _fingerprint, _varint
+
+    body = bytearray([1])
+    for context in pathway.contexts:
+        body.append([v.id for v in context.values].index(journey.context[context.id]))
+    for state in journey.path:
+        body += _varint(pathway.state_ids.index(state))
+    digest = hashlib.blake2s(bytes(body), key=_fingerprint(pathway), digest_size=4).digest()
+    return base64.urlsafe_b64encode(bytes(body) + digest).rstrip(b"=").decode("ascii")
+
+
+def test_a_jump_is_looked_at_not_walked(small: Pathway) -> None:
+    """A state jumped to is on the path but not among the steps walked."""
+    start = Journey.begin(small)
+    target = next(s for s in small.state_ids if s != small.start)
+    jumped = start.jump(target)
+    assert jumped.path == (small.start, target)
+    assert jumped.jumps == (False, True)
+    assert jumped.walked == (small.start,)
+    assert Journey.from_token(small, jumped.token).walked == (small.start,)
+
+
+def test_a_step_after_a_jump_is_walked(small: Pathway) -> None:
+    """Steps taken after a jump count as walked; the jump itself stays marked."""
+    start = Journey.begin(small)
+    jumped = start.jump(small.start)
+    step = jumped.next_steps()[0]
+    moved = jumped.step(step.trigger)
+    assert moved.jumps == (False, True, False)
+    assert moved.back() == jumped
+    assert moved.back().back() == start
+
+
+def test_a_walk_without_jumps_equals_its_plain_form(small: Pathway) -> None:
+    """A journey with no jump compares equal however it was built (no stray flags)."""
+    start = Journey.begin(small)
+    step = start.next_steps()[0]
+    walked = start.step(step.trigger)
+    assert walked.jumped == ()
+    assert walked == Journey(small, walked.state, walked.history, walked.context_items)
+    assert start.jump(walked.state).back().jumped == ()
+
+
+@given(kind=topics, plan=moves)
+def test_version_1_tokens_still_open_as_walked(small: Pathway, kind: str, plan: list) -> None:
+    """A token from before jumps were recorded opens at the same place, every state walked."""
+    for journey in _walk(small, kind, plan):
+        old = Journey.from_token(small, _v1_token(small, journey))
+        assert old.path == journey.path
+        assert old.context == journey.context
+        assert old.walked == journey.path
+
+
+@given(kind=topics, plan=moves)
+def test_jump_flags_round_trip(small: Pathway, kind: str, plan: list) -> None:
+    """Any walk and jump sequence keeps, through its token, which states were jumped to."""
+    journey = Journey.begin(small, {"kind": kind})
+    flags = [False]
+    for move, n in plan:
+        if move == "step" and journey.next_steps():
+            steps = journey.next_steps()
+            journey = journey.step(steps[n % len(steps)].trigger)
+            flags.append(False)
+        elif move == "back" and journey.can_go_back:
+            journey = journey.back()
+            flags.pop()
+        elif move == "restart":
+            journey = journey.restart()
+            flags = [False]
+        elif move == "jump":
+            journey = journey.jump(small.state_ids[n % len(small.state_ids)])
+            flags.append(True)
+        flags = flags[-len(journey.path) :]
+        assert journey.jumps == tuple(flags)
+        again = Journey.from_token(small, journey.token)
+        assert again == journey
+        assert again.jumps == tuple(flags)
+        assert again.walked == tuple(
+            s for s, jumped in zip(journey.path, flags, strict=True) if not jumped
+        )

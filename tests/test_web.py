@@ -67,15 +67,21 @@ def every_page(pathway: Pathway) -> list[str]:
 # --------------------------------------------------------------------------- the start page
 
 
-def test_start_page_offers_one_start_button_and_a_topic_choice(client: TestClient) -> None:
-    """The start page has one form with one submit button and the topics as radio buttons."""
+def test_start_page_offers_one_start_form_and_a_topic_choice(
+    client: TestClient, pathway: Pathway
+) -> None:
+    """The start page has one form: the topics as radio buttons and one submit button per
+    way in (chapter), the first of them the start button."""
     response = client.get("/")
     assert response.status_code == 200
     page = parse(response.text)
     forms = page.find_all("form")
     begin = [f for f in forms if f.attrs.get("action") == "/begin"]
     assert len(begin) == 1
-    assert len(begin[0].find_all("button")) == 1
+    buttons = begin[0].find_all("button")
+    assert [b.text for b in buttons] == [c.title for c in pathway.chapters]
+    assert [b.attrs["value"] for b in buttons] == [c.id for c in pathway.chapters]
+    assert buttons[0].has_class("button-start")
     radios = begin[0].find_all("input", type="radio")
     labels = {page.find("label", for_=r.attrs["id"] or "").text for r in radios}
     assert labels == {"All types of ALL", "Philadelphia positive ALL", "Philadelphia negative ALL"}
@@ -197,13 +203,36 @@ def test_back_link_returns_to_the_previous_state(client: TestClient, pathway: Pa
 
 
 def test_path_so_far_lists_the_states_visited(client: TestClient, pathway: Pathway) -> None:
-    """'Your path so far' lists every state visited in order, the current one marked."""
+    """'Your path so far' lists every state walked in order as numbered steps, the
+    current one marked."""
     journey = journey_at(pathway, "goes_into_remission", "comes_back")
     page = parse(client.get(url_of(journey)).text)
-    items = page.find("section", class_="path").find("ol").find_all("li")
+    items = page.find("section", class_="path").find("ul", class_="path-list").find_all("li")
     titles = [pathway.state(s).title for s in journey.path]
-    assert [li.text.removesuffix(" (you are here)") for li in items] == titles
+    assert [li.text.removesuffix(" (you are here)") for li in items] == [
+        f"Step {n}: {title}" for n, title in enumerate(titles, 1)
+    ]
     assert [li.attrs.get("aria-current") for li in items] == [None, None, "step"]
+
+
+def test_a_jump_is_looked_at_not_a_step(client: TestClient, pathway: Pathway) -> None:
+    """A nurse's jump from the start to palliative care shows palliative care as looked
+    at, never as step 2 of the path, on the state page and the print page."""
+    journey = Journey.begin(pathway).jump("palliative_care")
+    title = pathway.state("palliative_care").title
+    page = parse(client.get(url_of(journey)).text)
+    items = page.find("section", class_="path").find("ul", class_="path-list").find_all("li")
+    assert [li.text.removesuffix(" (you are here)") for li in items] == [
+        f"Step 1: {pathway.state(pathway.start).title}",
+        f"Looked at: {title}",
+    ]
+    printed = parse(client.get(url_of(journey) + "/print").text)
+    walked = printed.find("section", class_="print-walked")
+    assert [h.text for h in walked.find("ol", class_="print-path").find_all("h3")] == [
+        pathway.state(pathway.start).title
+    ]
+    assert title in walked.find("p", class_="print-looked").text
+    assert f"Looked at: {title}" in printed.find("ul", class_="path-list").text
 
 
 def test_numbers_have_an_icon_array_of_ten_people(client: TestClient, pathway: Pathway) -> None:
@@ -454,14 +483,22 @@ def test_option_grid_only_at_a_branch(client: TestClient, pathway: Pathway) -> N
 
 
 def test_print_page_lists_my_path_and_my_questions(client: TestClient, pathway: Pathway) -> None:
-    """The print page has each visited state with its questions, in the order visited."""
+    """The print page has each state walked with its questions, in the order walked, and
+    the current step's options and facts."""
     journey = journey_at(pathway, "goes_into_remission", "comes_back")
     page = parse(client.get(url_of(journey, "/print")).text)
-    places = page.find("ol", class_="print-path").find_all("h2")
+    places = page.find("ol", class_="print-path").find_all("h3")
     assert [h.text for h in places] == [pathway.state(s).title for s in journey.path]
     for state_id in journey.path:
         for question in pathway.state(state_id).questions:
             assert question in page.text
+    here = page.find("section", class_="print-here")
+    options = [
+        li.find("strong").text for li in here.find("ul", class_="print-choices").find_all("li")
+    ]
+    assert options == [step.label for step in journey.next_steps()]
+    facts = pathway.state(journey.state).facts
+    assert len(here.find("ul", class_="print-facts").find_all("li")) == len(facts)
 
 
 # --------------------------------------------------------------------------- every page
@@ -889,25 +926,33 @@ def test_start_page_says_whom_the_guide_is_about(client: TestClient, pathway: Pa
     assert _folded(pathway.metadata.scope.text) in _folded(page.find("p", class_="scope").text)
 
 
-def test_start_page_offers_each_chapter_as_a_real_way_in(
-    client: TestClient, pathway: Pathway
+@pytest.mark.parametrize("topic", ["not_known", "positive", "negative"])
+def test_each_way_in_begins_there_with_the_topic_chosen(
+    client: TestClient, pathway: Pathway, topic: str
 ) -> None:
-    """Each chapter the document marks is a link on the start page that opens a journey at
-    its state with nothing before it (no invented path, no back link)."""
+    """Each chapter's button on the start form opens a journey at its state, with the topic
+    chosen on the same form and nothing before it (no invented path, no back link)."""
     assert len(pathway.chapters) >= 2
-    page = parse(client.get("/").text)
-    section = page.find("section", class_="chapters")
-    links = section.find_all("a")
-    assert [a.text for a in links] == [c.title for c in pathway.chapters]
-    for chapter, link in zip(pathway.chapters, links, strict=True):
-        href = link.attrs["href"] or ""
+    form = parse(client.get("/").text).find("form", action="/begin")
+    for chapter, button in zip(pathway.chapters, form.find_all("button"), strict=True):
+        query = {"philadelphia": topic, button.attrs["name"] or "": button.attrs["value"] or ""}
+        response = client.get("/begin", params=query, follow_redirects=False)
+        assert response.status_code == 303
+        href = response.headers["location"]
         journey = Journey.from_token(pathway, href.split("/")[2])
         assert journey.state == chapter.start
         assert journey.history == ()
-        assert journey.context == pathway.context_defaults()
+        assert journey.context == {"philadelphia": topic}
         state_page = parse(client.get(href).text)
         assert state_page.find("h1").text == pathway.state(chapter.start).title
         assert not state_page.by_class("back-link")
+
+
+def test_an_unknown_way_in_is_a_clear_404(client: TestClient) -> None:
+    """A way in the pathway does not have gets the friendly not-found page."""
+    response = client.get("/begin", params={"way-in": "nowhere"})
+    assert response.status_code == 404
+    assert "nowhere" in response.text
 
 
 @pytest.mark.parametrize("mode", ["j", "present"])
@@ -972,6 +1017,22 @@ def test_footer_names_publisher_and_reviewer_with_dates_in_words(
             f"Reviewed by {meta.reviewer.role} on {meta.reviewed.strftime('%-d %B %Y')}" in footer
         )
         assert meta.reviewed.isoformat() not in footer
+
+
+@pytest.mark.parametrize("index", range(12))
+def test_every_page_says_its_dates_in_words(
+    client: TestClient, pathway: Pathway, index: int
+) -> None:
+    """No page shows a reader a date as 2026-11-28: dates read '28 November 2026'."""
+    url = every_page(pathway)[index]
+    text = parse(client.get(url).text).text
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text), url
+    if index in (0, 1, 5):  # the start, a state and the print page name the review date
+        assert re.search(
+            r"\b\d{1,2} (January|February|March|April|May|June|July|August"
+            r"|September|October|November|December) \d{4}\b",
+            text,
+        ), url
 
 
 def test_the_app_keeps_the_one_pathway_it_is_given(pathway: Pathway) -> None:

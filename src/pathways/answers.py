@@ -114,6 +114,9 @@ class NextStep(Answer):
 class Place(Answer):
     id: str
     title: str
+    jumped: bool = Field(
+        description="True where the reader jumped to this state rather than walked to it."
+    )
 
 
 class TopicShown(Answer):
@@ -164,6 +167,14 @@ class JourneyInfo(Answer):
     state: str
     history: list[str] = Field(description="The states before this one, oldest first.")
     path: list[str] = Field(description="history, then the current state.")
+    jumped: list[bool] = Field(
+        description="One flag per state of path: true where the reader jumped there (from"
+        " the map or a jump) rather than walked there by a step; a jump is looked at, not"
+        " a step taken."
+    )
+    walked: list[str] = Field(
+        description="The states of path the reader walked to by a step or began at, in order."
+    )
     context: dict[str, str] = Field(description="The topic chosen for each topic name.")
     can_go_back: bool
 

@@ -278,6 +278,8 @@ class JsonApi:
                 "state": journey.state,
                 "history": list(journey.history),
                 "path": list(journey.path),
+                "jumped": list(journey.jumps),
+                "walked": list(journey.walked),
                 "context": journey.context,
                 "can_go_back": journey.can_go_back,
             },

@@ -49,7 +49,7 @@ from pathways.journey import Journey
 from pathways.links import Links, Mode, journey_path
 from pathways.middleware.headers import CONTENT_SECURITY_POLICY, SECURITY_HEADERS
 from pathways.notes import notes_view
-from pathways.pages import HttpError, Pages
+from pathways.pages import WAY_IN, HttpError, Pages
 from pathways.routes import add_journey_routes, html, see
 from pathways.templating import text_safe
 
@@ -250,6 +250,11 @@ def install(app: FastAPI, pages: Pages, origins: Sequence[str]) -> Embed:
     async def begin(request: Request) -> Response:
         chosen = pages.topic_choice(request.query_params)
         at = request.query_params.get("at") or None
+        way_in = request.query_params.get(WAY_IN)
+        if way_in and at is None:
+            at = pages.chapter_start(way_in)
+            if at is None:
+                raise HttpError(404, "state", detail=text_safe(way_in)[:80])
         try:
             journey = Journey.begin(pathway, chosen, at=at)
         except UnknownStateError:

@@ -31,7 +31,10 @@ from pathways.errors import (
 )
 from pathways.schema import Pathway, Transition
 
-TOKEN_VERSION = 1
+TOKEN_VERSION = 2
+"""Version 2 keeps, for each state, whether the reader walked to it or jumped to it
+(the state's index shifted left one bit, its low bit set for a jump). Version 1 tokens
+(plain indexes) still read, every state in them as walked."""
 MAX_HISTORY = 250
 """Longest path a token may carry; a token is a URL, and URLs have practical limits."""
 
@@ -159,8 +162,8 @@ class Guide:
         body = bytearray([TOKEN_VERSION])
         for name, value in journey.context_items:
             body.append(self._values[name].index(value))
-        for state in (*journey.history, journey.state):
-            body += _varint(self._index[state])
+        for state, jumped in zip(journey.path, journey.jumps, strict=True):
+            body += _varint(self._index[state] << 1 | jumped)
         digest = hashlib.blake2s(bytes(body), key=self._fingerprint, digest_size=4).digest()
         return base64.urlsafe_b64encode(bytes(body) + digest).rstrip(b"=").decode("ascii")
 
@@ -178,8 +181,9 @@ class Guide:
             raise TokenError(problem)
         body, digest = raw[:-4], raw[-4:]
         expected = hashlib.blake2s(body, key=self._fingerprint, digest_size=4).digest()
-        if digest != expected or body[0] != TOKEN_VERSION:
+        if digest != expected or body[0] not in (1, TOKEN_VERSION):
             raise TokenError(problem)
+        flagged = body[0] == TOKEN_VERSION
         contexts = list(self._values.items())
         at = 1 + len(contexts)
         if len(body) <= at:
@@ -190,13 +194,22 @@ class Guide:
                 raise TokenError(problem)
             context.append((name, values[index]))
         states = []
-        for index in _read_varints(body[at:], problem):
+        jumps = []
+        for number in _read_varints(body[at:], problem):
+            index, jumped = (number >> 1, bool(number & 1)) if flagged else (number, False)
             if index >= len(self.state_ids):
                 raise TokenError(problem)
             states.append(self.state_ids[index])
+            jumps.append(jumped)
         if not states or len(states) > MAX_HISTORY:
             raise TokenError(problem)
-        return Journey(self.pathway, states[-1], tuple(states[:-1]), tuple(context))
+        return Journey(self.pathway, states[-1], tuple(states[:-1]), tuple(context), _flags(jumps))
+
+
+def _flags(jumps: Iterable[bool]) -> tuple[bool, ...]:
+    """Jump flags as a Journey keeps them: () when nothing on the path was jumped to."""
+    flags = tuple(jumps)
+    return flags if any(flags) else ()
 
 
 def _fingerprint(pathway: Pathway) -> bytes:
@@ -254,12 +267,17 @@ class Journey:
 
     Immutable: every operation returns a new Journey. Build one with ``Journey.begin`` or
     ``Journey.from_token``.
+
+    ``jumped`` says, for each state of ``path``, whether the reader jumped to it (from the
+    map or the jump list) rather than walked to it by a step; it is empty when no state
+    was jumped to, and ``jumps`` always gives one flag per state.
     """
 
     pathway: Pathway = field(repr=False, compare=False)
     state: str
     history: tuple[str, ...] = ()
     context_items: tuple[tuple[str, str], ...] = ()
+    jumped: tuple[bool, ...] = ()
 
     # ------------------------------------------------------------------ building
 
@@ -297,6 +315,17 @@ class Journey:
         return (*self.history, self.state)
 
     @property
+    def jumps(self) -> tuple[bool, ...]:
+        """One flag per state of ``path``: True where the reader jumped there."""
+        return self.jumped or (False,) * (len(self.history) + 1)
+
+    @property
+    def walked(self) -> tuple[str, ...]:
+        """The states of ``path`` the reader walked to by a step (or began at), in order:
+        a state jumped to was looked at, not a step taken."""
+        return tuple(s for s, jumped in zip(self.path, self.jumps, strict=True) if not jumped)
+
+    @property
     def can_go_back(self) -> bool:
         return bool(self.history)
 
@@ -323,13 +352,19 @@ class Journey:
             raise StepNotAvailableError(
                 f"step '{trigger}' does not lead on from '{self.state}'", allowed=allowed
             )
-        return self._moved_to(dest)
+        return self._moved_to(dest, jumped=False)
 
     def back(self) -> Journey:
         """The journey as it was before the last step (unchanged at the beginning)."""
         if not self.history:
             return self
-        return Journey(self.pathway, self.history[-1], self.history[:-1], self.context_items)
+        return Journey(
+            self.pathway,
+            self.history[-1],
+            self.history[:-1],
+            self.context_items,
+            _flags(self.jumps[:-1]),
+        )
 
     def restart(self) -> Journey:
         """Back to the pathway's start with an empty path, keeping the topic choices."""
@@ -337,13 +372,21 @@ class Journey:
 
     def jump(self, state: str) -> Journey:
         """Go straight to any state (for a nurse showing the map); back returns here."""
-        return self._moved_to(self._guide.check_state(state))
+        return self._moved_to(self._guide.check_state(state), jumped=True)
 
     def with_context(self, **values: str) -> Journey:
         """The same place and path, with some topic choices changed."""
         merged = {**self.context, **values}
-        return Journey(self.pathway, self.state, self.history, self._guide.check_context(merged))
+        return Journey(
+            self.pathway,
+            self.state,
+            self.history,
+            self._guide.check_context(merged),
+            self.jumped,
+        )
 
-    def _moved_to(self, state: str) -> Journey:
-        history = (*self.history, self.state)[-(MAX_HISTORY - 1) :]
-        return Journey(self.pathway, state, history, self.context_items)
+    def _moved_to(self, state: str, *, jumped: bool) -> Journey:
+        keep = MAX_HISTORY - 1
+        history = (*self.history, self.state)[-keep:]
+        flags = (*self.jumps[-keep:], jumped)
+        return Journey(self.pathway, state, history, self.context_items, _flags(flags))

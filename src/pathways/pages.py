@@ -68,6 +68,11 @@ def _holds_control(value: object) -> bool:
     return False
 
 
+WAY_IN = "way-in"
+"""The start form's name for a chapter (a way in): never a topic's name, since ids have
+no hyphen, so it cannot clash with a topic in the same query."""
+
+
 class HttpError(Exception):
     """The one HTTP error: a request answered with an error instead of what it asked for.
 
@@ -272,6 +277,31 @@ class Pages:
             links,
         )
 
+    def chapter_start(self, chapter_id: str) -> str | None:
+        """The state the chapter (a way in) of this id begins at, or None if none has it."""
+        return next((c.start for c in self.pathway.chapters if c.id == chapter_id), None)
+
+    def path_places(self, journey: Journey) -> list[dict[str, Any]]:
+        """The journey's path as a reader sees it: each state with its title, whether the
+        reader walked there (numbered as a step taken) or jumped there (looked at, never
+        a step), and which one they are on."""
+        places = []
+        number = 0
+        last = len(journey.path) - 1
+        for i, (state_id, jumped) in enumerate(zip(journey.path, journey.jumps, strict=True)):
+            if not jumped:
+                number += 1
+            places.append(
+                {
+                    "id": state_id,
+                    "title": self.pathway.state(state_id).title,
+                    "jumped": jumped,
+                    "step": None if jumped else number,
+                    "current": i == last,
+                }
+            )
+        return places
+
     def chapters(self, links: Links) -> list[dict[str, Any]]:
         """The pathway's ways in: each a journey begun at its state, with no path before it."""
         return [
@@ -292,30 +322,37 @@ class Pages:
         state = self.pathway.state(journey.state)
         pieces = mark_terms(self.pathway, state.explanation, state.terms)
         choices = self.choices(journey, mode, links, view)
-        path = (
-            [
-                {
-                    "id": s,
-                    "title": self.pathway.state(s).title,
-                    "current": i == len(journey.path) - 1,
-                }
-                for i, s in enumerate(journey.path)
-            ]
-            if links.keeps_path
-            else None
-        )
+        path = self.path_places(journey) if links.keeps_path else None
         cited = []
         for fact in state.facts:
             if fact.source not in cited:
                 cited.append(fact.source)
+        for said in state.notes:
+            if said.source not in cited:
+                cited.append(said.source)
+        # Facts cite their source by its number in the page's Sources list, in the order
+        # the pathway declares its sources.
+        refs = {
+            s.id: n for n, s in enumerate((s for s in self.pathway.sources if s.id in cited), 1)
+        }
+        view["facts"] = [{**f, "ref": refs[f["source"]["id"]]} for f in view["facts"]]
+        titles = {s.id: s.title for s in self.pathway.sources}
+        for choice in choices:
+            shown_note = choice.get("note")
+            if shown_note:
+                source_id = shown_note["source"]
+                source = {"id": source_id, "title": titles.get(source_id, "")}
+                choice["note"] = {**shown_note, "source": source, "ref": refs[source_id]}
         sources = [
             {
+                "ref": refs[s.id],
                 "title": s.title,
                 "publisher": s.publisher,
                 "url": s.url if is_web_url(s.url) else None,
                 "accessed": s.accessed.isoformat(),
                 "sections": sorted(
-                    {f.section for f in state.facts if f.source == s.id},
+                    {f.section for f in state.facts if f.source == s.id}
+                    | {n.section for n in state.notes if n.source == s.id},
                     key=s.sections.index,
                 ),
             }
@@ -568,10 +605,13 @@ class Pages:
         )
 
     def print_page(self, journey: Journey) -> str:
-        places = []
-        for state_id in journey.path:
+        """"My path and my questions": the steps walked (a state jumped to was looked at,
+        and is no step of the path), where the reader is now with its options and facts,
+        and the questions of every step walked."""
+        walked = []
+        for state_id in dict.fromkeys(journey.walked):
             state = self.pathway.state(state_id)
-            places.append(
+            walked.append(
                 {
                     "id": state.id,
                     "title": state.title,
@@ -579,13 +619,15 @@ class Pages:
                     "questions": list(state.questions),
                 }
             )
+        here = self.state_view(journey, "patient", self.links)
         return self.render(
             ["print.html"],
             {
+                **here,
                 **self._nav(journey, "patient", self.links),
                 "page": "print",
-                "places": places,
-                "topics": self.topics(journey),
+                "walked": walked,
+                "here_walked": not journey.jumps[-1],
                 **notes_view(self.pathway),
             },
         )

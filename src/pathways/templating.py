@@ -180,7 +180,10 @@ def journey_view(journey: Journey) -> dict[str, Any]:
             }
             for step in journey.next_steps()
         ],
-        "path": [{"id": s, "title": pathway.state(s).title} for s in journey.path],
+        "path": [
+            {"id": s, "title": pathway.state(s).title, "jumped": jumped}
+            for s, jumped in zip(journey.path, journey.jumps, strict=True)
+        ],
         "context": [
             {
                 "id": c.id,
@@ -296,6 +299,12 @@ def _underline(context: Context, text: str, char: str = "=") -> str:
     return "\n".join(lines) + "\n" + char * max(len(line) for line in lines)
 
 
+def _path_words(path: list[dict[str, Any]]) -> list[str]:
+    """A path's states as words for plain text: a state jumped to says it was looked at,
+    so a jump never reads as a step taken."""
+    return [("Looked at: " if p.get("jumped") else "") + p["title"] for p in path]
+
+
 def _long_date(iso: str) -> str:
     """'2026-11-01' as '1 November 2026' (en-GB, whatever the machine's locale).
 
@@ -370,7 +379,12 @@ def _new_environment(user_dir: Path | None, *, auto_reload: bool = True) -> jinj
         auto_reload=auto_reload,
     )
     env.filters.update(
-        fill=_fill, upper_first=_upper_first, underline=_underline, long_date=_long_date, tel=_tel
+        fill=_fill,
+        upper_first=_upper_first,
+        underline=_underline,
+        long_date=_long_date,
+        tel=_tel,
+        path_words=_path_words,
     )
     env.tests["web_url"] = _is_web_url
     env.globals["icons"] = _icons

@@ -247,7 +247,10 @@ class Walk:
         click.echo()
 
     def _path_line(self) -> str:
-        titles = [self.journey.pathway.state(s).title for s in self.journey.path]
+        titles = [
+            ("Looked at: " if jumped else "") + self.journey.pathway.state(s).title
+            for s, jumped in zip(self.journey.path, self.journey.jumps, strict=True)
+        ]
         return _fill("Your path so far: " + " > ".join(titles), indent="  ")
 
     def _choices_hint(self) -> str:

@@ -56,9 +56,10 @@ from pathways.middleware.freshness import Freshness, content_version, template_s
 from pathways.middleware.headers import SECURITY_HEADERS, SecurityHeaders
 from pathways.middleware.limits import RequestLimits
 from pathways.middleware.redirects import SlashRedirects
-from pathways.pages import HttpError, Pages
+from pathways.pages import WAY_IN, HttpError, Pages
 from pathways.routes import add_journey_routes, add_routes, html, see
 from pathways.schema import Pathway
+from pathways.templating import text_safe
 
 STATIC_MAX_AGE = 365 * 24 * 3600
 """Static files are addressed by a hash of their content, so they can be kept for a year."""
@@ -187,8 +188,12 @@ def _add_pages(app: FastAPI, pages: Pages) -> None:
     async def begin(request: Request) -> Response:
         mode: Mode = "present" if request.query_params.get("mode") == "present" else "patient"
         chosen = pages.topic_choice(request.query_params)
+        way_in = request.query_params.get(WAY_IN)
+        at = pages.chapter_start(way_in) if way_in else None
+        if way_in and at is None:
+            raise HttpError(404, "state", mode=mode, detail=text_safe(way_in)[:80])
         try:
-            journey = Journey.begin(pathway, chosen)
+            journey = Journey.begin(pathway, chosen, at=at)
         except JourneyError:
             raise HttpError(400, "topic", mode=mode) from None
         return see(pages.url(journey, mode))

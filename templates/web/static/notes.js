@@ -178,6 +178,11 @@
   }
 
   function goTo(target) {
+    // A target inside a folded part of the page (the words list) is unfolded first, as
+    // the browser does when it follows the link itself.
+    for (var up = target.parentElement; up; up = up.parentElement) {
+      if (up.tagName === "DETAILS") up.open = true;
+    }
     if (!target.hasAttribute("tabindex") && !/^(A|BUTTON|INPUT|SELECT|TEXTAREA)$/.test(target.tagName)) {
       target.setAttribute("tabindex", "-1");
     }
