@@ -40,6 +40,7 @@ LAYERS = {
     "middleware.headers": 4,
     "middleware.limits": 4,
     "middleware.finished": 4,
+    "middleware.prefix": 4,
     "routes": 5,  # the journey pages' routes, used by web and embed
     "web": 5,
     "live": 5,
@@ -64,8 +65,15 @@ HOMES = {
     "pydantic": {"schema", "answers", "api"},
     "fastapi": {"web", "api", "embed", "routes"},
     # the middlewares use only starlette's ASGI types
-    "starlette": {"web", "middleware.headers", "middleware.limits", "middleware.finished"},
-    "uvicorn": {"cli", "web"},
+    "starlette": {
+        "web",
+        "middleware.headers",
+        "middleware.limits",
+        "middleware.finished",
+        "middleware.prefix",
+    },
+    # prefix.py: uvicorn's rule for trusted proxies, so both forwarded headers agree
+    "uvicorn": {"cli", "web", "middleware.prefix"},
     "textstat": {"lint"},
     "pygraphviz": {"mapsvg", "diagram"},
 }

@@ -62,7 +62,8 @@ from pathways.errors import (
 )
 from pathways.export import pathway_to_dict
 from pathways.journey import Journey
-from pathways.pages import journey_path
+from pathways.middleware.prefix import route_path
+from pathways.pages import at_root, journey_path
 from pathways.schema import Pathway as PathwayDocument
 from pathways.templating import journey_view
 
@@ -235,7 +236,7 @@ class JsonApi:
 
     def journey_answer(self, journey: Journey) -> dict[str, Any]:
         token = journey.token
-        at = f"{PREFIX}/journeys/{token}"
+        at = at_root(f"{PREFIX}/journeys/{token}")
         return {
             **self.framing,
             "journey": {
@@ -249,16 +250,16 @@ class JsonApi:
             "state": journey_view(journey),
             "links": {
                 "self": at,
-                "back": f"{PREFIX}/journeys/{journey.back().token}"
+                "back": at_root(f"{PREFIX}/journeys/{journey.back().token}")
                 if journey.can_go_back
                 else None,
-                "restart": f"{PREFIX}/journeys/{journey.restart().token}",
+                "restart": at_root(f"{PREFIX}/journeys/{journey.restart().token}"),
                 "steps": [
                     {"trigger": s.trigger, "href": f"{at}/step/{s.trigger}"}
                     for s in journey.next_steps()
                 ],
-                "page": journey_path(token),
-                "embed": f"{EMBED_PREFIX}/{token}",
+                "page": at_root(journey_path(token)),
+                "embed": at_root(f"{EMBED_PREFIX}/{token}"),
             },
         }
 
@@ -369,7 +370,7 @@ def install(app: FastAPI, pathway: PathwayDocument) -> JsonApi:
     # here, once, as its ApiError; the web pages catch theirs where they happen.
     @app.exception_handler(JourneyError)
     async def journey_error(request: Request, exc: JourneyError) -> Response:
-        if not is_api_path(request.url.path):
+        if not is_api_path(route_path(request.scope)):
             raise exc  # a page route lets none escape: a bug, answered as one
         return await api_error(request, _from_journey_error(exc))
 
@@ -579,14 +580,16 @@ def describe(openapi: Mapping[str, Any], pathway: PathwayDocument) -> dict[str, 
                         }
                         for status, response in sorted(operation.get("responses", {}).items())
                     ],
-                    "example": example if method == "get" and "{" not in example else None,
+                    "example": (
+                        at_root(example) if method == "get" and "{" not in example else None
+                    ),
                 }
             )
     return {
         "page": "api",
         "mode": "patient",
         "operations": operations,
-        "openapi_url": "/openapi.json",
+        "openapi_url": at_root("/openapi.json"),
         "body_topics": [
             {"id": c.id, "options": [v.id for v in c.values], "default": c.default}
             for c in pathway.contexts

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal
 
@@ -37,6 +38,19 @@ PAGE_CACHE_BYTES = 3 * 1024 * 1024
 Readers on the same path share addresses (everyone who starts with the same topic has
 the same first page), so the pages worth keeping are few; a bound in bytes keeps the
 server's memory flat however many different journeys it sees (benchmarks/memory.py)."""
+
+
+ROOT: ContextVar[str] = ContextVar("pathways_root", default="")
+"""Where the app answering this request is mounted, as the reader's browser sees it: ``""``
+for an app at the root of its host; ``/p/<id>`` for one pathway of a catalogue; with
+``--root-path`` or a trusted proxy's ``X-Forwarded-Prefix`` in front (``/guides/p/<id>``).
+Set for each request by ``middleware.prefix.MountRoot`` from the ASGI ``root_path``; every
+address on a page is made ``at_root``, so an app works under any prefix."""
+
+
+def at_root(path: str) -> str:
+    """An address of this app (``/begin``, ``/j/<token>``) as the browser must ask for it."""
+    return ROOT.get() + path
 
 
 def journey_path(token: str, mode: Mode = "patient", tail: str = "") -> str:
@@ -93,13 +107,13 @@ class Links:
         return token
 
     def home(self) -> str:
-        return "/"
+        return at_root("/")
 
     def asset(self, asset: Asset) -> str:
-        return asset.url
+        return at_root(asset.url)
 
     def state(self, journey: Journey, mode: Mode = "patient") -> str:
-        return journey_path(self._token(journey), mode)
+        return at_root(journey_path(self._token(journey), mode))
 
     def step(self, journey: Journey, mode: Mode, step: Step) -> str:
         return f"{self.state(journey, mode)}/step/{step.trigger}"
@@ -133,7 +147,7 @@ class Links:
         return self.state(journey, mode)
 
     def begin_form(self) -> str | None:
-        return "/begin"
+        return at_root("/begin")
 
     def topic_form(self, journey: Journey, mode: Mode) -> str | None:
         return f"{self.state(journey, mode)}/topic"
@@ -142,7 +156,7 @@ class Links:
         return f"{self.state(journey, mode)}/jump"
 
     def glossary(self) -> str | None:
-        return "/glossary"
+        return at_root("/glossary")
 
 
 class PageError(Exception):
@@ -220,7 +234,8 @@ class Pages:
     # ------------------------------------------------------------------ helpers
 
     def url(self, journey: Journey, mode: Mode = "patient", tail: str = "") -> str:
-        return journey_path(journey.token, mode, tail)
+        """The journey's page as the browser asks for it (under the app's mount)."""
+        return at_root(journey_path(journey.token, mode, tail))
 
     def cached(self, address: str, build: Callable[[], str]) -> str:
         """The finished page at ``address`` (a path), built once and kept while it is among
@@ -230,6 +245,7 @@ class Pages:
         no page reads the query), so the same address always gets the same page while the
         app runs, and ``FinishedPages`` can send it without routing the request again.
         """
+        address = at_root(address)  # the same page under another mount has other links
         kept = self.finished(address)
         if kept is not None:
             return kept.decode("utf-8")
@@ -245,7 +261,8 @@ class Pages:
         return page
 
     def finished(self, address: str) -> bytes | None:
-        """The page at ``address``, encoded, if it is already built (and kept), else None."""
+        """The page at ``address`` (the whole path, mount included), encoded, if it is
+        already built (and kept), else None."""
         body = self._pages.get(address)
         if body is not None:
             self._pages.move_to_end(address)

@@ -49,6 +49,7 @@ from pathways.journey import Journey
 from pathways.middleware.finished import FinishedPages
 from pathways.middleware.headers import SECURITY_HEADERS, SecurityHeaders
 from pathways.middleware.limits import RequestLimits
+from pathways.middleware.prefix import MountRoot, route_path
 from pathways.pages import MODES, PREFIX, Mode, PageError, Pages, journey_path
 from pathways.routes import add_journey_routes, add_routes, html, see
 from pathways.schema import Pathway
@@ -106,8 +107,12 @@ def create_app(
     app.state.embed = embed.install(app, pages, origins)
     _add_error_handlers(app, pages, app.state.json_api, app.state.embed)
     _add_pages(app, pages)
-    # Made once every route is there (the page describes them) and kept, not cached.
-    app.state.api_docs = pages.render(["api.html"], api.describe(app.openapi(), pages.pathway))
+    # Made once every route is there (the page describes them), so a broken template
+    # stops the start; then once for each mount it is asked for under.
+    app.state.api_docs = lambda: pages.render(
+        ["api.html"], api.describe(app.openapi(), pages.pathway)
+    )
+    app.state.api_docs()
     _add_middleware(app, pages, app.state.json_api, origins)
     return app
 
@@ -124,11 +129,11 @@ def _add_error_handlers(
 
     @app.exception_handler(PageError)
     async def page_error(request: Request, exc: PageError) -> Response:
-        return error_page(request.url.path, exc)
+        return error_page(route_path(request.scope), exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        path = request.url.path
+        path = route_path(request.scope)
         response: Response
         if api.is_api_path(path):
             allow = (exc.headers or {}).get("Allow")
@@ -142,7 +147,7 @@ def _add_error_handlers(
 
     @app.exception_handler(RequestValidationError)
     async def request_error(request: Request, exc: RequestValidationError) -> Response:
-        path = request.url.path
+        path = route_path(request.scope)
         if api.is_api_path(path):
             return json_api.invalid_request(exc.errors())
         return error_page(path, PageError(400, "request"))
@@ -154,7 +159,7 @@ def _add_pages(app: FastAPI, pages: Pages) -> None:
     pathway = pages.pathway
 
     async def api_docs() -> Response:
-        return html(app.state.api_docs)
+        return html(pages.cached(api.DOCS_PATH, app.state.api_docs))
 
     async def start() -> Response:
         return html(pages.cached("/", pages.start_page))
@@ -201,7 +206,7 @@ def _add_pages(app: FastAPI, pages: Pages) -> None:
     async def favicon() -> Response:
         if "favicon.svg" not in pages.assets:
             raise PageError(404, "page")
-        return see(pages.assets["favicon.svg"].url)
+        return see(pages.links.asset(pages.assets["favicon.svg"]))
 
     add_routes(
         app,
@@ -222,6 +227,7 @@ def _add_middleware(
     """The ASGI middlewares, innermost first: built pages from memory, then the request
     limits, then the security headers (outside: they see every response, errors too)."""
     fallback = pages.error_page(PageError(500, "bug")).encode("utf-8")
+    app.add_middleware(MountRoot)
     app.add_middleware(FinishedPages, pages=pages)
     refusals = {s: pages.error_page(PageError(s, "request")).encode() for s in (413, 414, 431)}
     app.add_middleware(RequestLimits, error_page=refusals.__getitem__)

@@ -1,0 +1,94 @@
+"""ASGI middleware: where the app is mounted, as the reader's browser sees it.
+
+``MountRoot`` tells the pages (``pages.ROOT``) the ASGI ``root_path`` of each request: the
+``/p/<id>`` a catalogue mounts a pathway at, after the ``--root-path`` a site serves the
+whole app under. ``ForwardedPrefix`` adds the ``X-Forwarded-Prefix`` a reverse proxy sends,
+but only from a proxy trusted with the forwarded headers (``--forwarded-allow-ips``): from
+anyone else the header is ignored, so a stranger cannot make pages link elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from starlette._utils import get_route_path
+from starlette.types import ASGIApp, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+from pathways.pages import ROOT
+
+_PREFIX = re.compile(r"^(/[A-Za-z0-9._~-]+)+$")
+"""A prefix a proxy may give: path segments of plain characters, no trailing slash (no
+quote, angle bracket or percent sign can reach an address on a page)."""
+
+
+def route_path(scope: Scope) -> str:
+    """A request's path inside the app that answers it (the mount and root path left off):
+    what its routes, and the rules for which addresses are the API's or the embed's, see."""
+    return get_route_path(scope)
+
+
+def route_key(scope: Scope) -> str:
+    """A request's whole path as its pages know it: the mount, then the route's own path."""
+    return scope.get("root_path", "") + get_route_path(scope)
+
+
+class MountRoot:
+    """Sets ``pages.ROOT`` to the request's ``root_path`` while the app answers it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        token = ROOT.set(scope.get("root_path", ""))
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            ROOT.reset(token)
+
+
+def trusted_hosts(forwarded_allow_ips: str | Iterable[str]) -> ProxyHeadersMiddleware:
+    """uvicorn's own rule for which clients' forwarded headers count (addresses, networks
+    or ``*``), so the prefix and ``X-Forwarded-For`` are trusted alike."""
+    return ProxyHeadersMiddleware(_nothing, trusted_hosts=forwarded_allow_ips)
+
+
+async def _nothing(scope: Scope, receive: Receive, send: Send) -> None:  # pragma: no cover
+    raise AssertionError("only the trust rule of this middleware is used")
+
+
+class ForwardedPrefix:
+    """ASGI middleware, outermost: a trusted proxy's ``X-Forwarded-Prefix`` becomes part of
+    the ``root_path`` (and of the path, as the ASGI spec has it), so every address on a page
+    starts with it. An untrusted client's header, or one that is not a plain path, is
+    ignored."""
+
+    def __init__(self, app: ASGIApp, forwarded_allow_ips: str | Iterable[str]) -> None:
+        self.app = app
+        self.trusted = trusted_hosts(forwarded_allow_ips).trusted_hosts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            prefix = self._prefix(scope)
+            if prefix:
+                scope = {
+                    **scope,
+                    "root_path": prefix + scope.get("root_path", ""),
+                    "path": prefix + scope["path"],
+                    "raw_path": prefix.encode("ascii") + scope.get("raw_path", b""),
+                }
+        await self.app(scope, receive, send)
+
+    def _prefix(self, scope: Scope) -> str | None:
+        client = scope.get("client")
+        if client is None or client[0] not in self.trusted:
+            return None
+        for name, value in scope.get("headers", ()):
+            if name == b"x-forwarded-prefix":
+                prefix = value.decode("latin-1").strip().rstrip("/")
+                return prefix if _PREFIX.match(prefix) else None
+        return None
