@@ -41,6 +41,7 @@ LAYERS = {
     "middleware.limits": 4,
     "middleware.finished": 4,
     "middleware.prefix": 4,
+    "catalogue": 4,
     "routes": 5,  # the journey pages' routes, used by web and embed
     "web": 5,
     "live": 5,

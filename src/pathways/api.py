@@ -372,7 +372,17 @@ def install(app: FastAPI, pathway: PathwayDocument) -> JsonApi:
     async def journey_error(request: Request, exc: JourneyError) -> Response:
         if not is_api_path(route_path(request.scope)):
             raise exc  # a page route lets none escape: a bug, answered as one
-        return await api_error(request, _from_journey_error(exc))
+        error = _from_journey_error(exc)
+        owner = getattr(app.state, "token_owner", None)
+        token = request.path_params.get("token")
+        if isinstance(exc, TokenError) and owner is not None and token:
+            title = owner(token)
+            if title is not None:
+                error.message = (
+                    f"this journey link belongs to another pathway served here, '{title}':"
+                    " ask that pathway's address for it"
+                )
+        return await api_error(request, error)
 
     @app.get(
         f"{PREFIX}/pathway",

@@ -53,6 +53,15 @@ def at_root(path: str) -> str:
     return ROOT.get() + path
 
 
+MOUNT = "/p"
+"""Each pathway of a catalogue lives at ``/p/<metadata.id>/``."""
+
+
+def mount_of(pathway_id: str) -> str:
+    """The prefix a pathway of a catalogue is served under: ``/p/<id>``."""
+    return f"{MOUNT}/{pathway_id}"
+
+
 def journey_path(token: str, mode: Mode = "patient", tail: str = "") -> str:
     """The address of a journey's page in the web app: ``/j/<token>`` for patients,
     ``/present/<token>`` in presenter mode, then ``tail`` (``/map``, ``/print``...)."""
@@ -190,6 +199,7 @@ class Pages:
         links: Links | None = None,
         *,
         snapshot_templates: bool = False,
+        catalogue: Sequence[tuple[str, str]] = (),
     ) -> None:
         # Pages show no control characters. A pathway almost never holds one (YAML refuses
         # them unescaped), so the app keeps the one Pathway it was given; only one that
@@ -198,6 +208,9 @@ class Pages:
             pathway = Pathway.model_validate(_clean(pathway.model_dump()))
         self.pathway = pathway
         self.links = links or Links()
+        # The (id, title) of every pathway served beside this one: presenter mode can
+        # switch to another without going back to the catalogue.
+        self.catalogue = tuple(catalogue)
         self.renderer = Renderer(templates_dir, snapshot=snapshot_templates)
         self.environment = self.renderer.environment
         self.assets = load_assets(templates_dir)
@@ -273,7 +286,32 @@ class Pages:
         try:
             return Journey.from_token(self.pathway, token)
         except TokenError:
+            owner = self.token_owner(token)
+            if owner is not None:
+                raise PageError(400, "elsewhere", mode=mode, detail=owner) from None
             raise PageError(400, "token", mode=mode) from None
+
+    token_owner: Callable[[str], str | None] = staticmethod(lambda token: None)
+    """The title of the other pathway of a catalogue a token belongs to, if any (set by
+    ``web.create_catalogue_app``): its reader is told where the link belongs instead of
+    being shown a page of the wrong pathway."""
+
+    def switch_to(self) -> list[dict[str, Any]]:
+        """Presenter mode's list of the other pathways served beside this one, each at its
+        own presenter start (empty for a pathway served alone)."""
+        own = mount_of(self.pathway.metadata.id)
+        root = ROOT.get()
+        if not self.catalogue or not root.endswith(own):
+            return []
+        base = root.removesuffix(own)
+        return [
+            {
+                "title": title,
+                "url": f"{base}{mount_of(pathway_id)}/begin?mode=present",
+                "current": pathway_id == self.pathway.metadata.id,
+            }
+            for pathway_id, title in self.catalogue
+        ]
 
     def render(self, names: Sequence[str], data: dict[str, Any], links: Links | None = None) -> str:
         links = links or self.links
@@ -412,6 +450,7 @@ class Pages:
             "topic_url": links.topic_form(journey, mode),
             "jump_url": jump_url,
             "jump_to": jump_to,
+            "switch_to": self.switch_to() if mode == "present" else [],
         }
 
     def state_page(self, journey: Journey, mode: Mode, links: Links | None = None) -> str:

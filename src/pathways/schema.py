@@ -99,6 +99,15 @@ class Metadata(Model):
     publisher: Text
     reviewed: dt.date = Field(description="When the content was last reviewed (YYYY-MM-DD).")
     next_review: dt.date = Field(description="When it must be reviewed again; past is an error.")
+    summary: Text | None = Field(
+        default=None,
+        description="One or two sentences on what the pathway covers, for a catalogue of"
+        " pathways (the intended-purpose statement stands in when there is none).",
+    )
+    tags: tuple[Text, ...] = Field(
+        default=(),
+        description="Topics a catalogue can filter by, e.g. 'surgery', 'children'.",
+    )
 
 
 class Source(Model):
@@ -358,8 +367,12 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
 # --------------------------------------------------------------------------- checks
 
 
-def check_pathway(pathway: Pathway, *, today: dt.date | None = None) -> list[Problem]:
-    """Every problem across the document, each with the path of the value to fix."""
+def check_pathway(
+    pathway: Pathway, *, today: dt.date | None = None, review: bool = True
+) -> list[Problem]:
+    """Every problem across the document, each with the path of the value to fix;
+    ``review=False`` leaves out the review dates (a catalogue lists an overdue pathway as
+    withdrawn for review, so it reads one that is otherwise sound)."""
     problems = ProblemList()
     _check_unique_ids(pathway, problems)
     _check_transitions(pathway, problems)
@@ -367,7 +380,8 @@ def check_pathway(pathway: Pathway, *, today: dt.date | None = None) -> list[Pro
     _check_citations(pathway, problems)
     _check_glossary(pathway, problems)
     _check_contexts(pathway, problems)
-    _check_review(pathway, problems, today or dt.date.today())
+    if review:
+        _check_review(pathway, problems, today or dt.date.today())
     return problems.problems
 
 

@@ -10,7 +10,7 @@ anyone else the header is ignored, so a stranger cannot make pages link elsewher
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from typing import Any, cast
 
 from starlette._utils import get_route_path
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -23,15 +23,29 @@ _PREFIX = re.compile(r"^(/[A-Za-z0-9._~-]+)+$")
 quote, angle bracket or percent sign can reach an address on a page)."""
 
 
+def check_prefix(text: str) -> str:
+    """A path to serve the app under (``--root-path``): ``/guides``, or ``""`` for none;
+    ValueError for anything else."""
+    prefix = text.strip().rstrip("/")
+    if prefix and not _PREFIX.match(prefix):
+        raise ValueError(
+            f"'{text}' is not a path to serve under: write it as /name or /name/name"
+            " (letters, digits, '.', '_', '~' and '-'), for example /guides"
+        )
+    return prefix
+
+
 def route_path(scope: Scope) -> str:
     """A request's path inside the app that answers it (the mount and root path left off):
     what its routes, and the rules for which addresses are the API's or the embed's, see."""
-    return get_route_path(scope)
+    path: str = get_route_path(scope)
+    return path
 
 
 def route_key(scope: Scope) -> str:
     """A request's whole path as its pages know it: the mount, then the route's own path."""
-    return scope.get("root_path", "") + get_route_path(scope)
+    root: str = scope.get("root_path", "")
+    return root + route_path(scope)
 
 
 class MountRoot:
@@ -51,14 +65,13 @@ class MountRoot:
             ROOT.reset(token)
 
 
-def trusted_hosts(forwarded_allow_ips: str | Iterable[str]) -> ProxyHeadersMiddleware:
-    """uvicorn's own rule for which clients' forwarded headers count (addresses, networks
-    or ``*``), so the prefix and ``X-Forwarded-For`` are trusted alike."""
-    return ProxyHeadersMiddleware(_nothing, trusted_hosts=forwarded_allow_ips)
-
-
-async def _nothing(scope: Scope, receive: Receive, send: Send) -> None:  # pragma: no cover
-    raise AssertionError("only the trust rule of this middleware is used")
+def behind_proxy(app: ASGIApp, forwarded_allow_ips: str) -> ASGIApp:
+    """The app as served: the forwarded headers of the proxies in ``forwarded_allow_ips``
+    count (uvicorn's own rule for X-Forwarded-For and -Proto, and the same rule for
+    X-Forwarded-Prefix, checked against the proxy itself, before the client's address is
+    replaced by the one it forwards)."""
+    inner: ASGIApp = cast(Any, ProxyHeadersMiddleware)(app, trusted_hosts=forwarded_allow_ips)
+    return ForwardedPrefix(inner, forwarded_allow_ips)
 
 
 class ForwardedPrefix:
@@ -67,9 +80,10 @@ class ForwardedPrefix:
     starts with it. An untrusted client's header, or one that is not a plain path, is
     ignored."""
 
-    def __init__(self, app: ASGIApp, forwarded_allow_ips: str | Iterable[str]) -> None:
+    def __init__(self, app: ASGIApp, forwarded_allow_ips: str) -> None:
         self.app = app
-        self.trusted = trusted_hosts(forwarded_allow_ips).trusted_hosts
+        # uvicorn's own parser of addresses, networks and '*': one rule for every header.
+        self.trusted = cast(Any, ProxyHeadersMiddleware)(app, forwarded_allow_ips).trusted_hosts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
