@@ -414,3 +414,28 @@ def test_serve_takes_several_pathways_and_a_folder(monkeypatch: pytest.MonkeyPat
         assert TestClient(app).get("/api/pathways").status_code == 200  # type: ignore[arg-type]
     assert options["root_path"] == "/guides"
     assert TestClient(single).get("/api/pathways").status_code == 404  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- static site
+
+
+def test_static_site_of_a_catalogue_has_an_index_and_a_folder_each(tmp_path: Path) -> None:
+    """`export site OUT --pathway a --pathway b`: index.html lists both with relative
+    links into a folder each, and every link of every page stays inside OUT."""
+    from pathways.cli import main
+
+    out = tmp_path / "site"
+    result = CliRunner().invoke(
+        main, ["export", "site", str(out), "--pathway", str(KNEE), "--pathway", str(DIABETES)]
+    )
+    assert result.exit_code == 0, result.output
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "knee_recovery/index.html" in links(index)
+    assert "diabetes_clinic/index.html" in links(index)
+    for page in out.rglob("*.html"):
+        for link in links(page.read_text(encoding="utf-8")):
+            if link.startswith(("#", "tel:", "https://example.org/")):
+                continue  # the page itself, the support line, a source (a link out)
+            assert "://" not in link and not link.startswith("/"), (page, link)
+            target = (page.parent / link.split("#")[0]).resolve()
+            assert target.is_file() and target.is_relative_to(out.resolve()), (page, link)
