@@ -5,6 +5,11 @@ Each page at 1280 and at 375 pixels wide, whole page. Anyone can rerun it:
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--pathway FILE]
 
+With ``--catalogue FILE|DIR...`` it serves those pathways together and takes the catalogue
+instead, as a phone (375x812) and a laptop (1280x800) show it on opening:
+
+    .venv/bin/python scripts/screenshots.py --catalogue tests/data/pathways pathways.yaml
+
 It serves the app on 127.0.0.1 at a free port for the length of the run, and drives
 Debian's chromium (/usr/bin/chromium, or $CHROMIUM) with playwright; nothing is fetched
 from anywhere else.
@@ -28,7 +33,8 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from pathways.web import create_app  # noqa: E402 - after the path is set for a checkout
+from pathways.catalogue import load_catalogue  # noqa: E402 - after the path is set
+from pathways.web import create_app, create_catalogue_app  # noqa: E402
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -51,12 +57,11 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(pathway_file: str | None) -> Iterator[str]:
+def serve(pathway_file: str | None, catalogue: list[str] | None = None) -> Iterator[str]:
     """The app on 127.0.0.1 at a free port, in a thread, for the length of the block."""
     port = free_port()
-    config = uvicorn.Config(
-        create_app(pathway_file), host="127.0.0.1", port=port, log_level="warning"
-    )
+    app = create_catalogue_app(load_catalogue(catalogue)) if catalogue else create_app(pathway_file)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -76,12 +81,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--pathway", default=None, help="a pathway file (default: embedded)")
+    parser.add_argument("--catalogue", nargs="+", default=None, help="pathway files or folders")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     if not Path(chromium).exists():
         print(f"screenshots: no browser at {chromium} (apt-get install chromium)", file=sys.stderr)
         return 1
+    if args.catalogue:
+        return catalogue_shots(args.catalogue, args.out, chromium)
     with serve(args.pathway) as base, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
@@ -107,6 +115,24 @@ def main(argv: list[str] | None = None) -> int:
                     path = args.out / f"{name}-{width}.png"
                     page.screenshot(path=str(path), full_page=True)
                     print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+                context.close()
+        finally:
+            browser.close()
+    return 0
+
+
+def catalogue_shots(files: list[str], out: Path, chromium: str) -> int:
+    """The catalogue as a phone and a laptop show it on opening (the first screenful)."""
+    with serve(None, files) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            for width, height in ((375, 812), (1280, 800)):
+                context = browser.new_context(viewport={"width": width, "height": height})
+                page = context.new_page()
+                page.goto(f"{base}/")
+                path = out / f"catalogue-{width}x{height}.png"
+                page.screenshot(path=str(path))
+                print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
                 context.close()
         finally:
             browser.close()

@@ -439,3 +439,106 @@ def test_static_site_of_a_catalogue_has_an_index_and_a_folder_each(tmp_path: Pat
             assert "://" not in link and not link.startswith("/"), (page, link)
             target = (page.parent / link.split("#")[0]).resolve()
             assert target.is_file() and target.is_relative_to(out.resolve()), (page, link)
+
+
+# --------------------------------------------------------------------------- docs/web.md
+
+WEB_DOC = ROOT / "docs" / "web.md"
+CATALOGUE_DOC = WEB_DOC.read_text(encoding="utf-8").split("## Many pathways: a catalogue", 1)[1]
+
+
+def doc_commands(program: str) -> list[str]:
+    """The lines of the catalogue section's sh blocks that run ``program``."""
+    found = []
+    for block in re.findall(r"```sh\n(.*?)```", CATALOGUE_DOC, re.S):
+        for line in block.splitlines():
+            words = line.split()
+            if program in words[:2]:
+                found.append(line.strip())
+    return found
+
+
+def run_doc_command(
+    line: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> tuple[object, dict[str, object]]:
+    """Run one `pathways ...` line of the docs from the repository root; for `serve`, the
+    app it would serve and uvicorn's options instead of serving."""
+    import shlex
+
+    import uvicorn
+
+    from pathways.cli import main
+
+    words = shlex.split(line)
+    env = {}
+    while "=" in words[0]:
+        name, _, value = words.pop(0).partition("=")
+        env[name] = value
+    assert words.pop(0) == "pathways"
+    if words[:2] == ["export", "site"]:
+        words[2] = str(tmp_path / words[2])
+    served: list[tuple[object, dict[str, object]]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: served.append((app, kw)))
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(main, words, env=env)
+    assert result.exit_code == 0, (line, result.output)
+    return served[0] if served else (None, {})
+
+
+def test_docs_show_serving_many_and_a_static_catalogue() -> None:
+    """docs/web.md's catalogue section shows serve with files, a folder, $PATHWAYS_DIR,
+    --root-path, and export site of several."""
+    lines = doc_commands("pathways")
+    assert any("PATHWAYS_DIR=" in line for line in lines)
+    assert any("--root-path" in line for line in lines)
+    assert any("export site" in line for line in lines)
+    assert sum("serve" in line for line in lines) >= 4
+
+
+@pytest.mark.parametrize("line", doc_commands("pathways"))
+def test_docs_catalogue_commands_run(
+    line: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Each pathways command of the catalogue section runs: serve makes a catalogue app
+    (with the root path given), export site writes an index and a folder per pathway."""
+    app, options = run_doc_command(line, monkeypatch, tmp_path)
+    if " serve" in line:
+        root = str(options.get("root_path") or "")
+        client = TestClient(app, root_path=root)  # type: ignore[arg-type]
+        listed = client.get(f"{root}/api/pathways").json()["pathways"]
+        assert {p["id"] for p in listed} == {"knee_recovery", "diabetes_clinic"}
+        assert all(p["links"]["page"].startswith(f"{root}/p/") for p in listed)
+    else:
+        out = tmp_path / "catalogue-site"
+        assert (out / "index.html").is_file()
+        assert (out / "knee_recovery" / "index.html").is_file()
+
+
+def subset(shown: object, actual: object, where: str = "") -> None:
+    """Everything ``shown`` says is in ``actual``: dicts may leave keys out, lists have
+    the same length and each item is a subset."""
+    if isinstance(shown, dict):
+        assert isinstance(actual, dict), where
+        for key, value in shown.items():
+            assert key in actual, f"{where}.{key}"
+            subset(value, actual[key], f"{where}.{key}")
+    elif isinstance(shown, list):
+        assert isinstance(actual, list) and len(actual) == len(shown), where
+        for index, (item, real) in enumerate(zip(shown, actual, strict=True)):
+            subset(item, real, f"{where}[{index}]")
+    else:
+        assert shown == actual, where
+
+
+def test_docs_curl_answers_as_shown(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The curl example answers, from the first command shown, what the docs show."""
+    import json
+    import shlex
+
+    app, _ = run_doc_command(doc_commands("pathways")[0], monkeypatch, tmp_path)
+    client = TestClient(app)  # type: ignore[arg-type]
+    blocks = re.findall(r"```sh\n(curl [^\n]*)\n```\n```json\n(.*?)```", CATALOGUE_DOC, re.S)
+    assert blocks
+    for command, shown in blocks:
+        url = urlsplit(shlex.split(command)[1])
+        subset(json.loads(shown), client.get(url.path).json())
