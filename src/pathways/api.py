@@ -169,6 +169,7 @@ class JsonApi:
         self, status: int, path: str, method: str, allow: str | None = None
     ) -> JSONResponse:
         """The answer to an address or method the API does not have."""
+        path = at_root(path)  # as the client asked for it, under the app's mount
         if status == 404:
             return self.error_response(
                 404, "not_found", f"the API has no address '{path}'", self.addresses()
@@ -222,16 +223,20 @@ class JsonApi:
         return ErrorAnswer.model_validate(body).model_dump_json().encode("utf-8")
 
     def addresses(self) -> list[str]:
+        """The API's addresses, as a client asks for them (under the app's mount)."""
         return [
-            f"{PREFIX}/pathway",
-            f"{PREFIX}/states/{{state_id}}",
-            f"{PREFIX}/journeys",
-            f"{PREFIX}/journeys/{{token}}",
-            f"{PREFIX}/journeys/{{token}}/step/{{trigger}}",
-            f"{PREFIX}/journeys/{{token}}/back",
-            f"{PREFIX}/journeys/{{token}}/restart",
-            f"{PREFIX}/journeys/{{token}}/jump/{{state_id}}",
-            f"{PREFIX}/journeys/{{token}}/topics",
+            at_root(address)
+            for address in (
+                f"{PREFIX}/pathway",
+                f"{PREFIX}/states/{{state_id}}",
+                f"{PREFIX}/journeys",
+                f"{PREFIX}/journeys/{{token}}",
+                f"{PREFIX}/journeys/{{token}}/step/{{trigger}}",
+                f"{PREFIX}/journeys/{{token}}/back",
+                f"{PREFIX}/journeys/{{token}}/restart",
+                f"{PREFIX}/journeys/{{token}}/jump/{{state_id}}",
+                f"{PREFIX}/journeys/{{token}}/topics",
+            )
         ]
 
     def journey_answer(self, journey: Journey) -> dict[str, Any]:

@@ -386,6 +386,8 @@ def create_catalogue_app(
 
     async def old_address(request: Request) -> Response:
         path = route_path(request.scope)
+        if path == f"{api.PREFIX}/pathways":  # the catalogue's own, asked with another method
+            raise StarletteHTTPException(405, headers={"Allow": "GET"})
         query = f"?{request.url.query}" if request.url.query else ""
         target = at_root(mount_of(catalogue.default.id) + path) + query
         return RedirectResponse(target, status_code=307)
@@ -429,10 +431,20 @@ def create_catalogue_app(
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         path = route_path(request.scope)
         if api.is_api_path(path):
-            return JSONResponse(
-                {"error": {"code": "not_found", "message": "No such address.", "allowed": []}},
-                status_code=exc.status_code,
+            status = exc.status_code
+            code = {404: "not_found", 405: "method_not_allowed"}.get(status, "invalid_request")
+            message = (
+                f"'{path}' does not answer {request.method}"
+                if status == 405
+                else f"the catalogue has no address '{path}'"
             )
+            allowed = [f"{api.PREFIX}/pathways"] if status == 404 else ["GET"]
+            response: Response = JSONResponse(
+                {"error": {"code": code, "message": message, "allowed": allowed}},
+                status_code=status,
+            )
+            response.headers.update(exc.headers or {})
+            return response
         kind = "method" if exc.status_code == 405 else "page"
         return html(error_page(PageError(exc.status_code, kind)), exc.status_code)
 
