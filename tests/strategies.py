@@ -92,7 +92,11 @@ def valid_documents(draw: st.DrawFn) -> Document:
             {
                 "id": context_id,
                 "label": draw(texts(3)),
-                "values": [{"id": v, "label": draw(texts(4))} for v in value_ids],
+                "values": [
+                    {"id": v, "label": draw(texts(4))}
+                    | ({"phrase": draw(texts(4))} if draw(st.booleans()) else {})
+                    for v in value_ids
+                ],
                 "default": value_ids[0],
             }
         ]
@@ -124,7 +128,11 @@ def valid_documents(draw: st.DrawFn) -> Document:
                     "about": draw(texts(4)),
                     "percent": draw(st.integers(0, 100)),
                 }
+                if draw(st.booleans()):
+                    fact["number"]["filled"] = draw(texts(5))
             state["facts"] = [fact]
+        if "number" not in state.get("facts", [{}])[0] and draw(st.booleans()):
+            state["no_figure"] = draw(texts())
         if len(glossary) > 0 and draw(st.booleans()):
             state["terms"] = draw(
                 st.lists(st.sampled_from([g["id"] for g in glossary]), min_size=1, unique=True)
@@ -172,6 +180,21 @@ def valid_documents(draw: st.DrawFn) -> Document:
             state["end"] = True
         elif draw(st.booleans()):
             state["end"] = draw(st.booleans())
+        leaving = [
+            t["trigger"]
+            for t in transitions
+            if state["id"] in ([t["source"]] if isinstance(t["source"], str) else t["source"])
+        ]
+        if leaving and draw(st.booleans()):
+            source = draw(st.sampled_from(sources))
+            state["notes"] = [
+                {
+                    "step": draw(st.sampled_from(leaving)),
+                    "text": draw(texts()),
+                    "source": source["id"],
+                    "section": draw(st.sampled_from(source["sections"])),
+                }
+            ]
 
     document: Document = {
         "metadata": {
@@ -191,6 +214,17 @@ def valid_documents(draw: st.DrawFn) -> Document:
         "states": states,
         "transitions": transitions,
     }
+    # The optional parts a document may leave out: a reviewer, a scope, ways in.
+    if draw(st.booleans()):
+        document["metadata"]["reviewer"] = {"role": draw(texts(4))}
+    if draw(st.booleans()):
+        document["metadata"]["scope"] = {"text": draw(texts())}
+    chapter_ids = _ids(draw, "c", 2)[: draw(st.integers(0, 2))]
+    if chapter_ids:
+        document["chapters"] = [
+            {"id": c, "title": draw(texts(5)), "start": draw(st.sampled_from(state_ids))}
+            for c in chapter_ids
+        ]
     return document
 
 

@@ -393,7 +393,9 @@ def test_nothing_under_api_is_a_page_or_a_500(tail: str, method: str) -> None:
     # The client resolves dot segments ("/api/.." is "/"), as browsers do: only addresses
     # that stay under /api/ are the API's.
     if response.url.path.startswith("/api/") and response.url.path != "/api/docs":
-        assert response.headers["content-type"] == "application/json", tail
+        # /api/fhir answers FHIR's own JSON type (its errors are application/json).
+        json_types = {"application/json", "application/fhir+json"}
+        assert response.headers["content-type"] in json_types, tail
 
 
 def test_a_bug_is_a_json_500_with_the_headers(
@@ -457,6 +459,7 @@ def test_openapi_describes_the_api_and_nothing_else(client: TestClient) -> None:
         ("GET", "/api/journeys/{token}/restart"),
         ("GET", "/api/journeys/{token}/jump/{state_id}"),
         ("GET", "/api/journeys/{token}/topics"),
+        ("GET", "/api/fhir"),
     }
     schemas = document["components"]["schemas"]
     for name in ("StateView", "JourneyAnswer", "PathwayAnswer", "ErrorAnswer"):

@@ -50,9 +50,11 @@ def test_help_states_the_intended_purpose() -> None:
     assert "not medical advice" in _folded(result.output)
 
 
-def test_help_purpose_is_the_pathways_own(real: Pathway) -> None:
-    """The purpose in --help is word for word the one in the built-in pathway."""
-    assert _folded(real.metadata.intended_purpose) == INTENDED_PURPOSE
+def test_help_purpose_holds_for_any_pathway(real: Pathway) -> None:
+    """The purpose in --help names no topic: its words are all in the built-in pathway's
+    own statement, which every page shows."""
+    own = set(re.findall(r"\w+", _folded(real.metadata.intended_purpose).lower()))
+    assert set(re.findall(r"\w+", INTENDED_PURPOSE.lower())) <= own
 
 
 def test_version_prints_the_version() -> None:
@@ -90,9 +92,14 @@ def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Com
     return found
 
 
-@pytest.mark.parametrize(("name", "command"), _commands(main), ids=lambda x: str(x))
+# `import` commands make a pathway document from another format: none is read or rendered.
+@pytest.mark.parametrize(
+    ("name", "command"),
+    [c for c in _commands(main) if not c[0].startswith("import ")],
+    ids=lambda x: str(x),
+)
 def test_every_command_takes_pathway_and_templates(name: str, command: click.Command) -> None:
-    """Every subcommand accepts --pathway FILE and --templates DIR."""
+    """Every subcommand that uses a pathway accepts --pathway FILE and --templates DIR."""
     options = {opt for param in command.params for opt in param.opts}
     assert {"--pathway", "--templates"} <= options, name
 
@@ -104,6 +111,7 @@ RENDERS_NOTHING = [
     ["export", "dot"],
     ["export", "scxml"],
     ["export", "xstate"],
+    ["export", "fhir"],
     ["export", "json-schema"],
     ["schema"],
 ]
@@ -177,7 +185,7 @@ def test_show_prints_the_start_as_text_by_default(real: Pathway) -> None:
     result = run("show")
     assert result.exit_code == 0
     assert real.state(real.start).title in result.stdout
-    assert INTENDED_PURPOSE in _folded(result.stdout)
+    assert _folded(real.metadata.intended_purpose) in _folded(result.stdout)
     assert real.support_line.phone in result.stdout
     assert max(len(line) for line in result.stdout.splitlines()) <= 80 or "://" in result.stdout
 
@@ -227,8 +235,8 @@ def test_show_with_a_context_narrows_the_steps() -> None:
     """With a context, steps for that topic lose their 'for ...' note."""
     everyone = run("show", "--pathway", str(MINIMAL)).stdout
     positive = run("show", "--pathway", str(MINIMAL), "--context", "philadelphia=positive").stdout
-    assert "This is for Philadelphia positive ALL." in everyone
-    assert "This is for Philadelphia positive ALL." not in positive
+    assert "Only for: Philadelphia positive ALL" in everyone  # a label: no phrase given
+    assert "Only for: Philadelphia positive ALL" not in positive
     assert "Treatment with a different TKI" in positive
 
 

@@ -10,8 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from paths import MINIMAL
 from pathways.diagram import dot_string, mermaid_label, to_dot, to_mermaid
 from pathways.errors import UnknownContextError, UnknownStateError
+from pathways.loader import load_pathway
 from pathways.schema import Pathway
 
 NASTY = 'He said "stop" <b>now</b> & #35; `code` | [x] {y} \\n \\N; end --> x\nnext line'
@@ -232,3 +234,132 @@ def test_an_unknown_context_lists_what_is_allowed(
 def test_drawing_is_deterministic(real: Pathway, draw: Any) -> None:
     """The same pathway always gives the same text (diffs of diagrams stay small)."""
     assert draw(real, highlight="relapse") == draw(real, highlight="relapse")
+
+
+# --------------------------------------------------------------------------- hostile labels
+
+_MINIMAL = load_pathway(MINIMAL)
+_HOSTILE_BITS = [
+    '%%{init: {"theme": "dark"}}%%',
+    "%%",
+    "%",
+    "{",
+    "}",
+    '"',
+    "'",
+    "#",
+    "#35;",
+    "&amp;",
+    "-->",
+    "|",
+    "[",
+    "])",
+    "(( ",
+    "\n",
+    "\\n",
+    "\\N",
+    ";",
+    "click s_relapse call alert()",
+    "style s_relapse fill:red",
+    "<b>",
+    "`",
+    " end ",
+    "subgraph",
+    "-> x [label=y]",
+    "} digraph {",
+    "//",
+    "/*",
+    "# ",
+]
+_hostile_text = (
+    st.lists(
+        st.one_of(
+            st.sampled_from(_HOSTILE_BITS),
+            st.text(
+                st.characters(
+                    exclude_categories=["Cs"],
+                    exclude_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
+                ),
+                max_size=6,
+            ),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+    .map("".join)
+    .filter(lambda s: s.strip() != "")
+)
+
+
+def _hostile_pathway(title: str, label: str, purpose: str, support: str) -> Pathway:
+    def change(data: dict[str, Any]) -> None:
+        data["states"][0]["title"] = title
+        data["transitions"][0]["label"] = label
+        data["metadata"]["intended_purpose"] = purpose
+        data["support"][0]["name"] = support
+
+    return _with(_MINIMAL, change)
+
+
+def _shown(text: str) -> str:
+    """Text as a diagram shows it: control characters and line breaks as single spaces."""
+    return " ".join(re.sub(r"[\x00-\x1f\x7f-\x9f]", " ", text).split())
+
+
+def _decoded(label: str) -> str:
+    named = {"quot": '"', "lt": "<", "gt": ">", "amp": "&"}
+    return re.sub(r"#(\d+|quot|lt|gt|amp);", lambda m: named.get(m[1]) or chr(int(m[1])), label)
+
+
+_MERMAID_LINE = re.compile(
+    r"flowchart TD"
+    r"|    accTitle: [^\n]*"
+    r"|    accDescr: [^%{}\n]*"
+    r'|    pathway_start\(\("Start"\)\)'
+    r"|    pathway_start --> s_[a-z0-9_]+"
+    r'|    s_[a-z0-9_]+(?:\("|\(\[")[^"\'`<>{}%|\n]*(?:"\)|"\]\))'
+    r'|    s_[a-z0-9_]+ -->\|"[^"\'`<>{}%|\n]*"\| s_[a-z0-9_]+'
+    r"|    classDef (?:endpoint|here) [a-z0-9:#,\-]+"
+    r"|    class [a-z0-9_,]+ (?:endpoint|here)"
+)
+
+
+@given(_hostile_text, _hostile_text, _hostile_text, _hostile_text)
+def test_no_label_can_open_a_mermaid_directive_node_or_edge(
+    title: str, label: str, purpose: str, support: str
+) -> None:
+    """Whatever the texts, every Mermaid line is one of the shapes we write, no directive
+    can start, each label reads back as written, and the statement and support line are
+    in the accessible description."""
+    pathway = _hostile_pathway(title, label, purpose, support)
+    text = to_mermaid(pathway, highlight="relapse")
+    assert "%%" not in text
+    for line in text.splitlines():
+        assert _MERMAID_LINE.fullmatch(line), line
+    node = next(line for line in text.splitlines() if line.startswith("    s_relapse("))
+    assert _decoded(node[len('    s_relapse("') : -len('")')]) == _shown(
+        "You are here: " + pathway.states[0].title
+    )
+    assert _mermaid_edges(text) == _edges(pathway)
+    description = next(line for line in text.splitlines() if "accDescr" in line)
+    assert "Support: " in description and pathway.support_line.phone in description
+
+
+@given(_hostile_text, _hostile_text, _hostile_text, _hostile_text)
+def test_no_label_can_open_a_dot_node_edge_or_attribute(
+    title: str, label: str, purpose: str, support: str
+) -> None:
+    """Whatever the texts, Graphviz reads exactly our nodes and edges, each label as
+    written, and the statement and support line in the graph's label and comments."""
+    pathway = _hostile_pathway(title, label, purpose, support)
+    text = to_dot(pathway)
+    graph = _dot(text)
+    assert set(graph.nodes()) == {*pathway.state_ids, "_start"}
+    assert {(a, b) for a, b in graph.edges() if a != "_start"} == _edges(pathway)
+    assert _as_shown(graph.get_node("relapse").attr["label"]) == _shown(pathway.states[0].title)
+    assert set(graph.graph_attr.keys()) == {"label", "labelloc", "fontname", "rankdir"}
+    shown = " ".join(_as_shown(graph.graph_attr["label"]).split())
+    assert _shown(pathway.metadata.intended_purpose) in shown
+    assert f"Support: {_shown(pathway.support_line.name)}" in shown
+    comments = [line for line in text.splitlines() if line.startswith("    //")]
+    assert len(comments) == 3

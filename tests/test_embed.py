@@ -48,6 +48,7 @@ def embed_pages(pathway: Pathway) -> list[str]:
         "/embed/",
         f"/embed/{Journey.begin(pathway).token}",
         f"/embed/{relapse.token}",
+        f"/embed/{relapse.token}/notes",
         f"/embed/{relapse.step('choose_palliative_care').token}",
         f"/embed/{relapse.token}/step/nope",
         "/embed/not-a-token",
@@ -120,9 +121,11 @@ def test_the_page_names_the_origins_its_script_may_tell(client: TestClient) -> N
     meta = page.find("meta", name="pathways-embed-origins")
     assert (meta.attrs["content"] or "").split() == [PORTAL, CLINIC]
     scripts = page.find_all("script")
-    assert len(scripts) == 1
-    source = scripts[0].attrs.get("src") or ""
-    assert source.startswith("/static/embed.js?v=") and not scripts[0].text
+    assert all(not s.text for s in scripts)
+    # embed.js posts to the host; notes.js (the reader's notes) posts nothing.
+    sources = sorted(s.attrs.get("src") or "" for s in scripts)
+    assert [s.split("?v=")[0] for s in sources] == ["/static/embed.js", "/static/notes.js"]
+    source = sources[0]
     script = client.get(source).text
     assert "postMessage(message, origin)" in script
     assert '"*"' not in script.split("*/", 1)[1]  # the comment says it never does
@@ -332,3 +335,19 @@ def test_serve_refuses_a_bad_origin_as_a_usage_error(monkeypatch: pytest.MonkeyP
     result = CliRunner().invoke(main, ["serve", "--embed-origin", "https://*.example.org"])
     assert result.exit_code == 2
     assert "is not an origin" in result.output
+
+
+def test_embed_start_page_has_the_scope_and_the_ways_in(
+    client: TestClient, pathway: Pathway
+) -> None:
+    """The embed's first page says whom the guide is about and offers each chapter as a
+    link that opens the embed at its state with no path before it."""
+    assert pathway.metadata.scope is not None
+    page = client.get("/embed/").text
+    assert " ".join(pathway.metadata.scope.text.split()) in " ".join(page.split()).replace(
+        "&#39;", "'"
+    )
+    for chapter in pathway.chapters:
+        journey = Journey.begin(pathway, at=chapter.start)
+        assert f'href="/embed/{journey.token}"' in page
+        assert chapter.title in page

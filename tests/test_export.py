@@ -32,10 +32,12 @@ def test_export_names_the_pathway_and_its_parts(pathway: Pathway) -> None:
     assert data["support"][0]["phone"] == pathway.support_line.phone
     assert [g["id"] for g in data["glossary"]] == [g.id for g in pathway.glossary]
     assert [c["id"] for c in data["contexts"]] == [c.id for c in pathway.contexts]
+    assert [c["id"] for c in data["chapters"]] == [c.id for c in pathway.chapters]
 
 
 def test_export_has_every_state_with_its_content(pathway: Pathway) -> None:
-    """Each state keeps its words, facts with citations, questions, terms and end flag."""
+    """Each state keeps its words, facts with citations, questions, terms, end flag, notes
+    on its options and what it says where the source gives no figure."""
     states = pathway_to_dict(pathway)["states"]
     assert [s["id"] for s in states] == list(pathway.state_ids)
     for exported, state in zip(states, pathway.states, strict=True):
@@ -48,6 +50,8 @@ def test_export_has_every_state_with_its_content(pathway: Pathway) -> None:
             "questions",
             "terms",
             "end",
+            "notes",
+            "no_figure",
         }
         assert exported["explanation"] == list(state.explanation)
         assert exported["end"] is state.end

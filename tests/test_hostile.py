@@ -32,12 +32,13 @@ from strategies import dump_yaml
 PAYLOAD = (
     '<script>alert("x")</script> <img src=x onerror="alert(1)"> <b>bold</b> &amp; & '
     "{{ 7*7 }} {% if true %}yes{% endif %} {# hidden #} {{ config.items() }} "
-    "مرحبا \u202eevil\u202c שלום zero\u200bwidth\u200cjoin\u200dword\u2060 "
+    "مرحبا evil שלום zero\u200bwidth\u200cjoin\u200dword\u2060 "
     "# not a heading *not emphasis* [not a link](https://evil.example) `code` | \\ "
 )
 """Everything at once: markup, script, a handler, an entity, Jinja2 syntax, right-to-left
-text with an override, zero-width characters, and Markdown's special characters."""
-SHORT = '<script>x()</script> {{ 7*7 }} {% raw %} \u202e\u200b *a* [b](c) "q" & <i>'
+text, zero-width characters, and Markdown's special characters. (Bidirectional override
+and isolate controls are refused at load: see test_loader.)"""
+SHORT = '<script>x()</script> {{ 7*7 }} {% raw %} \u05e9\u200b *a* [b](c) "q" & <i>'
 """For summaries, which have a length limit."""
 LONG_WORD = "Leukaemia" * 600
 LONG_TEXT = " ".join(["A very long sentence <b>with markup</b> {{ x }}."] * 400)
@@ -80,7 +81,9 @@ def _hostile(value: Any, key: str = "") -> Any:
 def hostile_document() -> dict[str, Any]:
     """The minimal pathway with the payload in every text, and very long strings too."""
     document = _hostile(yaml.safe_load(MINIMAL.read_text(encoding="utf-8")))
-    document["sources"][0]["url"] = 'https://example.org/all?a=1&b="><script>alert(1)</script>'
+    # Quotes and brackets are not allowed in an address (the loader refuses them): this is
+    # the most an address can carry.
+    document["sources"][0]["url"] = "https://example.org/all?a=1&b=%22%3E%3Cscript%3E;x=(1)"
     relapse = document["states"][0]
     relapse["explanation"] = [*relapse["explanation"], LONG_WORD, LONG_TEXT]
     relapse["questions"] = [f"What happens next? {PAYLOAD}"]
@@ -149,7 +152,7 @@ def test_the_hostile_pathway_loads_as_written(hostile: Pathway) -> None:
     relapse = hostile.state("relapse")
     assert relapse.title.endswith(_folded(PAYLOAD))
     assert LONG_WORD in relapse.explanation
-    assert "\u202e" in relapse.title and "\u200b" in relapse.title
+    assert "\u05e9" in relapse.summary and "\u200b" in relapse.title
 
 
 @pytest.mark.parametrize("state", ["relapse", "reinduction", "remission", "palliative_care"])

@@ -236,6 +236,12 @@ def test_scxml_document_has_the_pathways_machine(pathway: Pathway) -> None:
     assert root.get("initial") == pathway.start
     assert root.get("name") == pathway.metadata.id
     assert root.get(f"{PW}intended-purpose") == pathway.metadata.intended_purpose
+    line = pathway.support_line
+    assert [root.get(f"{PW}support-{key}") for key in ("name", "phone", "offers")] == [
+        line.name,
+        line.phone,
+        line.offers,
+    ]
     data = root.findall(f"{SC}datamodel/{SC}data")
     assert [(d.get("id"), d.get(f"{PW}label")) for d in data] == [
         (c.id, c.label) for c in pathway.contexts
@@ -333,6 +339,12 @@ def test_xstate_machine_has_the_pathways_machine(pathway: Pathway) -> None:
     assert machine["initial"] == pathway.start
     assert machine["context"] == pathway.context_defaults()
     assert machine["meta"]["intended_purpose"] == pathway.metadata.intended_purpose
+    line = pathway.support_line
+    assert machine["meta"]["support"] == {
+        "name": line.name,
+        "phone": line.phone,
+        "offers": line.offers,
+    }
     assert list(machine["states"]) == list(pathway.state_ids)
     for state_id, node in machine["states"].items():
         leaving = [t for t in pathway.transitions if state_id in t.source]
@@ -462,8 +474,9 @@ def test_export_diagram_marks_a_place_and_narrows_to_a_topic(fmt: str) -> None:
     assert result.stdout == run("graph", "--format", fmt, *args).stdout
     assert "You are here" in result.stdout
     # The TKI step is labelled with its topic only while the topic is not chosen.
-    assert "(for " not in result.stdout
-    assert "(for " in run("export", fmt, "--pathway", str(MINIMAL)).stdout
+    # (The minimal pathway gives labels only, so the note is "(only for: <label>)".)
+    assert "(only for: " not in result.stdout
+    assert "(only for: " in run("export", fmt, "--pathway", str(MINIMAL)).stdout
 
 
 def test_export_diagram_with_an_unknown_place_is_a_clean_error() -> None:

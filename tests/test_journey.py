@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pathways.checks import check_pathway
 from pathways.errors import (
     JourneyError,
     StepNotAvailableError,
@@ -17,7 +18,7 @@ from pathways.errors import (
     UnknownStateError,
 )
 from pathways.journey import Journey, guide_for
-from pathways.schema import Pathway, check_pathway
+from pathways.schema import Pathway
 
 
 def _state(state_id: str, *, end: bool = False) -> dict[str, Any]:

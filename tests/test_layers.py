@@ -22,7 +22,9 @@ LAYERS = {
     "cache": 1,
     "collector": 1,
     "markup": 1,
+    "texts": 1,  # rules for text a reader meets: bidi controls, web addresses, phones
     "schema": 2,
+    "checks": 2,  # the checks across a whole document, and every text in it
     "reader": 3,
     "loader": 3,
     "journey": 3,
@@ -30,11 +32,16 @@ LAYERS = {
     "export": 3,
     "diagram": 3,
     "interchange": 3,
+    "fhir": 3,
+    "fhir_import": 3,  # a Bundle read back; uses fhir's names
     "mapsvg": 3,
+    "notes": 3,
     "lint": 3,
     "assets": 3,
     "glossary": 3,
+    "apidocs": 4,  # the JSON API's documentation in words
     "answers": 4,  # the JSON API's answer models
+    "links": 4,  # where a page's links lead, and the one /j/<token> address builder
     "pages": 4,  # every HTML page, no web framework: the web app, the embed and the site use it
     "middleware": 4,
     "middleware.headers": 4,
@@ -51,14 +58,15 @@ LAYERS = {
     "cli": 6,
     "launch": 6,
     "walk": 6,  # the terminal walk, started by cli
-    "options": 6,  # the options every command shares
+    "options": 6,  # the options and helpers every command shares
+    "exporting": 6,  # `pathways export` and `pathways import`
     "__init__": 7,
     "__main__": 7,
 }
 
 # Each third-party library is imported by one module only (and the package's public face).
 HOMES = {
-    "click": {"cli", "walk", "options"},
+    "click": {"cli", "walk", "options", "exporting"},
     "yaml": {"reader"},
     "transitions": {"journey"},
     "jinja2": {"templating"},

@@ -74,8 +74,10 @@ def lines(report: LintReport) -> list[str]:
 
 @pytest.fixture(scope="module")
 def scorer() -> Scorer:
+    """The scorer the shipped pathway is linted with: packaged counts and its own."""
     data = load_data()
-    return Scorer(data.syllables, data.spelling)
+    own = load_document(resources.default_pathway_file()).pathway.lint.syllables
+    return Scorer({**data.syllables, **own}, data.spelling)
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -157,6 +159,19 @@ def test_advice_examples_match_and_near_misses_do_not() -> None:
             assert not list(find_advice(near, [phrase])), near
 
 
+def test_praise_examples_match_and_near_misses_do_not() -> None:
+    """Every packaged praise pattern flags its examples and lets its near misses through;
+    the comparison pattern finds each of its examples."""
+    data = load_data()
+    for entry, pattern in zip(data.raw["praise"], data.praise, strict=True):
+        for example in entry["examples"]:
+            assert pattern.search(example), example
+        for near in entry.get("near_misses", []):
+            assert not pattern.search(near), near
+    for example in data.raw["praise_comparison"]["examples"]:
+        assert data.praise_comparison.search(example), example
+
+
 @pytest.mark.parametrize(
     "text",
     ["You\u2019ll need to decide", "you'll need to decide", "YOU WILL NEED TO decide"],
@@ -235,7 +250,7 @@ def test_a_users_template_hides_the_packaged_one_of_the_same_name(tmp_path: Path
         ("leukaemia", 4),  # British spelling; textstat alone counts 1
         ("haematology", 5),
         ("tumour", 2),
-        ("blinatumomab", 5),  # packaged override; textstat alone counts 4
+        ("blinatumomab", 5),  # the shipped pathway's override; textstat alone counts 4
         ("Dasatinib", 4),
         ("ALL", 3),  # the illness, read letter by letter
         ("all", 1),  # the word
@@ -434,14 +449,14 @@ def test_talk_to_team_wording_examples_count() -> None:
     assert not data.talk_to_team.search("This is the end of the pathway.")
 
 
-def test_the_team_and_palliative_states_can_be_renamed() -> None:
-    """With other ids configured, the balance and exits rules look for those states."""
+def test_the_command_line_overrides_the_documents_states() -> None:
+    """With other ids given, the balance and exits rules look for those states instead."""
     path = FIXTURES / "clean.yaml"
     document = parse_document(path.read_text(encoding="utf-8"), path.name, today=LOAD_DAY)
     config = LintConfig(
         today=LINT_DAY,
         rules=("balance", "exits"),
-        palliative_state="comfort_care",
+        no_treatment_states=("comfort_care",),
         team_state="ask_us",
     )
     messages = [f.message for f in lint_document(document, config).findings]
@@ -591,6 +606,7 @@ def test_schema_uses_no_keyword_newer_than_draft_7() -> None:
         FIXTURES / "clean.yaml",
         FIXTURES / "balance_fail.yaml",
         MINIMAL,
+        *sorted((DATA / "pathways").glob("*.yaml")),
     ],
     ids=lambda p: p.name,
 )
@@ -603,7 +619,9 @@ def test_schema_refuses_what_the_models_refuse() -> None:
     """An unknown key or a bad id is a schema error, as it is for the loader."""
     data = _yaml_as_an_editor_reads_it(FIXTURES / "clean.yaml")
     assert isinstance(data, dict)
-    for broken in ({**data, "colour": "blue"}, {**data, "start": "Not An Id"}):
+    bad_url = {**data, "sources": [{**data["sources"][0], "url": "javascript:alert(1)"}]}
+    bad_phone = {**data, "support": [{**data["support"][0], "phone": "<b>0808</b>"}]}
+    for broken in ({**data, "colour": "blue"}, {**data, "start": "Not An Id"}, bad_url, bad_phone):
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.Draft7Validator(document_schema()).validate(broken)
 
@@ -618,3 +636,94 @@ def test_cli_schema_prints_and_writes_the_schema(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "schema.json").read_text(encoding="utf-8"))["title"] == (
         SCHEMA_TITLE
     )
+
+
+# --------------------------------------------------------------------------- settings
+
+
+OWN = Path(__file__).resolve().parent / "data" / "pathways"
+
+
+@pytest.mark.parametrize("name", ["knee_recovery", "diabetes_clinic"])
+def test_a_pathway_on_another_topic_lints_clean_with_no_flags(name: str) -> None:
+    """The lint settings in the document are enough: no errors, no warnings, no flags."""
+    code, output = run_cli("lint", str(OWN / f"{name}.yaml"))
+    assert code == 0, output
+    assert output.splitlines()[-1] == "0 errors, 0 warnings"
+
+
+def _lint_text(text: str, rules: Sequence[str]) -> LintReport:
+    document = parse_document(text, "own.yaml", today=LOAD_DAY)
+    return lint_document(document, LintConfig(today=LINT_DAY, rules=tuple(rules)))
+
+
+def _own(name: str, old: str, new: str) -> str:
+    text = (OWN / f"{name}.yaml").read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+def test_the_no_treatment_rule_honours_its_topics() -> None:
+    """Without lint.no_treatment.when, the knee pathway's choice (offered for recovery at
+    home only) is missing for the other topic, and the message names the state and term."""
+    text = _own(
+        "knee_recovery", "    when: {setting: [home]}\n  treatment_words", "  treatment_words"
+    )
+    [finding] = _lint_text(text, ["balance"]).findings
+    assert finding.message == (
+        "state 'stiff_knee' offers 2 treatment options (topic: Recovery in a rehabilitation"
+        " unit) (more_physio, second_operation) but not living with some stiffness: no step"
+        " from it leads to 'living_with_it'"
+    )
+
+
+def test_without_settings_the_choice_not_to_have_treatment_is_asked_for() -> None:
+    """A document that names no such state is told where to name it."""
+    text = _own("diabetes_clinic", "    states: keep_going\n", "")
+    [finding] = _lint_text(text, ["balance"]).findings
+    assert "but not keeping the same care: the document names no state" in finding.message
+    assert "lint: no_treatment: states:" in finding.hint
+
+
+def test_team_wording_and_team_state_come_from_the_document() -> None:
+    """'your diabetes team' counts as the team; without a team state, a state whose title
+    names it is the team's; messages name the team as the document does."""
+    original = (OWN / "diabetes_clinic.yaml").read_text(encoding="utf-8")
+    assert _lint_text(original, ["exits"]).findings == ()
+    text = _own(
+        "diabetes_clinic", "    source: [first_visit, results]\n", "    source: [first_visit]\n"
+    )
+    [finding] = _lint_text(text, ["exits"]).findings
+    assert finding.message == (
+        "branch 'results' offers no step to a state about talking to your diabetes team"
+    )
+    unnamed = _own("diabetes_clinic", "    names: [diabetes team]\n", "    names: []\n")
+    messages = [f.message for f in _lint_text(unnamed, ["exits"]).findings]
+    assert "end point 'tablets' does not offer talking to your healthcare team" in messages
+
+
+def test_the_documents_medical_words_need_glossary_entries() -> None:
+    """A word under lint.medical_words with no glossary entry is an error where it is used."""
+    text = _own("diabetes_clinic", "    - insulin\n", "    - insulin\n    - nurse\n")
+    messages = [f.message for f in _lint_text(text, ["glossary"]).findings]
+    assert "the medical word 'nurse' has no glossary entry" in messages
+
+
+def test_the_packaged_lint_words_hold_for_any_pathway() -> None:
+    """No word of the shipped pathway's topic is in the packaged lists any more."""
+    text = json.dumps(load_data().raw).lower()
+    for word in ("leukaemia", "philadelphia", "blinatumomab", "relapse", "remission"):
+        assert word not in text, word
+
+
+def test_cli_flags_override_the_document_and_the_old_name_still_works() -> None:
+    """--team-state and --no-treatment-state (or its old name) replace the document's
+    states for one run; the old name is accepted but not advertised."""
+    path = str(FIXTURES / "clean.yaml")
+    for flag in ("--no-treatment-state", "--palliative-state"):
+        code, output = run_cli("lint", path, flag, "comfort_care", "--team-state", "ask_us")
+        assert code == 1
+        assert "no state 'comfort_care' exists" in output, flag
+        assert "no step to 'ask_us' (talking to your healthcare team)" in output, flag
+    code, output = run_cli("lint", "--help")
+    assert "--no-treatment-state" in output and "--palliative-state" not in output

@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 import pathways.loader as loader
 import pathways.reader as reader
 from paths import DATA, MINIMAL
+from pathways.checks import check_pathway, iter_text
 from pathways.errors import ContentError, PathwaysError
 from pathways.loader import Document, load_document, load_pathway, parse_document, parse_pathway
-from pathways.schema import Pathway, check_pathway, iter_text
+from pathways.schema import Pathway
 from strategies import broken_documents, broken_files, dump_yaml, valid_documents
 
 INVALID = DATA / "invalid"

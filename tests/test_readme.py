@@ -8,8 +8,8 @@ import re
 import pytest
 
 from paths import ROOT
+from pathways.checks import check_pathway
 from pathways.loader import parse_pathway
-from pathways.schema import check_pathway
 
 README = ROOT / "README.md"
 TEXT = README.read_text(encoding="utf-8")

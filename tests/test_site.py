@@ -542,7 +542,7 @@ def test_click_from_the_start_to_a_state_and_to_the_map_over_file_urls(
     try:
         page.goto(f"{root}/index.html")
         with page.expect_navigation():
-            page.get_by_role("link", name=re.compile("^Start")).click()
+            page.get_by_role("link", name="Start the guide", exact=True).click()
         assert page.url == f"{root}/states/{pathway.start}.html"
         assert page.locator("h1").inner_text() == pathway.state(pathway.start).title
         background = page.evaluate("getComputedStyle(document.body).backgroundColor")
@@ -620,3 +620,10 @@ def test_axe_finds_no_wcag_violations_on_static_pages(
         context.close()
     assert not problems, "\n".join(problems)
     assert overflow <= 0 and narrow <= 0, f"{kind} scrolls sideways"
+
+
+def test_start_page_links_each_chapter_to_its_page(site: Site, pathway: Pathway) -> None:
+    """The static start page offers each chapter as a link to its state's page."""
+    page = read(site, "index.html")
+    links = {a.text: a.attrs["href"] for a in page.find("section", class_="chapters").find_all("a")}
+    assert links == {c.title: f"states/{c.start}.html" for c in pathway.chapters}

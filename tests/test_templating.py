@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
 import re
@@ -17,7 +18,7 @@ from paths import DATA, ROOT
 from pathways.errors import ContentError
 from pathways.journey import Journey
 from pathways.loader import load_pathway
-from pathways.schema import Pathway
+from pathways.schema import Pathway, ValidationError
 from pathways.templating import FORMATS, Renderer, number_words, render
 
 HOSTILE = '<script>alert("x")</script> {{ 7*7 }} {% if 1 %}x{% endif %} **bold** [a](b) & &amp;'
@@ -174,7 +175,7 @@ def test_text_numbers_the_next_steps_and_says_who_a_step_is_for(minimal: Pathway
     steps = text.split("What might happen next")[1]
     assert re.search(r"^ 1\. Treatment is repeated$", steps, re.M)
     assert re.search(r"^ 2\. Treatment with a different TKI$", steps, re.M)
-    assert "This is for Philadelphia positive ALL." in steps
+    assert "Only for: Philadelphia positive ALL" in steps  # a label, no phrase given
     assert re.search(r"^ 3\. Palliative care$", steps, re.M)
 
 
@@ -182,7 +183,7 @@ def test_text_leaves_out_the_topic_note_once_the_topic_is_chosen(minimal: Pathwa
     """With the topic chosen the step is shown plainly, and the page says which topic."""
     text = render(Journey.begin(minimal, {"philadelphia": "positive"}), "text", width=80)
     assert "This is for" not in text
-    assert "Showing information about Philadelphia positive ALL." in text
+    assert "Showing: Philadelphia positive ALL" in text  # a label: no phrase given
 
 
 def test_text_wraps_to_the_width(real: Pathway) -> None:
@@ -286,7 +287,7 @@ def test_markdown_has_headings_and_numbered_steps(minimal: Pathway) -> None:
     md = render(Journey.begin(minimal), "markdown")
     assert "# The leukaemia has come back" in md.splitlines()
     assert "## What might happen next" in md.splitlines()
-    assert "2. Treatment with a different TKI (for Philadelphia positive ALL)" in md
+    assert "2. Treatment with a different TKI (only for: Philadelphia positive ALL)" in md
 
 
 def test_markdown_escapes_hostile_text(minimal: Pathway) -> None:
@@ -359,24 +360,33 @@ def test_html_never_lets_text_become_markup(text: str) -> None:
 
 
 def test_html_links_only_web_addresses(minimal: Pathway) -> None:
-    """A source whose address is not http(s) is named but not linked."""
+    """A source whose address is not http(s) is refused by the schema; one that slips past
+    it (a pathway built in code without validation) is named but not linked."""
 
     def change(data: dict[str, Any]) -> None:
         data["sources"][0]["url"] = "javascript:alert(1)"
 
-    page = _Page(render(Journey.begin(_with(minimal, change), at="reinduction"), "html"))
+    with pytest.raises(ValidationError, match="web_url"):
+        _with(minimal, change)
+    source = minimal.sources[0].model_copy(update={"url": "javascript:alert(1)"})
+    unchecked = minimal.model_copy(update={"sources": (source,)})
+    page = _Page(render(Journey.begin(unchecked, at="reinduction"), "html"))
     hrefs = [attrs.get("href") for attrs in page.find("a")]
     assert not any(h and h.startswith("javascript") for h in hrefs)
     assert "Acute lymphoblastic leukaemia (ALL) relapse" in page.words
 
 
 def test_html_numbers_have_an_icon_array_with_words(minimal: Pathway) -> None:
-    """A number is drawn as 10 people, 4 filled, labelled with the words, which also show."""
+    """A number is drawn as 10 people, 4 filled, labelled with the words and what a filled
+    figure means, which also show."""
     output = render(Journey.begin(minimal, at="reinduction"), "html")
     page = _Page(output)
     [svg] = page.find("svg")
     assert svg["role"] == "img"
-    assert svg["aria-label"] == "Around 4 in 10 people in trials (40%)"
+    assert svg["aria-label"] == (
+        "Around 4 in 10 people in trials (40%). The picture shows 10 people."
+        " The 4 filled figures are the 4 in 10."
+    )
     groups = [attrs["class"] for attrs in page.find("g")]
     assert groups == ["in"] * 4 + ["out"] * 6
     assert "Around 4 in 10 people in trials (40%)" in page.words
@@ -558,3 +568,161 @@ def test_html_pages_pass_axe_and_reflow_at_320_pixels(real: Pathway) -> None:
         finally:
             browser.close()
     assert not problems, "\n".join(problems)
+
+
+# --------------------------------------------------------------------------- scope, notes, figures
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _figure_states(pathway: Pathway) -> list[str]:
+    return [s.id for s in pathway.states if any(f.number for f in s.facts)]
+
+
+def _fact_blocks(output: str, fmt: str) -> list[str]:
+    """The facts of a rendered state, one block each (text and Markdown lists, HTML items)."""
+    if fmt == "html":
+        section = output.split('id="facts-heading"', 1)[1].split("</section>", 1)[0]
+        return section.split("<li>")[1:]
+    heading = "Facts and figures"
+    section = output.split(heading, 1)[1]
+    section = re.split(r"\n(?:Words used here|## |\S[^\n]*\n-{3,})", section, maxsplit=1)[0]
+    marker = r"\n\* " if fmt == "text" else r"\n- "
+    return re.split(marker, section)[1:]
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_the_scope_is_beside_every_figure(real: Pathway, fmt: str) -> None:
+    """Every fact with a figure shows, in its own block, whom the figures are about; a fact
+    without one does not repeat it."""
+    assert real.metadata.scope is not None
+    scope = _fold(real.metadata.scope.text)
+    assert _figure_states(real)
+    for state_id in _figure_states(real):
+        state = real.state(state_id)
+        output = render(Journey.begin(real, at=state_id), fmt, width=88)
+        blocks = _fact_blocks(output, fmt)
+        with_number = [f for f in state.facts if f.number is not None and f.text]
+        assert len(blocks) == len(state.facts), state_id
+        for fact, block in zip(state.facts, blocks, strict=True):
+            visible = _fold(html.unescape(re.sub(r"<[^>]+>", " ", block)))
+            assert (scope in visible) == (fact.number is not None), (state_id, fmt, fact.text)
+        assert with_number
+
+
+def test_json_gives_every_figure_its_scope_and_caption(real: Pathway) -> None:
+    """In JSON, each number carries the scope, what a filled figure stands for and a
+    caption; the pathway carries the scope and the reviewer; dates stay ISO."""
+    assert real.metadata.scope is not None
+    for state_id in _figure_states(real):
+        view = json.loads(render(Journey.begin(real, at=state_id), "json"))
+        assert view["pathway"]["scope"] == real.metadata.scope.text
+        assert view["pathway"]["reviewed"] == real.metadata.reviewed.isoformat()
+        numbers = [f["number"] for f in view["facts"] if f["number"]]
+        assert numbers
+        for number in numbers:
+            assert number["scope"] == real.metadata.scope.text
+            assert number["filled"]
+            assert number["filled"] in number["caption"]
+
+
+def test_a_document_without_the_new_fields_renders_without_them(minimal: Pathway) -> None:
+    """A document written before scope, notes, no_figure, reviewer and filled existed still
+    renders in every format, saying nothing about them (no empty 'about' line)."""
+    assert minimal.metadata.scope is None and minimal.metadata.reviewer is None
+    journey = Journey.begin(minimal, at="reinduction")
+    for fmt in ("text", "markdown", "html"):
+        output = render(journey, fmt)
+        assert "Whom this figure is about" not in output
+        assert "Reviewed on 15" in _fold(output)
+    view = json.loads(render(journey, "json"))
+    assert view["pathway"]["scope"] is None and view["pathway"]["reviewed_by"] is None
+    assert view["no_figure"] is None
+    assert all(step["note"] is None for step in view["next"])
+    [number] = [f["number"] for f in view["facts"] if f["number"]]
+    assert number["caption"] == "The picture shows 10 people. The 4 filled figures are the 4 in 10."
+
+
+def _noted(pathway: Pathway, step: str) -> Pathway:
+    """The minimal pathway with a note at 'relapse' about its step ``step``."""
+
+    def change(data: dict[str, Any]) -> None:
+        data["states"][0]["notes"] = [
+            {
+                "step": step,
+                "text": "The source says this is usually the first step.",
+                "source": "relapse_page",
+                "section": "Acute lymphoblastic leukaemia (ALL) relapse",
+            }
+        ]
+
+    return _with(pathway, change)
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "json"])
+def test_a_note_on_an_option_is_words_not_order(minimal: Pathway, fmt: str) -> None:
+    """A note about an option shows as its words beside that option, in every format; the
+    options keep the document's order whichever option has the note."""
+    plain = render(Journey.begin(minimal), fmt)
+    for trigger in ("try_again", "ask_for_palliative_care"):
+        noted = render(Journey.begin(_noted(minimal, trigger)), fmt)
+        if fmt == "json":
+            before, after = json.loads(plain)["next"], json.loads(noted)["next"]
+            assert [s["trigger"] for s in after] == [s["trigger"] for s in before]
+            assert [s["trigger"] for s in after if s["note"]] == [trigger]
+            continue
+        labels = [t.label for t in minimal.transitions if "relapse" in t.source]
+        positions = [noted.index(label) for label in labels]
+        assert positions == sorted(positions)  # the document's order, unchanged
+        note_at = noted.index("The source says this is usually the first step.")
+        # The note sits under its own option: after its label, before the next label.
+        option = next(t.label for t in minimal.transitions if t.trigger == trigger)
+        later = [p for p in positions if p > noted.index(option)]
+        assert noted.index(option) < note_at < (later[0] if later else len(noted))
+        # Removing the note gives back the page without it: nothing else changed.
+        assert "usually the first step" not in plain
+
+
+def test_a_note_in_html_has_the_weight_of_any_other_text(minimal: Pathway) -> None:
+    """The note is a plain paragraph: no emphasis, no mark, and its option looks like every
+    other option (same tag and class)."""
+    output = render(Journey.begin(_noted(minimal, "try_again")), "html")
+    items = output.split('<ol class="next">', 1)[1].split("</ol>", 1)[0].split("<li>")[1:]
+    assert len(items) == 3
+    noted = [item for item in items if "usually the first step" in item]
+    assert len(noted) == 1
+    note = noted[0].split('<p class="note">', 1)[1].split("</p>", 1)[0]
+    assert not re.search(r"<(strong|b|em|i|mark)\b", note)
+    # Every option opens with the same tag and attributes (a plain paragraph, no class).
+    openings = {re.match(r"<[^>]*>", item).group() for item in items}  # type: ignore[union-attr]
+    assert len(openings) == 1
+    (opening,) = openings
+    assert re.fullmatch(r"<p\b[^>]*>", opening) and "class" not in opening
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_no_figure_is_said_plainly(real: Pathway, fmt: str) -> None:
+    """A state whose option has no figure in the source says so in every format."""
+    states = [s for s in real.states if s.no_figure]
+    assert states
+    for state in states:
+        assert state.no_figure is not None
+        output = _fold(html.unescape(render(Journey.begin(real, at=state.id), fmt, width=88)))
+        assert _fold(state.no_figure) in output.replace("\\", "")
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_the_footer_names_publisher_and_reviewer_with_dates_in_words(
+    real: Pathway, fmt: str
+) -> None:
+    """Every format's footer names the publisher and the reviewer, and gives the review
+    dates in words ('30 November 2026'), not as ISO dates."""
+    meta = real.metadata
+    assert meta.reviewer is not None
+    output = _fold(html.unescape(render(Journey.begin(real), fmt, width=88))).replace("\\", "")
+    assert f"Published by {meta.publisher}." in output
+    assert f"Reviewed by {meta.reviewer.role} on {meta.reviewed.strftime('%-d %B %Y')}" in output
+    assert meta.next_review.strftime("%-d %B %Y") in output
+    assert meta.reviewed.isoformat() not in output

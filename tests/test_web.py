@@ -55,6 +55,7 @@ def every_page(pathway: Pathway) -> list[str]:
         url_of(at_relapse, "/map"),
         url_of(at_relapse, "/map", mode="present"),
         url_of(at_relapse, "/print"),
+        url_of(at_relapse, "/notes"),
         "/glossary",
         url_of(at_relapse, "/step/no_such_step"),
         url_of(at_relapse, "/jump/no_such_state"),
@@ -206,15 +207,19 @@ def test_path_so_far_lists_the_states_visited(client: TestClient, pathway: Pathw
 
 
 def test_numbers_have_an_icon_array_of_ten_people(client: TestClient, pathway: Pathway) -> None:
-    """A number shows 10 people, as many solid as the count, labelled by the words beside it."""
+    """A number shows 10 people, as many solid as the count, labelled by the words beside
+    it: the figure, what a filled figure stands for, and whom the figures are about."""
     page = parse(client.get(url_of(Journey.begin(pathway))).text)
     svg = page.find("svg", class_="icon-array")
     people = [g for g in svg.find_all("g") if g.has_class("person-in") or g.has_class("person-out")]
     assert len(people) == 10
     assert sum(g.has_class("person-in") for g in people) == 9
     assert svg.attrs["role"] == "img"
-    words = page.find("p", id=svg.attrs["aria-labelledby"] or "")
+    words = page.find("div", id=svg.attrs["aria-labelledby"] or "")
     assert "9 in 10" in words.text
+    assert "Each filled figure stands for" in words.text
+    assert pathway.metadata.scope is not None
+    assert pathway.metadata.scope.text in " ".join(words.text.split())
     solid, hollow = (
         next(g for g in people if g.has_class(kind)) for kind in ("person-in", "person-out")
     )
@@ -236,12 +241,17 @@ def test_glossary_terms_are_explained_on_the_page(client: TestClient, pathway: P
 
 
 def test_state_page_shows_sources_and_review_dates(client: TestClient, pathway: Pathway) -> None:
-    """A state's page names the sources its facts cite and the content's review dates."""
+    """A state's page names the sources its facts cite, who reviewed the content and the
+    review dates, in words ('30 November 2026'), never as ISO dates."""
     page = parse(client.get(url_of(Journey.begin(pathway))).text)
-    sources = page.find("section", class_="sources").text
+    sources = " ".join(page.find("section", class_="sources").text.split())
+    meta = pathway.metadata
     assert pathway.sources[0].title in sources
-    assert pathway.metadata.reviewed.isoformat() in sources
-    assert pathway.metadata.next_review.isoformat() in sources
+    for date in (meta.reviewed, meta.next_review, pathway.sources[0].accessed):
+        assert date.strftime("%-d %B %Y") in sources
+        assert date.isoformat() not in sources
+    assert meta.reviewer is not None
+    assert meta.reviewer.role in sources
 
 
 # --------------------------------------------------------------------------- steps, jumps, topics
@@ -813,6 +823,105 @@ def test_serve_refuses_a_broken_pathway_cleanly(
     assert result.exit_code == 1
     assert "broken.yaml:" in result.output
     assert "Traceback" not in result.output
+
+
+# --------------------------------------------------------------------------- scope, notes, ways in
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_start_page_says_whom_the_guide_is_about(client: TestClient, pathway: Pathway) -> None:
+    """The start page shows the document's scope (whom its content is about)."""
+    assert pathway.metadata.scope is not None
+    page = parse(client.get("/").text)
+    assert _folded(pathway.metadata.scope.text) in _folded(page.find("p", class_="scope").text)
+
+
+def test_start_page_offers_each_chapter_as_a_real_way_in(
+    client: TestClient, pathway: Pathway
+) -> None:
+    """Each chapter the document marks is a link on the start page that opens a journey at
+    its state with nothing before it (no invented path, no back link)."""
+    assert len(pathway.chapters) >= 2
+    page = parse(client.get("/").text)
+    section = page.find("section", class_="chapters")
+    links = section.find_all("a")
+    assert [a.text for a in links] == [c.title for c in pathway.chapters]
+    for chapter, link in zip(pathway.chapters, links, strict=True):
+        href = link.attrs["href"] or ""
+        journey = Journey.from_token(pathway, href.split("/")[2])
+        assert journey.state == chapter.start
+        assert journey.history == ()
+        assert journey.context == pathway.context_defaults()
+        state_page = parse(client.get(href).text)
+        assert state_page.find("h1").text == pathway.state(chapter.start).title
+        assert not state_page.by_class("back-link")
+
+
+@pytest.mark.parametrize("mode", ["j", "present"])
+def test_every_figure_on_a_web_page_has_the_scope_beside_it(
+    client: TestClient, pathway: Pathway, mode: str
+) -> None:
+    """On the patient and presenter pages, each icon array's words include the scope."""
+    assert pathway.metadata.scope is not None
+    scope = _folded(pathway.metadata.scope.text)
+    for state in pathway.states:
+        figures = [f for f in state.facts if f.number]
+        page = parse(client.get(url_of(Journey.begin(pathway, at=state.id), mode=mode)).text)
+        numbers = page.by_class("number")
+        assert len(numbers) == len(figures), state.id
+        for number in numbers:
+            assert scope in _folded(number.find("p", class_="number-scope").text)
+
+
+def test_the_usual_step_is_said_in_words_beside_an_option_of_equal_weight(
+    client: TestClient, pathway: Pathway
+) -> None:
+    """At the relapse, the option the source calls usual says so in words; every option is
+    the same kind of link card, in the document's order."""
+    relapse = pathway.state("relapse")
+    assert relapse.notes
+    page = parse(client.get(url_of(journey_at(pathway, "goes_into_remission", "comes_back"))).text)
+    choices = page.by_class("choice")
+    triggers = [t.trigger for t in pathway.transitions if "relapse" in t.source]
+    hrefs = [c.find("a", class_="choice-link").attrs["href"] or "" for c in choices]
+    shown = [h.rsplit("/", 1)[1] for h in hrefs]
+    assert shown == triggers  # every topic is shown by default, in the document's order
+    for note in relapse.notes:
+        index = shown.index(note.step)
+        said = choices[index].find("p", class_="choice-note").text
+        assert _folded(note.text) in _folded(said)
+    assert {tuple(sorted(c.find("a").attrs.get("class", "").split())) for c in choices} == {
+        ("choice-link",)
+    }
+    assert sum(bool(c.by_class("choice-note")) for c in choices) == len(relapse.notes)
+
+
+def test_the_note_style_adds_no_weight() -> None:
+    """The stylesheet gives a note no colour, background, border or bold: words only."""
+    css = (Path(__file__).resolve().parents[1] / "templates/web/static/site.css").read_text()
+    rules = re.findall(r"\.choice-note\s*\{([^}]*)\}", css)
+    assert rules
+    for body in rules:
+        assert not re.search(r"\b(background|border|color|font-weight|outline)\s*:", body)
+
+
+def test_footer_names_publisher_and_reviewer_with_dates_in_words(
+    client: TestClient, pathway: Pathway
+) -> None:
+    """Every page's footer names who publishes the guide and who reviewed it, with the
+    dates in words."""
+    meta = pathway.metadata
+    assert meta.reviewer is not None
+    for url in ("/", url_of(Journey.begin(pathway)), "/glossary"):
+        footer = _folded(parse(client.get(url).text).find("footer").text)
+        assert f"Published by {meta.publisher}." in footer
+        assert (
+            f"Reviewed by {meta.reviewer.role} on {meta.reviewed.strftime('%-d %B %Y')}" in footer
+        )
+        assert meta.reviewed.isoformat() not in footer
 
 
 def test_the_app_keeps_the_one_pathway_it_is_given(pathway: Pathway) -> None:

@@ -1,4 +1,4 @@
-"""pathways: the documented journey after a relapse of ALL, explained step by step.
+"""pathways: a documented health pathway, explained step by step in plain words.
 
 General information, not medical advice.
 
@@ -7,7 +7,8 @@ The Python API for developers who embed pathways::
     from pathways import Journey, load_pathway, render
 
     pathway = load_pathway()                 # the built-in pathway (or a file of yours)
-    journey = Journey.begin(pathway).step("goes_into_remission")
+    journey = Journey.begin(pathway)
+    journey = journey.step(journey.next_steps()[0].trigger)  # the first way on
     print(render(journey, "markdown"))       # text, markdown, html or json
 
 Every name below is imported on first use, not with the package: the command line

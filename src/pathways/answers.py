@@ -56,8 +56,10 @@ class PathwayInfo(Answer):
     version: str
     language: str
     publisher: str
+    reviewed_by: str | None = Field(description="Who reviewed the content: a role, or a name.")
     reviewed: dt.date
     next_review: dt.date
+    scope: str | None = Field(description="Whom the content and its figures are about.")
 
 
 class SourceRef(Answer):
@@ -77,6 +79,9 @@ class NumberView(Answer):
     percent: int | None
     words: str = Field(description="The number in words, e.g. 'as many as 9 in 10 ...'.")
     in_text: bool = Field(description="Whether the fact's own text already says it in words.")
+    filled: str | None = Field(description="Whom one filled figure of a picture stands for.")
+    caption: str = Field(description="What a picture of the number shows, in words.")
+    scope: str | None = Field(description="Whom the figures are about: show it beside them.")
 
 
 class FactView(Answer):
@@ -92,6 +97,15 @@ class TermView(Answer):
     definition: str
 
 
+class NoteView(Answer):
+    """What the source says about an option (e.g. that it is usually the first step):
+    show it in words beside the option, never by order, size or colour."""
+
+    text: str
+    source: str
+    section: str
+
+
 class NextStep(Answer):
     """A way on from the state, shown with equal weight to the others (no ranking)."""
 
@@ -100,9 +114,14 @@ class NextStep(Answer):
     to_title: str
     label: str
     applies_to: list[str] = Field(
-        description="Topics the step is only for, when the reader has not narrowed the topic:"
-        " show it as 'for <topic> only'."
+        description="Topics the step is only for (their labels), when the reader has not"
+        " narrowed the topic: show them as a list, e.g. 'Only for: <label>'."
     )
+    applies_phrases: list[str] = Field(
+        description="The same topics as words that fit mid-sentence ('only for <phrase>'),"
+        " when the pathway gives them for every one; otherwise empty."
+    )
+    note: NoteView | None = Field(description="What the source says about this option.")
 
 
 class Place(Answer):
@@ -115,6 +134,10 @@ class TopicShown(Answer):
     label: str
     value: str
     value_label: str
+    value_phrase: str | None = Field(
+        description="The chosen value as words that fit mid-sentence, if the pathway gives"
+        " them; otherwise show value_label on its own."
+    )
     narrowed: bool = Field(description="False while the topic's default (all) is shown.")
 
 
@@ -135,6 +158,9 @@ class StateView(Framed):
     summary: str
     explanation: list[str]
     facts: list[FactView]
+    no_figure: str | None = Field(
+        description="Said where figures would be, if the source has none."
+    )
     questions: list[str]
     terms: list[TermView]
     start: bool

@@ -14,6 +14,7 @@ statement and the support line, which a client must show beside anything it show
     GET  /api/journeys/{token}/restart             to the start again, topics kept
     GET  /api/journeys/{token}/jump/{state_id}     straight to any state
     GET  /api/journeys/{token}/topics?<topic>=...  change the topics shown
+    GET  /api/fhir                                 the whole pathway as a FHIR R4 Bundle
 
 Why moves are GET: the server keeps nothing. A journey *is* its token, and a move only
 computes a new token from the old one, so the same request always gets the same answer
@@ -45,6 +46,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from pathways import fhir
 from pathways.answers import (
     ErrorAnswer,
     ErrorCode,
@@ -62,8 +64,8 @@ from pathways.errors import (
 )
 from pathways.export import pathway_to_dict
 from pathways.journey import Journey
+from pathways.links import at_root, journey_path
 from pathways.middleware.prefix import route_path
-from pathways.pages import at_root, journey_path
 from pathways.schema import Pathway as PathwayDocument
 from pathways.templating import journey_view
 
@@ -215,6 +217,12 @@ class JsonApi:
             return ["context", "at"]
         return []
 
+    def refusal_body(self, status: int) -> bytes:
+        """The answer to a request too large to read (413, 414, 431), made in advance."""
+        what = {413: "body", 414: "address", 431: "headers"}[status]
+        body = self.error_body("invalid_request", f"the request's {what} is too large")
+        return ErrorAnswer.model_validate(body).model_dump_json().encode("utf-8")
+
     def server_error_body(self) -> bytes:
         """The answer to a bug (500), made in advance: JSON like every other answer."""
         body = self.error_body(
@@ -236,6 +244,7 @@ class JsonApi:
                 f"{PREFIX}/journeys/{{token}}/restart",
                 f"{PREFIX}/journeys/{{token}}/jump/{{state_id}}",
                 f"{PREFIX}/journeys/{{token}}/topics",
+                f"{PREFIX}/fhir",
             )
         ]
 
@@ -333,6 +342,10 @@ class JsonApi:
             context=(topics, Field(default_factory=topics)),
             at=at,
         )
+
+
+class FhirResponse(Response):
+    media_type = fhir.MEDIA_TYPE
 
 
 def _one_of(values: Sequence[str]) -> Any:
@@ -522,6 +535,31 @@ def install(app: FastAPI, pathway: PathwayDocument) -> JsonApi:
         journey = api.journey_of(token)
         return api.journey_answer(journey.with_context(**chosen))
 
+    @app.get(
+        f"{PREFIX}/fhir",
+        response_class=FhirResponse,
+        summary="The pathway as HL7 FHIR R4",
+        description="The whole pathway as a FHIR R4 Bundle (type `collection`): a"
+        " PlanDefinition, a Questionnaire and code systems, the same as `pathways export"
+        " fhir`. The intended-purpose statement is the PlanDefinition's `usage` and the"
+        " support line its first `contact`. See docs/fhir.md.",
+        response_description="A FHIR R4 Bundle.",
+        responses={
+            200: {"content": {fhir.MEDIA_TYPE: {"schema": {"type": "object"}}}},
+            # Errors are JSON as everywhere else, whatever this route's own answer is.
+            "4XX": {
+                "description": "Any error of the request (a wrong method, say).",
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/ErrorAnswer"}}
+                },
+            },
+        },
+        **common,
+    )
+    async def get_fhir() -> Response:
+        body = pathway.derived("fhir-json", lambda: fhir.to_fhir_json(pathway).encode())
+        return FhirResponse(body)
+
     # HEAD for every GET (monitors and link checkers use it), kept out of the OpenAPI
     # document, which describes what a client reads.
     for route in list(app.routes):
@@ -536,83 +574,3 @@ def install(app: FastAPI, pathway: PathwayDocument) -> JsonApi:
                 include_in_schema=False,
             )
     return api
-
-
-def openapi_description(pathway: PathwayDocument) -> str:
-    """The text at the top of the OpenAPI document."""
-    return (
-        f"{pathway.metadata.intended_purpose}\n\n"
-        "The JSON API of pathways: the whole pathway, one state, and a journey walked by"
-        " its token. The server keeps nothing: a journey is its token, so every move is a"
-        " safe GET that computes a new token (only beginning a journey is a POST, with a"
-        " JSON body). Every answer carries `intended_purpose` and `support`: show them"
-        ' beside anything you show. Errors are `{"error": {"code", "message",'
-        ' "allowed"}}` with status 400, 404, 405 or 422. No cookies; no CORS headers'
-        " (call the API from a server, or embed `/embed/` in an iframe)."
-    )
-
-
-def describe(openapi: Mapping[str, Any], pathway: PathwayDocument) -> dict[str, Any]:
-    """The API's own documentation page: each operation of the OpenAPI document, said in
-    words, with an example address that works on this pathway."""
-    journey = Journey.begin(pathway)
-    token = journey.token
-    steps = journey.next_steps()
-    examples = {
-        "token": token,
-        "state_id": pathway.start,
-        "trigger": steps[0].trigger if steps else "",
-    }
-    operations = []
-    for path, item in openapi.get("paths", {}).items():
-        for method, operation in item.items():
-            parameters = [
-                {
-                    "name": parameter["name"],
-                    "where": parameter["in"],
-                    "required": parameter.get("required", False),
-                    "description": _code_pieces(parameter.get("description", "")),
-                    "allowed": parameter.get("schema", {}).get("enum", []),
-                }
-                for parameter in operation.get("parameters", [])
-            ]
-            example = path
-            for name, value in examples.items():
-                example = example.replace(f"{{{name}}}", value)
-            operations.append(
-                {
-                    "id": operation.get("operationId", f"{method}-{path}"),
-                    "method": method.upper(),
-                    "path": path,
-                    "summary": operation.get("summary", ""),
-                    "description": _code_pieces(operation.get("description", "")),
-                    "parameters": parameters,
-                    "body": method == "post",
-                    "responses": [
-                        {
-                            "status": status,
-                            "description": _code_pieces(response.get("description", "")),
-                        }
-                        for status, response in sorted(operation.get("responses", {}).items())
-                    ],
-                    "example": (
-                        at_root(example) if method == "get" and "{" not in example else None
-                    ),
-                }
-            )
-    return {
-        "page": "api",
-        "mode": "patient",
-        "operations": operations,
-        "openapi_url": at_root("/openapi.json"),
-        "body_topics": [
-            {"id": c.id, "options": [v.id for v in c.values], "default": c.default}
-            for c in pathway.contexts
-        ],
-        "example_token": token,
-    }
-
-
-def _code_pieces(text: str) -> list[tuple[str, bool]]:
-    """Text with `code` marked as in Markdown, as pieces ``(text, is_code)``."""
-    return [(piece, index % 2 == 1) for index, piece in enumerate(text.split("`")) if piece]

@@ -30,8 +30,9 @@ from typing import Any
 
 from pathways.assets import Asset, load_assets
 from pathways.errors import ContentError, Location, Problem
+from pathways.links import MOUNT, at_root, mount_of
 from pathways.loader import Document, load_document
-from pathways.pages import MOUNT, PageError, at_root, mount_of
+from pathways.pages import PageError
 from pathways.schema import Pathway
 from pathways.templating import Renderer, from_template
 

@@ -10,12 +10,12 @@ A ``PathwaysError`` never shows a traceback: content problems print one
 Start-up stays quick: the heavy libraries (pydantic, jinja2, transitions, yaml) are
 imported inside the commands that need them, so ``--help`` and ``--version`` load none.
 Click is imported here and by the parts of the command line beside it: the shared options
-(``options.py``) and the terminal walk (``walk.py``); layer 6.
+and helpers (``options.py``), the export and import commands (``exporting.py``) and the
+terminal walk (``walk.py``); layer 6.
 """
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,9 +23,12 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from pathways import __version__, resources
-from pathways.errors import ContentError, JourneyError, PathwaysError, Problem
+from pathways.exporting import export, import_, write_json_schema
 from pathways.options import (
+    CleanGroup,
     context_option,
+    load_chosen_pathway,
+    make_renderer,
     out_option,
     pathway_option,
     templates_option,
@@ -33,99 +36,30 @@ from pathways.options import (
 )
 
 if TYPE_CHECKING:
-    from pathways.schema import Pathway
-    from pathways.templating import Renderer
+    pass
 
 
 INTENDED_PURPOSE = (
-    "This is general information about relapsed ALL. It is not medical advice and cannot"
-    " tell you what will happen to you. Your healthcare team will talk to you about your"
-    " own care."
+    "This is general information. It is not medical advice and cannot tell you what will"
+    " happen to you. Your healthcare team will talk to you about your own care."
 )
-"""The intended-purpose statement, here as well as in the pathway so that ``--help`` can
-show it without loading anything (a test keeps the two the same)."""
+"""What every pathway is and is not, in words that hold for any topic: ``--help`` shows
+it without loading a pathway (which would cost pydantic and PyYAML), and the pathway's
+own statement is on every page it renders."""
 
 TEXT_FORMATS = ("text", "markdown", "html", "json")
 GRAPH_FORMATS = ("mermaid", "dot")
-
-
-# --------------------------------------------------------------------------- shared parts
-
-
-class _Group(click.Group):
-    """A command group that turns a PathwaysError into one clean message and exit 1."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except PathwaysError as exc:
-            report_error(exc)
-            ctx.exit(1)
-
-
-def report_error(exc: PathwaysError) -> None:
-    """Print a problem a person can act on to stderr, without a traceback."""
-    if isinstance(exc, ContentError):
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        count = len(exc.problems)
-        click.echo(f"{count} problem{'s' if count != 1 else ''} found", err=True)
-    elif isinstance(exc, JourneyError) and exc.allowed:
-        click.echo(f"error: {exc.message}", err=True)
-        allowed = textwrap.fill(
-            ", ".join(exc.allowed),
-            width=88,
-            initial_indent="  allowed: ",
-            subsequent_indent="    ",
-            break_on_hyphens=False,
-        )
-        click.echo(allowed, err=True)
-    else:
-        click.echo(f"error: {exc}", err=True)
-
-
-def load_chosen_pathway(pathway_file: Path | None) -> Pathway:
-    """The pathway from ``--pathway``, else $PATHWAYS_FILE, else the built-in one."""
-    from pathways.loader import load_pathway
-
-    path = resources.chosen_pathway_file(pathway_file)
-    if not path.is_file():
-        raise ContentError(
-            [
-                Problem(
-                    f"there is no pathway file '{path}'",
-                    hint=f"check the path given to --pathway or ${resources.PATHWAY_ENV}",
-                )
-            ]
-        )
-    return load_pathway(path)
-
-
-def make_renderer(templates_dir: Path | None) -> Renderer:
-    """A renderer with ``--templates``, else $PATHWAYS_TEMPLATES, else the built-in ones."""
-    from pathways.templating import Renderer
-
-    return Renderer(resources.chosen_templates_dir(templates_dir))
-
-
-def _write(text: str, out: Path | None) -> None:
-    if out is None:
-        click.echo(text, nl=False)
-        return
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise click.FileError(str(out), hint=exc.strerror or str(exc)) from None
-    click.echo(f"wrote {out}", err=True)
 
 
 # --------------------------------------------------------------------------- commands
 
 
 @click.group(
-    cls=_Group,
-    help="Explains, step by step and in plain words, what might happen after a relapse of"
-    f" acute lymphoblastic leukaemia (ALL).\n\n{INTENDED_PURPOSE}\n\n"
+    cls=CleanGroup,
+    help="Explains a health pathway, step by step and in plain words: what might happen"
+    f" next, and what each step means.\n\n{INTENDED_PURPOSE}\n\n"
+    f"The pathway is the file given with --pathway, else ${resources.PATHWAY_ENV}, else the"
+    " built-in one; every page shows that pathway's own statement of what it is for.\n\n"
     "Start with `pathways walk`, or `pathways show` to read one step.",
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 88},
 )
@@ -225,11 +159,20 @@ def show(
 
 @main.command(short_help="Walk through the pathway one step at a time.")
 @click.option("--start", metavar="STATE", help="Begin at this step instead of the start.")
+@click.option(
+    "--notes",
+    "notes_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Keep the questions you choose or write (type a at a step) in FILE, a new file.",
+)
 @context_option
 @pathway_option
 @templates_option
 def walk(
     start: str | None,
+    notes_file: Path | None,
     context: dict[str, str],
     pathway_file: Path | None,
     templates_dir: Path | None,
@@ -237,14 +180,21 @@ def walk(
     """Walk through the pathway one step at a time.
 
     Type a number to read about that step, b to go back, r to start again,
-    m for more detail, q to quit and ? for help.
+    m for more detail, q to quit and ? for help. With --notes FILE, type a at a
+    step to add its questions, or your own, to your list in FILE.
     """
     from pathways.journey import Journey
     from pathways.walk import Walk
 
+    if notes_file is not None and notes_file.exists():
+        raise click.BadParameter(
+            f"'{notes_file}' already exists, and the walk would write over it."
+            " Name a new file, or move that one first.",
+            param_hint="'--notes'",
+        )
     pathway = load_chosen_pathway(pathway_file)
     first = Journey.begin(pathway, context, at=start)
-    Walk(first, make_renderer(templates_dir)).run()
+    Walk(first, make_renderer(templates_dir), notes_file).run()
 
 
 @main.command(short_help="Print the pathway as a diagram (Mermaid or DOT).")
@@ -275,149 +225,8 @@ def graph(
     click.echo(draw(pathway, highlight=highlight, context=context), nl=False)
 
 
-@main.group(cls=_Group, short_help="Write the whole pathway for other programs.")
-def export() -> None:
-    """Write the whole pathway in a form other programs can read."""
-
-
-# Each format is a subcommand of `export` taking --out, --pathway and --templates;
-# `export site` joins them (it writes a folder, so it takes one instead of --out).
-
-
-@export.command("json")
-@out_option
-@pathway_option
-@unused_templates_option
-def export_json(out: Path | None, pathway_file: Path | None, templates_dir: Path | None) -> None:
-    """The whole pathway as JSON: states, steps, facts with sources, glossary, support."""
-    from pathways.export import to_json
-
-    _write(to_json(load_chosen_pathway(pathway_file)), out)
-
-
-def _export_diagram(fmt: str) -> click.Command:
-    names = {"mermaid": "Mermaid (for Markdown and many editors)", "dot": "Graphviz DOT"}
-    short = {"mermaid": "Mermaid diagram text: every step.", "dot": "DOT diagram text: every step."}
-
-    @click.option("--highlight", metavar="STATE", help="Mark this step as 'You are here'.")
-    @context_option
-    @out_option
-    @pathway_option
-    @unused_templates_option
-    def command(
-        highlight: str | None,
-        context: dict[str, str],
-        out: Path | None,
-        pathway_file: Path | None,
-        templates_dir: Path | None,
-    ) -> None:
-        from pathways import diagram
-
-        draw = diagram.to_dot if fmt == "dot" else diagram.to_mermaid
-        _write(draw(load_chosen_pathway(pathway_file), highlight=highlight, context=context), out)
-
-    command.__doc__ = f"The pathway's diagram as {names[fmt]} text: every step and its links."
-    return export.command(fmt, short_help=short[fmt])(command)
-
-
-export_mermaid = _export_diagram("mermaid")
-export_dot = _export_diagram("dot")
-
-
-@export.command("scxml", short_help="W3C SCXML state machine, for SCXML engines.")
-@out_option
-@pathway_option
-@unused_templates_option
-def export_scxml(out: Path | None, pathway_file: Path | None, templates_dir: Path | None) -> None:
-    """The pathway as a W3C SCXML state machine, for SCXML engines.
-
-    Topics (contexts) are <data> that start at their defaults; a step for some topics
-    has an ECMAScript cond. Titles and labels are kept as pathways:* attributes.
-    """
-    from pathways.interchange import to_scxml
-
-    _write(to_scxml(load_chosen_pathway(pathway_file)), out)
-
-
-@export.command("xstate", short_help="XState v5 machine (JSON), for JavaScript apps.")
-@out_option
-@pathway_option
-@unused_templates_option
-def export_xstate(out: Path | None, pathway_file: Path | None, templates_dir: Path | None) -> None:
-    """The pathway as an XState v5 machine (JSON), for JavaScript apps.
-
-    A step for some topics names the guard 'applies', whose params list the allowed
-    values of each topic; the host supplies it (see docs/exports.md).
-    """
-    from pathways.interchange import to_xstate
-
-    _write(to_xstate(load_chosen_pathway(pathway_file)), out)
-
-
-@export.command("json-schema", short_help="JSON Schema of a pathway document (as `schema`).")
-@out_option
-@pathway_option
-@unused_templates_option
-def export_json_schema(
-    out: Path | None, pathway_file: Path | None, templates_dir: Path | None
-) -> None:
-    """The JSON Schema a pathway document follows (the same as `pathways schema`)."""
-    click.get_current_context().invoke(
-        schema, out=out, pathway_file=pathway_file, templates_dir=templates_dir
-    )
-
-
-@export.command("site", short_help="The guide as a static website: a folder of HTML files.")
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "--maps",
-    type=click.Choice(("auto", "each", "one")),
-    default="auto",
-    show_default=True,
-    help="each: a map page for every state, with it marked; one: a single map that every"
-    " state links into; auto: each, up to 100 states.",
-)
-@click.option(
-    "--pathway",
-    "pathway_files",
-    multiple=True,
-    type=click.Path(exists=True, path_type=Path),
-    metavar="FILE|DIR",
-    help="A pathway document, or a folder of them; repeat for more. Several make a site"
-    " with a list of them at index.html and each in a folder of its own. Default:"
-    f" ${resources.PATHWAY_ENV}, else the built-in one.",
-)
-@templates_option
-def export_site(
-    folder: Path, maps: str, pathway_files: tuple[Path, ...], templates_dir: Path | None
-) -> None:
-    """Write the guide as static HTML into FOLDER: the start page, every state, the map
-    and the glossary, linked by relative paths.
-
-    Open FOLDER/index.html in a browser, or copy FOLDER to any static host or CDN: no
-    server is needed and nothing is loaded from another host. FOLDER must be new, empty
-    or an earlier site; building again replaces only the files the site is made of.
-    Several pathways: FOLDER/index.html lists them and FOLDER/<id>/ holds each one's site.
-    """
-    from typing import cast
-
-    from pathways.catalogue import load_catalogue
-    from pathways.site import Maps, build_catalogue_site, build_site
-
-    templates = resources.chosen_templates_dir(templates_dir)
-    single = pathway_files[0] if len(pathway_files) == 1 and pathway_files[0].is_file() else None
-    catalogue = load_catalogue(pathway_files) if pathway_files and single is None else None
-    if catalogue is not None and len(catalogue.entries) == 1:
-        single, catalogue = Path(catalogue.entries[0].filename), None
-    if catalogue is not None:
-        site = build_catalogue_site(catalogue, folder, templates, maps=cast(Maps, maps))
-    else:
-        site = build_site(load_chosen_pathway(single), folder, templates, maps=cast(Maps, maps))
-    click.echo(
-        f"wrote {len(site.pages)} pages ({len(site.files)} files) to {folder};"
-        f" open {folder / 'index.html'}",
-        err=True,
-    )
+main.add_command(export)
+main.add_command(import_)
 
 
 # More commands are added below, each with @pathway_option and @templates_option and
@@ -436,26 +245,30 @@ def export_site(
     help="text for people (figures table, findings, summary), json for programs.",
 )
 @click.option(
-    "--palliative-state",
-    default="palliative_care",
-    show_default=True,
+    "--no-treatment-state",
+    "no_treatment_states",
+    multiple=True,
     metavar="ID",
-    help="The state that stands for palliative care, offered wherever treatment is decided.",
+    help="A state that offers the choice not to have (more) treatment, instead of the"
+    " document's lint.no_treatment.states. Repeat for more.",
 )
+# The name this option had before the settings moved into the document: kept, hidden,
+# so that existing CI calls keep working.
+@click.option("--palliative-state", "old_no_treatment_states", multiple=True, hidden=True)
 @click.option(
     "--team-state",
-    default="talk_to_team",
-    show_default=True,
+    default=None,
     metavar="ID",
-    help="The state that stands for talking to the healthcare team.",
+    help="The state about talking to the team, instead of the document's lint.team.state.",
 )
 @pathway_option
 @templates_option
 def lint(
     file: Path | None,
     fmt: str,
-    palliative_state: str,
-    team_state: str,
+    no_treatment_states: tuple[str, ...],
+    old_no_treatment_states: tuple[str, ...],
+    team_state: str | None,
     pathway_file: Path | None,
     templates_dir: Path | None,
 ) -> None:
@@ -463,8 +276,9 @@ def lint(
 
     Looks for advice wording (in the content and the templates), reading level, numbers,
     sources and review dates, glossary use, balance at branches, and ways to the
-    healthcare team. Each finding is 'file:line:col: rule: severity: message' with a
-    hint; a table of reading figures comes first and 'N errors, M warnings' last.
+    team. Each finding is 'file:line:col: rule: severity: message' with a hint; a table
+    of reading figures comes first and 'N errors, M warnings' last. The pathway's own
+    words and states are read from its 'lint:' section (see docs/lint-settings.md).
     Exit status 1 if anything is an error; warnings alone pass.
     """
     from pathways import lint as content_lint
@@ -474,8 +288,8 @@ def lint(
     document = load_document(content_lint.display_path(path))
     config = content_lint.LintConfig(
         templates_dirs=resources.template_dirs(resources.chosen_templates_dir(templates_dir)),
-        palliative_state=palliative_state,
         team_state=team_state,
+        no_treatment_states=(no_treatment_states + old_no_treatment_states) or None,
     )
     report = content_lint.lint_document(document, config)
     formatted = (
@@ -496,11 +310,7 @@ def schema(out: Path | None, pathway_file: Path | None, templates_dir: Path | No
     Point an editor at it (for example with a '# yaml-language-server: $schema=FILE'
     line at the top of pathways.yaml) to get completion and checks while writing.
     """
-    import json
-
-    from pathways.lint import document_schema
-
-    _write(json.dumps(document_schema(), indent=2, ensure_ascii=False) + "\n", out)
+    write_json_schema(out)
 
 
 def _check_origins(

@@ -7,7 +7,12 @@ the "you are here" state is marked by shape, line width and the words "You are h
 never by colour alone. A context (topic choice) leaves out the steps that are not for it,
 and a step limited to some topics is labelled with them, as ``Journey.next_steps`` does.
 
-Labels are escaped for each syntax, so no pathway text can break out of a label.
+Labels are escaped for each syntax, so no pathway text can break out of a label: in
+Mermaid no label can open a directive (``%%{...}%%``, found anywhere in the text), a
+node, an edge or a string; in DOT none can end its string or smuggle in an escape.
+Every diagram carries the pathway's intended-purpose statement and its support line
+(Mermaid: the accessible description; DOT: comments and the graph's label), as every
+page does.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from pathways.schema import Pathway
+from pathways.schema import ContextValue, Pathway
 
 HERE = "You are here"
 
@@ -39,6 +44,8 @@ class _Edge:
 @dataclass(frozen=True)
 class _Graph:
     title: str
+    purpose: str
+    support: str
     start: str
     nodes: tuple[_Node, ...]
     edges: tuple[_Edge, ...]
@@ -49,16 +56,39 @@ def _graph(pathway: Pathway, highlight: str | None, context: Mapping[str, str] |
         pathway.check_state(highlight)
     chosen = dict(pathway.check_context(context))
     defaults = pathway.context_defaults()
-    topics = {(c.id, v.id): v.label for c in pathway.contexts for v in c.values}
+    topics = {(c.id, v.id): v for c in pathway.contexts for v in c.values}
     nodes = tuple(_Node(s.id, s.title, s.end, s.id == highlight) for s in pathway.states)
     edges: list[_Edge] = []
     for source, t in pathway.edges():
         if not t.applies(chosen, defaults):
             continue
         applies_to = [topics[pair] for pair in t.limited_to(chosen)]
-        label = t.label + (f" (for {' or '.join(applies_to)})" if applies_to else "")
+        label = t.label + _applies_note(applies_to)
         edges.append(_Edge(source, t.dest, label))
-    return _Graph(pathway.metadata.title, pathway.start, nodes, tuple(edges))
+    return _Graph(
+        pathway.metadata.title,
+        pathway.metadata.intended_purpose,
+        support_words(pathway),
+        pathway.start,
+        nodes,
+        tuple(edges),
+    )
+
+
+def support_words(pathway: Pathway) -> str:
+    """The support line as one sentence: 'Support: <name>, <phone>. <offers>'."""
+    line = pathway.support_line
+    return f"Support: {line.name}, {line.phone}. {line.offers}"
+
+
+def _applies_note(values: list[ContextValue]) -> str:
+    """'(for <phrase> or <phrase>)' when every topic has a phrase; a bare label is never
+    put in a sentence: '(only for: <label>; <label>)'."""
+    if not values:
+        return ""
+    if all(v.phrase for v in values):
+        return f" (for {' or '.join(v.phrase or '' for v in values)})"
+    return f" (only for: {'; '.join(v.label for v in values)})"
 
 
 # --------------------------------------------------------------------------- Mermaid
@@ -73,11 +103,32 @@ def mermaid_label(text: str) -> str:
     """Text safe inside a double-quoted Mermaid label.
 
     Mermaid reads ``#name;`` as an entity, and labels may be drawn as HTML, so the
-    characters that could end the label, start an entity, or open a tag or a Markdown
-    string are written as entity codes.
+    characters that could end the label, start an entity, open a tag or a Markdown
+    string, or (``%``, ``{``, ``}``) a directive are written as entity codes.
     """
-    codes = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "`": "#96;"}
-    return "".join(codes.get(ch, ch) for ch in _one_line(text))
+    return "".join(_MERMAID_CODES.get(ch, ch) for ch in _one_line(text))
+
+
+_MERMAID_CODES = {
+    "#": "#35;",
+    '"': "#quot;",
+    "'": "#39;",
+    "<": "#lt;",
+    ">": "#gt;",
+    "&": "#amp;",
+    "`": "#96;",
+    "%": "#37;",
+    "{": "#123;",
+    "}": "#125;",
+    "|": "#124;",
+}
+
+
+def mermaid_plain(text: str) -> str:
+    """Text for a Mermaid line that entity codes would not be decoded in (the accessible
+    description): one line, with no character that could open a directive or a block."""
+    shown = _one_line(text).replace("%", " percent").replace("{", "(").replace("}", ")")
+    return " ".join(shown.split())
 
 
 def _mermaid_id(state_id: str) -> str:
@@ -96,8 +147,9 @@ def to_mermaid(
     lines = [
         "flowchart TD",
         f"    accTitle: {mermaid_label(graph.title)}",
-        "    accDescr: Every step in this pathway. Rounded boxes are places in the"
-        " journey, stadium shapes are end points and the thick box is where you are.",
+        f"    accDescr: {mermaid_plain(graph.purpose)} {mermaid_plain(graph.support)}"
+        " Every step in this pathway. Rounded boxes are places in the journey, stadium"
+        " shapes are end points and the thick box is where you are.",
         '    pathway_start(("Start"))',
     ]
     for node in graph.nodes:
@@ -139,6 +191,11 @@ def dot_string(text: str) -> str:
     return f'"{escaped}"'
 
 
+def _dot_comment(text: str) -> str:
+    """Text for a ``//`` comment line: one line, so the comment cannot end early."""
+    return _one_line(text)
+
+
 def _wrap(text: str, width: int = 28) -> list[str]:
     lines: list[str] = []
     for word in text.split():
@@ -163,7 +220,11 @@ def to_dot(
     graph = _graph(pathway, highlight, context)
     out = [
         "digraph pathway {",
-        f'    graph [label="{_dot_label(graph.title, 60)}", labelloc=t, fontname="Helvetica",'
+        f"    // {_dot_comment(graph.title)}",
+        f"    // {_dot_comment(graph.purpose)}",
+        f"    // {_dot_comment(graph.support)}",
+        f'    graph [label="{_dot_label(graph.title, 60)}\\n\\n{_dot_label(graph.purpose, 60)}'
+        f'\\n{_dot_label(graph.support, 60)}", labelloc=t, fontname="Helvetica",'
         " rankdir=TB];",
         '    node [shape=box, style="rounded", fontname="Helvetica", color="#1a1a1a",'
         ' fontcolor="#1a1a1a"];',

@@ -12,6 +12,7 @@ the embed pages may be framed by that page and no other. Addresses::
     /embed/<token>                   the journey's current state
     /embed/<token>/step/<trigger>    take one step on (303)
     /embed/<token>/topic?...         change the topic choice (303)
+    /embed/<token>/notes             the reader's notes, "My questions" (notes.py)
 
 Every embed page keeps the intended-purpose statement (at the top) and the support line
 (at the bottom). Links that stay in the walk (the choices, back, start again) stay in the
@@ -34,7 +35,7 @@ Layer 4, beside ``web.py``, which mounts it; its pages are made by ``pages.Pages
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -45,8 +46,10 @@ from pathways.errors import (
     UnknownStateError,
 )
 from pathways.journey import Journey
+from pathways.links import Links, Mode, at_root, journey_path
 from pathways.middleware.headers import CONTENT_SECURITY_POLICY, SECURITY_HEADERS
-from pathways.pages import Links, Mode, PageError, Pages, at_root, journey_path
+from pathways.notes import notes_view
+from pathways.pages import PageError, Pages
 from pathways.routes import add_journey_routes, html, see
 from pathways.templating import text_safe
 
@@ -122,6 +125,9 @@ class EmbedLinks(Links):
     def in_mode(self, journey: Journey, mode: Mode) -> str | None:
         return self.site(journey, mode)
 
+    def notes(self, journey: Journey) -> str | None:
+        return f"{self.state(journey)}/notes"
+
     def begin_form(self) -> str | None:
         return at_root(f"{EMBED_PREFIX}/begin")
 
@@ -158,6 +164,7 @@ class Embed:
                 "begin_url": links.begin_form(),
                 "map_url": links.map(journey, "patient"),
                 "start_title": pages.pathway.state(pages.pathway.start).title,
+                "chapters": pages.chapters(links),
             },
             links,
         )
@@ -168,6 +175,21 @@ class Embed:
         return pages.render(
             ["embed.html"],
             {**view, **self._data("state"), "full_url": links.site(journey)},
+            links,
+        )
+
+    def notes_page(self, journey: Journey) -> str:
+        """The reader's notes inside the frame: the page's script reads them from the
+        frame's own address; embed.js never posts them to the host page."""
+        pages, links = self.pages, self.links
+        return pages.render(
+            ["embed_notes.html"],
+            {
+                **pages._nav(journey, "patient", links),
+                **self._data("notes"),
+                **notes_view(pages.pathway),
+                "full_url": links.site(journey),
+            },
             links,
         )
 
@@ -206,6 +228,7 @@ class Embed:
             rendered.append(
                 (f"embed page of state '{state.id}'", self.state_page(journey.jump(state.id)))
             )
+        rendered.append(("embed notes page", self.notes_page(journey)))
         rendered.append(("embed error page", self.error_page(PageError(404, "page"))))
         pages.check_frames(rendered)
 
@@ -235,6 +258,16 @@ def install(app: FastAPI, pages: Pages, origins: Sequence[str]) -> Embed:
             raise PageError(400, "topic") from None
         return see(links.state(journey))
 
+    def more(journey_of: Callable[[str], Journey]) -> list[tuple[str, Any]]:
+        async def notes_page(token: str) -> Response:
+            return html(
+                pages.cached(
+                    f"{EMBED_PREFIX}/{token}/notes", lambda: embed.notes_page(journey_of(token))
+                )
+            )
+
+        return [("/{token}/notes", notes_page)]
+
     add_journey_routes(
         app,
         pages,
@@ -244,5 +277,6 @@ def install(app: FastAPI, pages: Pages, origins: Sequence[str]) -> Embed:
         links=links,
         state_page=embed.state_page,
         before=[("", start_bare), ("/", start), ("/begin", begin)],
+        after=more,
     )
     return embed

@@ -40,6 +40,8 @@ def pathway_to_dict(pathway: Pathway) -> dict[str, Any]:
                 "questions": state["questions"],
                 "terms": state["terms"],
                 "end": state["end"],
+                "notes": state["notes"],
+                "no_figure": state["no_figure"],
             }
         )
     transitions = [
@@ -59,6 +61,7 @@ def pathway_to_dict(pathway: Pathway) -> dict[str, Any]:
         "version": meta.version,
         "intended_purpose": meta.intended_purpose,
         "start": pathway.start,
+        "chapters": document["chapters"],
         "metadata": document["metadata"],
         "sources": document["sources"],
         "support": document["support"],
@@ -66,6 +69,7 @@ def pathway_to_dict(pathway: Pathway) -> dict[str, Any]:
         "contexts": document["contexts"],
         "states": states,
         "transitions": transitions,
+        "what_matters": document["what_matters"],
         "lint": document["lint"],
     }
 
@@ -78,7 +82,7 @@ def to_json(pathway: Pathway, *, indent: int | None = 2) -> str:
 def pathway_from_dict(data: Mapping[str, Any]) -> Pathway:
     """Read an export back into a ``Pathway`` (pydantic's ValidationError if it is not one).
 
-    Only the shape is checked here; ``schema.check_pathway`` checks the content.
+    Only the shape is checked here; ``checks.check_pathway`` checks the content.
     """
     document = {k: v for k, v in data.items() if k not in _CONVENIENCE}
     return Pathway.model_validate(document)

@@ -4,13 +4,14 @@ Both exports carry the same machine as ``journey.Guide``: one state per pathway 
 the start as the initial state, one event per step (named by its trigger), and the
 pathway's topic choices (contexts) as data that starts at each context's default.
 
-A step limited to some context values (``when: {philadelphia: [positive]}``) is guarded
-exactly as ``schema.Transition.applies`` does it: the step is taken when the context's value is one
-of those values, or is the context's default (which narrows nothing). So each guard is
-given the *allowed* values, the default included, and a host needs no other rule.
+A step limited to some context values (``when: {setting: [home]}``) is guarded
+exactly as ``schema.Transition.applies`` does it: the step is taken when the context's
+value is one of those values, or is the context's default (which narrows nothing). So
+each guard is given the *allowed* values, the default included, and a host needs no other
+rule.
 
 - SCXML uses the ``ecmascript`` datamodel: every context is a ``<data>`` item and every
-  guard a ``cond`` such as ``philadelphia === 'positive' || philadelphia === 'not_known'``.
+  guard a ``cond`` such as ``setting === 'home' || setting === 'any'``.
 - XState has one named guard, ``applies``, whose ``params`` map each context to its
   allowed values; the host supplies its implementation (see ``XSTATE_GUARD_JS``).
 
@@ -18,7 +19,8 @@ A state that no step leaves is a final state (``<final>``, ``type: "final"``); a
 point that still has steps (to talk to the team, say) stays an ordinary state, so the
 exported machines refuse and accept the same events as the journey does. Titles and
 labels ride along as documentation (attributes in our own XML namespace, XState's
-``description`` and ``meta``), never as behaviour.
+``description`` and ``meta``), never as behaviour; so do the intended-purpose statement
+and the support line, which a host shows with anything it takes from the export.
 
 Pure functions from a ``Pathway`` to text (layer 3); the XML is built with ElementTree,
 which escapes every attribute, so no pathway text can change the document's structure.
@@ -160,6 +162,9 @@ def to_scxml(pathway: Pathway) -> str:
             "pathways:title": _xml_text(meta.title),
             "pathways:version": _xml_text(meta.version),
             "pathways:intended-purpose": _xml_text(meta.intended_purpose),
+            "pathways:support-name": _xml_text(pathway.support_line.name),
+            "pathways:support-phone": _xml_text(pathway.support_line.phone),
+            "pathways:support-offers": _xml_text(pathway.support_line.offers),
         },
     )
     if pathway.contexts:
@@ -226,6 +231,11 @@ def xstate_machine(pathway: Pathway) -> dict[str, Any]:
             "format": XSTATE_FORMAT,
             "version": meta.version,
             "intended_purpose": meta.intended_purpose,
+            "support": {
+                "name": pathway.support_line.name,
+                "phone": pathway.support_line.phone,
+                "offers": pathway.support_line.offers,
+            },
             "guards": {
                 GUARD: "true when, for every context named in params, the context's value"
                 " is one of the values listed for it"

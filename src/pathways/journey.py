@@ -40,14 +40,17 @@ MAX_HISTORY = 250
 class Step:
     """A step that leads on from the current state.
 
-    ``applies_to`` names the topics the step is limited to (``("Philadelphia positive
-    ALL",)``) when the reader has not narrowed that topic; it is empty otherwise.
+    ``applies_to`` names the topics the step is limited to (their labels, e.g.
+    ``("Recovery at home",)``) when the reader has not narrowed that topic; it is empty
+    otherwise. ``applies_phrases`` gives the same topics as words that fit mid-sentence,
+    when the pathway gives a phrase for every one of them; it is empty otherwise.
     """
 
     trigger: str
     dest: str
     label: str
     applies_to: tuple[str, ...] = ()
+    applies_phrases: tuple[str, ...] = ()
 
 
 class _Guard:
@@ -83,6 +86,7 @@ class Guide:
         self.defaults = MappingProxyType(pathway.context_defaults())
         self._values = {c.id: tuple(v.id for v in c.values) for c in pathway.contexts}
         self._topics = {(c.id, v.id): v.label for c in pathway.contexts for v in c.values}
+        self._phrases = {(c.id, v.id): v.phrase for c in pathway.contexts for v in c.values}
         self.machine = Machine(
             model=None,
             states=list(self.state_ids),
@@ -130,9 +134,15 @@ class Guide:
         for t, transition in self._leaving[state]:
             if not all(condition.check(asked) for condition in transition.conditions):
                 continue
-            applies_to = tuple(self._topics[pair] for pair in t.limited_to(context))
-            found.append(Step(t.trigger, t.dest, t.label, applies_to))
+            limited = t.limited_to(context)
+            applies_to = tuple(self._topics[pair] for pair in limited)
+            found.append(Step(t.trigger, t.dest, t.label, applies_to, self._in_sentence(limited)))
         return tuple(found)
+
+    def _in_sentence(self, limited: list[tuple[str, str]]) -> tuple[str, ...]:
+        """The topics a step is limited to as mid-sentence phrases, or () if any lacks one."""
+        phrases = [self._phrases[pair] for pair in limited]
+        return tuple(p for p in phrases if p) if all(phrases) else ()
 
     def fire(self, state: str, trigger: str, context: Mapping[str, str]) -> str | None:
         """Run the machine's event from ``state``: the state it arrives at, or None when

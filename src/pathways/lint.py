@@ -3,8 +3,10 @@
 ``pathways lint`` enforces the content rules of CONTENT.md on a loaded document. Each rule
 is one small function, registered by id in ``RULES``; it reads the document and yields
 findings with the path of the value at fault, which the document turns into
-``file:line:col``. The word lists each rule uses are data (``data/lint.toml``), extended by
-the document's own ``lint:`` settings.
+``file:line:col``. The word lists each rule uses are data (``data/lint.toml``: words of
+any health pathway), extended by the document's own ``lint:`` settings (its treatments,
+medical words and names of the team), which also name the states the rules look for.
+No state id is assumed: see ``Run`` for what each rule does when the document is silent.
 
 Rules (error unless said):
 
@@ -14,16 +16,24 @@ Rules (error unless said):
                  error, over 6 a warning); sentences over 25 words (over 20 a warning);
                  paragraphs of more than 3 sentences (warning). SMOG is reported beside.
 ``numbers``      one denominator for every natural frequency; numbers keep their hedge;
-                 no decimals, no relative risk, no percentage without "N in M" beside it.
+                 no decimals, no relative risk, no percentage without "N in M" beside it;
+                 a number says whom a filled figure of its picture stands for (warning).
 ``provenance``   facts cite a declared source and section; figures in the text belong to
                  a cited fact; review dates (past: error, within 90 days: warning).
 ``glossary``     medical words are in the glossary and listed by the states that use them.
 ``balance``      at every branch: options told apart, none preferred, summaries of
-                 similar length (warning), palliative care offered where treatment is
-                 being decided: where, for some topic choice, two or more steps lead to
-                 states whose titles name a specific treatment (``treatment_words``).
-``exits``        every end point and branch offers talking to the healthcare team, and
-                 the support line has a phone number.
+                 similar length (warning), and the choice not to have (more) treatment
+                 (``lint.no_treatment``) offered where treatment is being decided: where,
+                 for some topic choice the rule applies to, two or more steps lead to
+                 states whose titles name a treatment (``treatment_words``).
+``exits``        every end point and branch offers talking to the team (``lint.team``),
+                 and the support line has a phone number.
+``praise``       a word that praises an option ("promising", "fewer side effects") says,
+                 in the same text, what it is compared with or that the source makes no
+                 comparison.
+
+``balance`` also warns where, at a branch, one treatment option has a figure and another
+has neither a figure nor a ``no_figure`` line saying the source gives none.
 
 This module reads no pathway file itself: the caller loads the document (layer 3; no
 imports from other layer 3 modules). ``textstat`` is imported only when scores are needed.
@@ -45,9 +55,10 @@ from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from pathways.checks import iter_text
 from pathways.errors import Location
 from pathways.markup import HIDDEN_ELEMENT, TAG
-from pathways.schema import Pathway, State, Transition, iter_text
+from pathways.schema import Pathway, State, Transition
 
 DocPath = tuple[str | int, ...]
 Severity = Literal["error", "warning"]
@@ -192,16 +203,18 @@ class Document(Protocol):
 
 @dataclass(frozen=True)
 class LintConfig:
-    """How to lint: which day it is, which templates, which states mean what.
+    """How to lint: which day it is, which templates, and overrides of the document.
 
     ``templates_dirs`` are searched in order, as the renderer does: a file in an earlier
     folder hides the file of the same name in a later one, which is then not checked.
+    ``team_state`` and ``no_treatment_states`` replace the document's ``lint.team.state``
+    and ``lint.no_treatment.states`` when given (None: the document's own).
     """
 
     today: dt.date | None = None
     templates_dirs: tuple[Path, ...] = ()
-    palliative_state: str = "palliative_care"
-    team_state: str = "talk_to_team"
+    team_state: str | None = None
+    no_treatment_states: tuple[str, ...] | None = None
     review_warning_days: int = REVIEW_WARNING_DAYS
     rules: tuple[str, ...] | None = None
     """Only these rules (all when None)."""
@@ -231,8 +244,16 @@ class LintData:
     preferred_words: tuple[str, ...]
     generic_labels: tuple[str, ...]
     treatment_words: tuple[str, ...]
-    talk_to_team: re.Pattern[str]
+    team_verbs: tuple[str, ...]
+    team_names: tuple[str, ...]
+    praise: tuple[re.Pattern[str], ...]
+    praise_comparison: re.Pattern[str]
     raw: Mapping[str, Any] = field(repr=False)
+
+    @property
+    def talk_to_team(self) -> re.Pattern[str]:
+        """Wording that names talking to the team, with the packaged names only."""
+        return team_wording(self.team_verbs, self.team_names)
 
 
 def bounded(pattern: str, *, ignore_case: bool = True) -> re.Pattern[str]:
@@ -248,7 +269,7 @@ def phrase_pattern(phrase: str) -> str:
 
 
 def is_initialism(word: str) -> bool:
-    """True for words written in capitals ("ALL", "TKIs", "CAR-T"): matched by case."""
+    """True for words written in capitals ("NHS", "GPs", "MRI-A"): matched by case."""
     return re.fullmatch(r"[A-Z0-9][A-Z0-9-]*[A-Z0-9]s?", word) is not None
 
 
@@ -276,8 +297,23 @@ def load_data() -> LintData:
         preferred_words=tuple(raw["balance"]["preferred_words"]),
         generic_labels=tuple(raw["balance"]["generic_labels"]),
         treatment_words=tuple(raw["balance"]["treatment_words"]),
-        talk_to_team=bounded(raw["exits"]["talk_to_team"]),
+        team_verbs=tuple(raw["exits"]["verbs"]),
+        team_names=tuple(raw["exits"]["team_names"]),
+        praise=tuple(bounded(entry["pattern"]) for entry in raw["praise"]),
+        praise_comparison=bounded(raw["praise_comparison"]["pattern"]),
         raw=raw,
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def team_wording(verbs: tuple[str, ...], names: tuple[str, ...]) -> re.Pattern[str]:
+    """Text that names talking to the team: a verb, up to four words, then "your", "the"
+    or "their" (and "own") before one of the team's names ("talk to your diabetes team")."""
+    verb = "|".join(phrase_pattern(v) for v in sorted(verbs, key=len, reverse=True))
+    name = "|".join(phrase_pattern(n) for n in sorted(names, key=len, reverse=True))
+    return bounded(
+        rf"(?:{verb})(?:\s+\w+){{0,4}}?\s+(?:with\s+|to\s+)?(?:your|the|their)\s+(?:own\s+)?"
+        rf"(?:{name})"
     )
 
 
@@ -397,7 +433,7 @@ class Scorer:
     Syllables come from textstat's own dictionary (CMUdict, then Pyphen), after three
     corrections it cannot make itself: override counts (packaged, then the document's
     ``lint.syllables``), British spellings rewritten to the American ones its dictionary
-    knows ("leukaemia" scores 1 syllable, "leukemia" 4), and initialisms read letter by
+    knows ("haematology" is missing, "hematology" known), and initialisms read letter by
     letter ("NHS": 3). Figures are read as words ("10": 1, "40": 2).
 
     Flesch-Kincaid grade: 0.39 * words per sentence + 11.8 * syllables per word - 15.59.
@@ -471,6 +507,9 @@ def state_texts(state: State) -> list[tuple[DocPath, str]]:
     texts: list[tuple[DocPath, str]] = [(("title",), state.title), (("summary",), state.summary)]
     texts += [(("explanation", j), p) for j, p in enumerate(state.explanation)]
     texts += [(("facts", j, "text"), f.text) for j, f in enumerate(state.facts)]
+    texts += [(("notes", j, "text"), n.text) for j, n in enumerate(state.notes)]
+    if state.no_figure is not None:
+        texts.append((("no_figure",), state.no_figure))
     texts += [(("questions", j), q) for j, q in enumerate(state.questions)]
     return texts
 
@@ -565,6 +604,62 @@ class Run:
 
     def is_branch(self, state_id: str) -> bool:
         return len(self.steps(state_id, self.combos[0])) > 1
+
+    # The document's own lint settings, with the command line's overrides. Where the
+    # document is silent nothing is assumed about ids: see each property.
+
+    @functools.cached_property
+    def team_wording(self) -> re.Pattern[str]:
+        """Text that names talking to the team, with the document's names of the team."""
+        names = (*self.data.team_names, *self.pathway.lint.team.names)
+        return team_wording(self.data.team_verbs, tuple(dict.fromkeys(names)))
+
+    @property
+    def team_name(self) -> str:
+        """How messages name the team: the document's first name for it."""
+        names = self.pathway.lint.team.names
+        return f"your {names[0]}" if names else "your healthcare team"
+
+    @property
+    def team_state(self) -> str | None:
+        """The configured team state (the command line's, else the document's), if any."""
+        return self.config.team_state or self.pathway.lint.team.state
+
+    @functools.cached_property
+    def team_states(self) -> frozenset[str]:
+        """The states a step to the team may lead to: the configured one; without one,
+        every state whose title names the team ("Talk to your diabetes team")."""
+        if self.team_state is not None:
+            return frozenset({self.team_state})
+        return frozenset(s.id for s in self.pathway.states if self.team_wording.search(s.title))
+
+    @property
+    def no_treatment_states(self) -> tuple[str, ...]:
+        """The states offering the choice not to have (more) treatment."""
+        if self.config.no_treatment_states is not None:
+            return self.config.no_treatment_states
+        return self.pathway.lint.no_treatment.states
+
+    @property
+    def no_treatment_term(self) -> str:
+        return self.pathway.lint.no_treatment.term or "the choice not to have treatment"
+
+    def no_treatment_applies(self, combo: Combo) -> bool:
+        """Whether the rule applies in a reading: lint.no_treatment.when read as a step's
+        'when' (a topic's default narrows nothing, so the default reading is included)."""
+        defaults = self.pathway.context_defaults()
+        return all(
+            combo.values.get(name) in values or combo.values.get(name) == defaults.get(name)
+            for name, values in self.pathway.lint.no_treatment.when.items()
+        )
+
+    @functools.cached_property
+    def treatment_words(self) -> tuple[str, ...]:
+        return (*self.data.treatment_words, *self.pathway.lint.treatment_words)
+
+    @functools.cached_property
+    def medical_words(self) -> tuple[tuple[str, ...], ...]:
+        return (*self.data.medical_words, *self.pathway.lint.medical_words)
 
     def locate(self, path: DocPath) -> Location:
         """The location of a path (the document falls back to the nearest parent)."""
@@ -811,6 +906,14 @@ def _fact_number_issues(
     path: DocPath, text: str, number: Any, denominator: int | None
 ) -> Iterator[Issue]:
     words = f"{number.hedge} {number.count} in {number.out_of}"
+    if number.filled is None:
+        yield Issue(
+            (*path, "number"),
+            "warning",
+            f"the picture of {words} does not say whom a filled figure stands for",
+            "add filled: to the number, e.g. 'a person the treatment worked for', so the"
+            " icon array's caption says what it shows",
+        )
     if denominator is not None and number.out_of != denominator:
         yield Issue(
             (*path, "number", "out_of"),
@@ -968,7 +1071,7 @@ class Mention:
 
 
 class Glossary:
-    """Finds glossary terms in text: leftmost-longest, so "complete remission" is one."""
+    """Finds glossary terms in text: leftmost-longest, so "knee replacement" is one term."""
 
     def __init__(self, pathway: Pathway) -> None:
         self.patterns = [
@@ -1040,7 +1143,7 @@ def _undefined_medical_words(run: Run, glossary: Glossary) -> Iterator[Issue]:
     reported: set[str] = set()
     for path, text in iter_text(run.pathway):
         covered = glossary.all_mentions(text)
-        for words in run.data.medical_words:
+        for words in run.medical_words:
             name = words[0]
             if name in reported:
                 continue
@@ -1084,20 +1187,21 @@ def _names_any(text: str, words: Iterable[str]) -> str | None:
 
 
 def _is_treatment(run: Run, state_id: str) -> bool:
-    """A treatment option: a state whose title names a specific treatment (data list)."""
-    if state_id in (run.config.palliative_state, run.config.team_state):
+    """A treatment option: a state whose title names a treatment (packaged and document
+    words), unless it offers the choice not to have treatment or is the team's."""
+    if state_id in run.no_treatment_states or state_id in run.team_states:
         return False
     if state_id not in run.state_index:
         return False
     title = run.pathway.state(state_id).title
-    return _names_any(title, run.data.treatment_words) is not None
+    return _names_any(title, run.treatment_words) is not None
 
 
 def _reading(combo: Combo) -> str:
-    return f" (for {combo.label})" if combo.label else ""
+    return f" (topic: {combo.label})" if combo.label else ""
 
 
-@rule("balance", "every option at a branch has equal weight; palliative care is offered")
+@rule("balance", "every option at a branch has equal weight; not having treatment is offered")
 def check_balance(run: Run) -> Iterator[Issue]:
     for s_index, state in enumerate(run.pathway.states):
         if not run.is_branch(state.id):
@@ -1105,7 +1209,30 @@ def check_balance(run: Run) -> Iterator[Issue]:
         steps = run.steps(state.id, run.combos[0])
         yield from _label_issues(run, state, steps)
         yield from _summary_issues(run, state, steps)
-        yield from _palliative_issues(run, s_index, state)
+        yield from _no_treatment_issues(run, s_index, state)
+        yield from _figure_issues(run, state, steps)
+
+
+def _figure_issues(run: Run, state: State, steps: list[tuple[int, Transition]]) -> Iterator[Issue]:
+    """Where one treatment option has a figure, every other says whether the source has one."""
+    dests = sorted(
+        {t.dest for _, t in steps if _is_treatment(run, t.dest)}, key=lambda d: run.state_index[d]
+    )
+    with_figure = [d for d in dests if any(f.number for f in run.pathway.state(d).facts)]
+    if not with_figure:
+        return
+    for dest in dests:
+        option = run.pathway.state(dest)
+        if dest in with_figure or option.no_figure is not None:
+            continue
+        yield Issue(
+            ("states", run.state_index[dest], "id"),
+            "warning",
+            f"at state '{state.id}', option '{with_figure[0]}' has a figure but '{dest}' has"
+            " none and does not say so",
+            f"add no_figure to state '{dest}' (e.g. 'The source gives no figure for this.'),"
+            " so the missing figure is said, not silent",
+        )
 
 
 def _label_issues(run: Run, state: State, steps: list[tuple[int, Transition]]) -> Iterator[Issue]:
@@ -1119,7 +1246,7 @@ def _label_issues(run: Run, state: State, steps: list[tuple[int, Transition]]) -
                 path,
                 "error",
                 f"the label {_quote(t.label)} at state '{state.id}' does not say where it leads",
-                "name what might happen: 'Your team may offer ...', 'Palliative care'",
+                "name what might happen: 'Your team may offer ...', or the option's own name",
             )
         if plain in seen and seen[plain] != t.dest:
             yield Issue(
@@ -1173,60 +1300,98 @@ def _summary_issues(run: Run, state: State, steps: list[tuple[int, Transition]])
             )
 
 
-def _palliative_issues(run: Run, s_index: int, state: State) -> Iterator[Issue]:
-    palliative = run.config.palliative_state
+def _no_treatment_issues(run: Run, s_index: int, state: State) -> Iterator[Issue]:
+    offered = run.no_treatment_states
+    term = run.no_treatment_term
+    named = ", ".join(f"'{s}'" for s in offered)
     for combo in run.combos:
+        if not run.no_treatment_applies(combo):
+            continue
         steps = run.steps(state.id, combo)
         treatments = sorted({t.dest for _, t in steps if _is_treatment(run, t.dest)})
-        if len(treatments) < 2 or any(t.dest == palliative for _, t in steps):
+        if len(treatments) < 2 or any(t.dest in offered for _, t in steps):
             continue
-        missing = (
-            f"no state '{palliative}' exists"
-            if palliative not in run.state_index
-            else f"no step leads to '{palliative}'"
-        )
+        if not offered:
+            missing = "the document names no state that offers it"
+            hint = (
+                "name the states that offer it under lint: no_treatment: states: (and what"
+                " the pathway calls it under term:), or add such a state and a step to it"
+            )
+        else:
+            unknown = [s for s in offered if s not in run.state_index]
+            missing = (
+                f"no state {', '.join(repr(s) for s in unknown)} exists"
+                if len(unknown) == len(offered)
+                else f"no step from it leads to {named}"
+            )
+            hint = (
+                f"add '{state.id}' to the source of the step to {named}, with a 'when' that"
+                " covers this topic (or none), or limit the rule with lint: no_treatment: when:"
+            )
         yield Issue(
             ("states", s_index, "id"),
             "error",
             f"state '{state.id}' offers {len(treatments)} treatment options"
-            f"{_reading(combo)} ({', '.join(treatments)}) but not palliative care: {missing}",
-            f"add '{state.id}' to the source of the transition to '{palliative}', with no"
-            " 'when', so it is offered for every topic",
+            f"{_reading(combo)} ({', '.join(treatments)}) but not {term}: {missing}",
+            hint,
         )
         return
+
+
+# --------------------------------------------------------------------------- praise
+
+
+@rule("praise", "praise for an option comes with its comparison, or says there is none")
+def check_praise(run: Run) -> Iterator[Issue]:
+    for path, text in iter_text(run.pathway):
+        plain = normalise_quotes(text)
+        if run.data.praise_comparison.search(plain):
+            continue
+        for pattern in run.data.praise:
+            m = pattern.search(plain)
+            if m:
+                yield Issue(
+                    path,
+                    "error",
+                    f"{_quote(m.group())} praises an option without saying what it is"
+                    " compared with",
+                    "keep the source's comparison ('... than ...', 'compared with ...'), say"
+                    " in the same text that the source does not compare it, or leave it out",
+                )
+                break
 
 
 # --------------------------------------------------------------------------- exits
 
 
-@rule("exits", "every end point and branch offers the healthcare team; a support line")
+@rule("exits", "every end point and branch offers talking to the team; a support line")
 def check_exits(run: Run) -> Iterator[Issue]:
-    team = run.config.team_state
-    has_team = team in run.state_index
+    team = run.team_state
+    targets = run.team_states
+    name = run.team_name
+    where = f"'{team}' (talking to {name})" if team else f"a state about talking to {name}"
     for s_index, state in enumerate(run.pathway.states):
-        if state.id == team:
+        if state.id in targets:
             continue
         if state.end:
-            offers = any(t.dest == team for _, t in run.steps(state.id, run.combos[0]))
-            names = any(run.data.talk_to_team.search(text) for _, text in state_texts(state))
+            offers = any(t.dest in targets for _, t in run.steps(state.id, run.combos[0]))
+            names = any(run.team_wording.search(text) for _, text in state_texts(state))
             if not offers and not names:
                 yield Issue(
                     ("states", s_index, "id"),
                     "error",
-                    f"end point '{state.id}' does not offer talking to the healthcare team",
-                    f"add a step to '{team}' or say in its text that the reader can talk"
-                    " to their healthcare team",
+                    f"end point '{state.id}' does not offer talking to {name}",
+                    f"add a step to {where} or say in its text that the reader can talk to {name}",
                 )
         if run.is_branch(state.id):
             for combo in run.combos:
-                if not any(t.dest == team for _, t in run.steps(state.id, combo)):
+                if not any(t.dest in targets for _, t in run.steps(state.id, combo)):
                     yield Issue(
                         ("states", s_index, "id"),
                         "error",
-                        f"branch '{state.id}' offers no step to '{team}'{_reading(combo)}"
-                        + ("" if has_team else f" (no state '{team}' exists)"),
-                        f"add '{state.id}' to the source of the transition to '{team}', with"
-                        " no 'when', so every reader can end with their healthcare team",
+                        f"branch '{state.id}' offers no step to {where}{_reading(combo)}"
+                        + _team_missing(run, team),
+                        _team_hint(state.id, team, name),
                     )
                     break
     line = run.pathway.support_line
@@ -1234,9 +1399,27 @@ def check_exits(run: Run) -> Iterator[Issue]:
         yield Issue(
             ("support", 0, "phone"),
             "error",
-            f"the support line '{line.name}' has no phone number ({_quote(line.phone)})",
+            f"the support line '{line.name}' has no full phone number ({_quote(line.phone)})",
             "give the number a reader can call; it is shown on every page",
         )
+
+
+def _team_missing(run: Run, team: str | None) -> str:
+    if team is None:
+        return "" if run.team_states else " (no state's title names the team)"
+    return "" if team in run.state_index else f" (no state '{team}' exists)"
+
+
+def _team_hint(state_id: str, team: str | None, name: str) -> str:
+    if team is None:
+        return (
+            f"add a step from '{state_id}' to a state about talking to {name}, and name"
+            " that state under lint: team: state:"
+        )
+    return (
+        f"add '{state_id}' to the source of the step to '{team}', with no 'when', so every"
+        f" reader can end with {name}"
+    )
 
 
 # --------------------------------------------------------------------------- output
@@ -1286,7 +1469,7 @@ def document_schema() -> dict[str, Any]:
     """The JSON Schema (draft 7) of a pathway document, for authors' editors and tools.
 
     Made from the pydantic models, with the shared parts under ``definitions`` (draft 7's
-    place for them). Where authors may write one id for a list (``source: relapse``), the
+    place for them). Where authors may write one id for a list (``source: first_visit``), the
     models' own schema says so (``schema.IdOrIds``), so an editor does not flag what
     ``pathways validate`` accepts.
     """

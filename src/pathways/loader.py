@@ -2,8 +2,8 @@
 
 ``reader.py`` turns the text into plain data and the position of each piece (it is the
 only module that imports the YAML library); here that data becomes a ``Pathway`` through
-the schema's pydantic models, and every problem pydantic or ``schema.check_pathway``
-finds is said in the author's terms ("summary in state 'relapse'") at its line and
+the schema's pydantic models, and every problem pydantic or ``checks.check_pathway``
+finds is said in the author's terms ("summary in state 'first_visit'") at its line and
 column, with a hint.
 """
 
@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pathways import resources
+from pathways.checks import check_pathway
 from pathways.collector import collector_paused
 from pathways.errors import ContentError, Location, Problem, did_you_mean
 from pathways.reader import (
@@ -33,7 +34,13 @@ from pathways.reader import (
     read_text,
     read_yaml,
 )
-from pathways.schema import ID_PATTERN, Model, Pathway, ValidationError, check_pathway
+from pathways.schema import (
+    BIDI_HINT,
+    ID_PATTERN,
+    Model,
+    Pathway,
+    ValidationError,
+)
 
 __all__ = [
     "MAX_DEPTH",
@@ -217,7 +224,10 @@ def _explain(
     if kind == "missing":
         if top:
             return f"missing required section '{name}'", f"add a '{name}:' section"
-        return f"missing required field '{name}' in {owner}", f"add a line '{name}: ...'"
+        return f"missing required field '{name}' in {owner}", _missing_hint(owner_path, name)
+    if kind in _CUSTOM_HINTS:
+        subject = _subject(data, path, is_key=is_key)
+        return f"{subject}: {detail.get('msg', 'is not valid')}", _CUSTOM_HINTS[kind]
     if kind == "extra_forbidden":
         model = _model_at(owner_path)
         allowed = list(model.model_fields) if model is not None else []
@@ -311,6 +321,22 @@ def _explain(
     return f"{subject}: {message[:1].lower()}{message[1:]}", None
 
 
+_CUSTOM_HINTS = {
+    "bidi_control": BIDI_HINT,
+    "web_url": "give the address a reader can open, e.g. https://example.org/page",
+    "phone": "write the number as a reader would dial it, e.g. 0808 000 0000 or +44 20 7946 0000",
+}
+"""Hints for the schema's own checks (``schema._no_bidi``, ``_web_url``, ``_phone``)."""
+
+
+def _missing_hint(owner_path: DataPath, name: str) -> str:
+    """Exactly what to add: the line, and what the schema says the field holds."""
+    model = _model_at(owner_path)
+    info = model.model_fields.get(name) if model is not None else None
+    described = f" ({info.description})" if info is not None and info.description else ""
+    return f"add a line '{name}: ...'{described}"
+
+
 def _field_index(path: DataPath) -> int | None:
     """Index of the last mapping key in ``path`` (the field the error is about)."""
     for index in range(len(path) - 1, -1, -1):
@@ -320,7 +346,7 @@ def _field_index(path: DataPath) -> int | None:
 
 
 def _subject(data: object, path: DataPath, *, is_key: bool) -> str:
-    """How to name the value an error is about: "summary in state 'relapse'"."""
+    """How to name the value an error is about: "summary in state 'first_visit'"."""
     if _shape(path) in _NOUNS:
         return _describe(data, path)  # a whole item: "state 4", "metadata"
     field_index = _field_index(path)
@@ -374,7 +400,7 @@ _IDENTIFYING: dict[tuple[str, ...], str] = {
 
 
 def _describe(data: object, path: DataPath) -> str:
-    """The part of the document at ``path`` in the author's terms: "state 'relapse'"."""
+    """The part of the document at ``path`` in the author's terms: "state 'first_visit'"."""
     if not path:
         return "the document"
     shape = _shape(path)
@@ -398,7 +424,7 @@ def _describe(data: object, path: DataPath) -> str:
 
 
 def _named(data: object, path: DataPath) -> str:
-    """'state 'relapse'' by the item's own id, or 'state 3' when it has no usable id."""
+    """'state 'first_visit'' by the item's own id, or 'state 3' when it has no usable id."""
     shape = _shape(path)
     noun = _NOUNS[shape]
     item = _get(data, path)

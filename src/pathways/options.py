@@ -1,17 +1,26 @@
 """The options the ``pathways`` commands share: ``--pathway``, ``--templates`` (and its
 form for commands that render no templates), ``--context`` and ``--out``. Each is a
-decorator, so every command declares them the same way. Layer 6, beside ``cli.py``.
+decorator, so every command declares them the same way. With them, what every command
+does alike: load the chosen pathway and templates, write its output, and turn a
+``PathwaysError`` into one clean message and exit 1 (``CleanGroup``). Layer 6, beside
+``cli.py``.
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from pathways import resources
+from pathways.errors import ContentError, JourneyError, PathwaysError, Problem
+
+if TYPE_CHECKING:
+    from pathways.schema import Pathway
+    from pathways.templating import Renderer
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -71,6 +80,9 @@ def unused_templates_option(f: F) -> F:
     )(f)
 
 
+_EXAMPLE_CONTEXT = "topic=value"
+
+
 def _parse_context(
     ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 ) -> dict[str, str]:
@@ -79,7 +91,7 @@ def _parse_context(
         name, sep, value = item.partition("=")
         if not sep or not name.strip() or not value.strip():
             raise click.BadParameter(
-                f"'{item}' is not NAME=VALUE (for example philadelphia=positive)",
+                f"'{item}' is not NAME=VALUE (for example {_EXAMPLE_CONTEXT})",
                 ctx=ctx,
                 param=param,
             )
@@ -95,8 +107,8 @@ def context_option(f: F) -> F:
         multiple=True,
         metavar="NAME=VALUE",
         callback=_parse_context,
-        help="Show information about one topic only, e.g. philadelphia=positive."
-        " Repeat for more topics.",
+        help=f"Show information about one topic only, e.g. {_EXAMPLE_CONTEXT}: a context id"
+        " and one of its values, as the pathway names them. Repeat for more topics.",
     )(f)
 
 
@@ -109,3 +121,73 @@ def out_option(f: F) -> F:
         metavar="FILE",
         help="Write to FILE instead of the screen.",
     )(f)
+
+
+# --------------------------------------------------------------------------- shared parts
+
+
+class CleanGroup(click.Group):
+    """A command group that turns a PathwaysError into one clean message and exit 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PathwaysError as exc:
+            report_error(exc)
+            ctx.exit(1)
+
+
+def report_error(exc: PathwaysError) -> None:
+    """Print a problem a person can act on to stderr, without a traceback."""
+    if isinstance(exc, ContentError):
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        count = len(exc.problems)
+        click.echo(f"{count} problem{'s' if count != 1 else ''} found", err=True)
+    elif isinstance(exc, JourneyError) and exc.allowed:
+        click.echo(f"error: {exc.message}", err=True)
+        allowed = textwrap.fill(
+            ", ".join(exc.allowed),
+            width=88,
+            initial_indent="  allowed: ",
+            subsequent_indent="    ",
+            break_on_hyphens=False,
+        )
+        click.echo(allowed, err=True)
+    else:
+        click.echo(f"error: {exc}", err=True)
+
+
+def load_chosen_pathway(pathway_file: Path | None) -> Pathway:
+    """The pathway from ``--pathway``, else $PATHWAYS_FILE, else the built-in one."""
+    from pathways.loader import load_pathway
+
+    path = resources.chosen_pathway_file(pathway_file)
+    if not path.is_file():
+        raise ContentError(
+            [
+                Problem(
+                    f"there is no pathway file '{path}'",
+                    hint=f"check the path given to --pathway or ${resources.PATHWAY_ENV}",
+                )
+            ]
+        )
+    return load_pathway(path)
+
+
+def make_renderer(templates_dir: Path | None) -> Renderer:
+    """A renderer with ``--templates``, else $PATHWAYS_TEMPLATES, else the built-in ones."""
+    from pathways.templating import Renderer
+
+    return Renderer(resources.chosen_templates_dir(templates_dir))
+
+
+def write_out(text: str, out: Path | None) -> None:
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise click.FileError(str(out), hint=exc.strerror or str(exc)) from None
+    click.echo(f"wrote {out}", err=True)

@@ -1,31 +1,34 @@
 """The web pages, free of any web framework: ``Pages`` turns a journey into a finished HTML
-page, ``Links`` says where each link on it leads.
+page; ``links.Links`` says where each link on it leads.
 
 The web app (``web.py``), the embeddable page (``embed.py``) and the static site
 (``site.py``) all make their pages here, each with its own ``Links``; so the static export
-needs no web framework. ``journey_path`` is the one builder of the ``/j/<token>`` and
-``/present/<token>`` addresses.
+needs no web framework.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pathways.assets import Asset, load_assets
+from pathways.assets import load_assets
 from pathways.errors import ContentError, Location, Problem, TokenError
 from pathways.glossary import mark_terms
-from pathways.journey import Journey, Step
+from pathways.journey import Journey
+from pathways.links import ROOT, Links, Mode, at_root, journey_path, mount_of
 from pathways.mapsvg import map_svg
-from pathways.schema import Model, Pathway
+from pathways.notes import (
+    ANSWER_MAX,
+    NOTES_MAX_CHARS,
+    OWN_QUESTION_MAX,
+    keyed_questions,
+    notes_view,
+)
+from pathways.schema import Model, Pathway, is_web_url
 from pathways.templating import Renderer, from_template, journey_view, text_safe
 
-Mode = Literal["patient", "present"]
-MODES: tuple[Mode, ...] = ("patient", "present")
-PREFIX: Mapping[Mode, str] = {"patient": "/j", "present": "/present"}
 GET = ["GET", "HEAD"]
 """Every page answers HEAD too (link checkers and monitors use it)."""
 
@@ -38,34 +41,6 @@ PAGE_CACHE_BYTES = 3 * 1024 * 1024
 Readers on the same path share addresses (everyone who starts with the same topic has
 the same first page), so the pages worth keeping are few; a bound in bytes keeps the
 server's memory flat however many different journeys it sees (benchmarks/memory.py)."""
-
-
-ROOT: ContextVar[str] = ContextVar("pathways_root", default="")
-"""Where the app answering this request is mounted, as the reader's browser sees it: ``""``
-for an app at the root of its host; ``/p/<id>`` for one pathway of a catalogue; with
-``--root-path`` or a trusted proxy's ``X-Forwarded-Prefix`` in front (``/guides/p/<id>``).
-Set for each request by ``middleware.prefix.MountRoot`` from the ASGI ``root_path``; every
-address on a page is made ``at_root``, so an app works under any prefix."""
-
-
-def at_root(path: str) -> str:
-    """An address of this app (``/begin``, ``/j/<token>``) as the browser must ask for it."""
-    return ROOT.get() + path
-
-
-MOUNT = "/p"
-"""Each pathway of a catalogue lives at ``/p/<metadata.id>/``."""
-
-
-def mount_of(pathway_id: str) -> str:
-    """The prefix a pathway of a catalogue is served under: ``/p/<id>``."""
-    return f"{MOUNT}/{pathway_id}"
-
-
-def journey_path(token: str, mode: Mode = "patient", tail: str = "") -> str:
-    """The address of a journey's page in the web app: ``/j/<token>`` for patients,
-    ``/present/<token>`` in presenter mode, then ``tail`` (``/map``, ``/print``...)."""
-    return f"{PREFIX[mode]}/{token}{tail}"
 
 
 def _clean(value: Any) -> Any:
@@ -90,82 +65,6 @@ def _holds_control(value: object) -> bool:
     if isinstance(value, list | tuple):
         return any(_holds_control(v) for v in value)
     return False
-
-
-class Links:
-    """Where the links on a page lead: here, the web app's addresses, which carry the journey.
-
-    Pages ask this object for every address they show, so the same views and templates also
-    make the static site, whose links are relative file paths (``site.StaticLinks``). A
-    method that answers None means the page has no such link and leaves it out.
-    """
-
-    keeps_path = True
-    """The reader's path is known (back, "your path so far", print), so pages show it."""
-
-    def __init__(self) -> None:
-        self._last: tuple[Journey, str] | None = None
-
-    def _token(self, journey: Journey) -> str:
-        """The journey's token, made once for the several links of one page."""
-        last = self._last
-        if last is not None and last[0] is journey:
-            return last[1]
-        token = journey.token
-        self._last = (journey, token)
-        return token
-
-    def home(self) -> str:
-        return at_root("/")
-
-    def asset(self, asset: Asset) -> str:
-        return at_root(asset.url)
-
-    def state(self, journey: Journey, mode: Mode = "patient") -> str:
-        return at_root(journey_path(self._token(journey), mode))
-
-    def step(self, journey: Journey, mode: Mode, step: Step) -> str:
-        return f"{self.state(journey, mode)}/step/{step.trigger}"
-
-    def jump(self, journey: Journey, mode: Mode, state_id: str) -> str:
-        return f"{self.state(journey, mode)}/jump/{state_id}"
-
-    def back(self, journey: Journey, mode: Mode) -> str | None:
-        return self.state(journey.back(), mode) if journey.can_go_back else None
-
-    def restart(self, journey: Journey, mode: Mode) -> str:
-        return self.state(journey.restart(), mode)
-
-    def map(self, journey: Journey, mode: Mode) -> str:
-        return f"{self.state(journey, mode)}/map"
-
-    def whole_map(self) -> str | None:
-        """A map at no place in particular (the web app's maps are all at a place)."""
-        return None
-
-    def map_boxes(self, journey: Journey | None, mode: Mode) -> str:
-        """Each box's link in the map's SVG, ``{id}`` standing for the state id; relative to
-        the map page, so one SVG serves every journey at the same place."""
-        return "jump/{id}"
-
-    def print(self, journey: Journey) -> str | None:
-        return f"{self.state(journey, 'patient')}/print"
-
-    def in_mode(self, journey: Journey, mode: Mode) -> str | None:
-        """The same place in the other mode (patient or presenter)."""
-        return self.state(journey, mode)
-
-    def begin_form(self) -> str | None:
-        return at_root("/begin")
-
-    def topic_form(self, journey: Journey, mode: Mode) -> str | None:
-        return f"{self.state(journey, mode)}/topic"
-
-    def jump_form(self, journey: Journey, mode: Mode) -> str | None:
-        return f"{self.state(journey, mode)}/jump"
-
-    def glossary(self) -> str | None:
-        return at_root("/glossary")
 
 
 class PageError(Exception):
@@ -241,6 +140,9 @@ class Pages:
                     {"name": c.name, "phone": c.phone, "offers": c.offers} for c in pathway.support
                 ],
                 "assets": {name: asset.url for name, asset in self.assets.items()},
+                "notes_max": NOTES_MAX_CHARS,
+                "notes_own_max": OWN_QUESTION_MAX,
+                "notes_answer_max": ANSWER_MAX,
             }
         )
 
@@ -274,8 +176,7 @@ class Pages:
         return page
 
     def finished(self, address: str) -> bytes | None:
-        """The page at ``address`` (the whole path, mount included), encoded, if it is
-        already built (and kept), else None."""
+        """The page at ``address``, encoded, if it is already built (and kept), else None."""
         body = self._pages.get(address)
         if body is not None:
             self._pages.move_to_end(address)
@@ -340,6 +241,7 @@ class Pages:
             "state_url": links.state(journey, mode),
             "map_url": links.map(journey, mode),
             "print_url": links.print(journey),
+            "notes_url": links.notes(journey),
             "patient_url": links.in_mode(journey, "patient"),
             "present_url": links.in_mode(journey, "present"),
             "restart_url": links.restart(journey, mode),
@@ -359,7 +261,7 @@ class Pages:
                 "label": c.label,
                 "default": c.default,
                 "chosen": chosen.get(c.id, c.default),
-                "options": [{"id": v.id, "label": v.label} for v in c.values],
+                "options": [{"id": v.id, "label": v.label, "phrase": v.phrase} for v in c.values],
             }
             for c in self.pathway.contexts
         ]
@@ -380,9 +282,22 @@ class Pages:
                 "map_url": links.whole_map() or links.map(journey, "patient"),
                 "present_url": links.in_mode(journey, "present"),
                 "start_title": self.pathway.state(self.pathway.start).title,
+                "chapters": self.chapters(links),
             },
             links,
         )
+
+    def chapters(self, links: Links) -> list[dict[str, Any]]:
+        """The pathway's ways in: each a journey begun at its state, with no path before it."""
+        return [
+            {
+                "id": c.id,
+                "title": c.title,
+                "summary": c.summary,
+                "url": links.state(Journey.begin(self.pathway, at=c.start), "patient"),
+            }
+            for c in self.pathway.chapters
+        ]
 
     def state_view(
         self, journey: Journey, mode: Mode, links: Links | None = None
@@ -417,7 +332,7 @@ class Pages:
             {
                 "title": s.title,
                 "publisher": s.publisher,
-                "url": s.url if s.url.startswith(("https://", "http://")) else None,
+                "url": s.url if is_web_url(s.url) else None,
                 "accessed": s.accessed.isoformat(),
                 "sections": sorted(
                     {f.section for f in state.facts if f.source == s.id},
@@ -451,6 +366,7 @@ class Pages:
             "jump_url": jump_url,
             "jump_to": jump_to,
             "switch_to": self.switch_to() if mode == "present" else [],
+            "notes_questions": keyed_questions(state.questions),
         }
 
     def state_page(self, journey: Journey, mode: Mode, links: Links | None = None) -> str:
@@ -594,7 +510,18 @@ class Pages:
                 "page": "print",
                 "places": places,
                 "topics": self.topics(journey),
+                **notes_view(self.pathway),
             },
+        )
+
+    def notes_page(self, journey: Journey, links: Links | None = None) -> str:
+        """The reader's notes page, "My questions": the questions they picked or wrote and
+        their answers to the prompts, all read from the address's fragment by its script."""
+        links = links or self.links
+        return self.render(
+            ["notes.html"],
+            {**self._nav(journey, "patient", links), "page": "notes", **notes_view(self.pathway)},
+            links,
         )
 
     def error_page(self, error: PageError) -> str:
@@ -635,6 +562,7 @@ class Pages:
             pages.append((f"page of state '{state.id}'", self.state_page(at, "patient")))
             pages.append((f"presenter page of state '{state.id}'", self.state_page(at, "present")))
         pages.append(("print page", self.print_page(journey)))
+        pages.append(("notes page", self.notes_page(journey)))
         pages.append(("glossary page", self.glossary_page()))
         pages.append(("error page", self.error_page(PageError(404, "state", detail="x"))))
         self.check_frames(pages)

@@ -10,21 +10,26 @@ a document are bounded. The same single walk records where each key and value st
 (``SourceMap``), so that any later problem can name its line and column. A YAML syntax
 error is said in plain words, with the likely fix (``_syntax_problem``).
 
-It knows nothing of pathways: ``loader.py`` turns the data into a validated ``Pathway``.
-Layer 1 (stdlib, PyYAML and ``errors`` only).
+Bidirectional control characters are refused anywhere in the text, comments included
+(``schema.find_bidi_control``), because they can make a file read differently in review.
+
+It does not validate: ``loader.py`` turns the data into a validated ``Pathway``. Writing
+goes the other way here too: ``dump_pathway`` writes a ``Pathway`` as the YAML an author
+would write (the FHIR import uses it). Layer 3 (PyYAML, ``errors`` and ``schema`` only).
 """
 
 from __future__ import annotations
 
 import re
 import typing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from pathways.errors import ContentError, Location, Problem
+from pathways.schema import BIDI_HINT, Pathway, bidi_name, find_bidi_control
 
 try:  # libyaml's parser is about 25 times faster than the pure-Python one.
     from yaml import CSafeLoader as _Loader
@@ -209,6 +214,7 @@ def read_yaml(
                 )
             ]
         )
+    _refuse_bidi_controls(text, filename)
 
     values: dict[DataPath, tuple[int, int]] = {}
     keys: dict[DataPath, tuple[int, int]] = {}
@@ -478,6 +484,23 @@ def _syntax_problem(
     )
 
 
+def _refuse_bidi_controls(text: str, filename: str) -> None:
+    """Refuse bidirectional controls anywhere in the file, comments included, at the
+    character itself (the schema refuses them in values written as escapes)."""
+    found = find_bidi_control(text)
+    if found:
+        line, col = _line_col(text, found.start())
+        raise ContentError(
+            [
+                Problem(
+                    f"the text holds the invisible control character {bidi_name(found.group())}",
+                    hint=BIDI_HINT,
+                    location=Location(filename, line, col),
+                )
+            ]
+        )
+
+
 def _line_col(text: str, index: int) -> tuple[int, int]:
     line_start = text.rfind("\n", 0, index) + 1
     return text.count("\n", 0, index) + 1, index - line_start + 1
@@ -488,3 +511,35 @@ def in_file_order(problems: Sequence[Problem]) -> list[Problem]:
     return sorted(
         problems, key=lambda p: (p.location.line, p.location.col) if p.location else (0, 0)
     )
+
+
+# --------------------------------------------------------------------------- writing
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes a value that appears twice out twice: the reader refuses anchors and aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def dump_pathway(pathway: Pathway) -> str:
+    """The pathway as the YAML document an author would write (block style, the schema's
+    order, defaults left out), which ``loader.parse_pathway`` reads back into the same
+    pathway.
+
+    PyYAML quotes every text that would read as something else (``no``, ``3``, a date), and
+    this module's reader keeps quoted values as the text they are; dates are written plain,
+    as authors write them.
+    """
+    data = _plain_data(pathway.model_dump(exclude_defaults=True))
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=88)
+
+
+def _plain_data(value: object) -> object:
+    """Tuples as lists and mappings as dicts, which the safe dumper writes."""
+    if isinstance(value, Mapping):
+        return {key: _plain_data(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain_data(item) for item in value]
+    return value

@@ -20,7 +20,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from pathways.errors import JourneyError, StepNotAvailableError
 from pathways.journey import Journey
-from pathways.pages import GET, Links, Mode, PageError, Pages
+from pathways.links import Links, Mode
+from pathways.pages import GET, PageError, Pages
 
 
 def html(body: str, status: int = 200) -> HTMLResponse:

@@ -1,11 +1,10 @@
-"""The pathway document: pydantic models and the checks across the whole document.
+"""The pathway document: its pydantic models.
 
 A pathway document (``pathways.yaml``) is data: metadata, sources, support contacts, a
 glossary, contexts, states and transitions. The models here refuse unknown keys and are
-immutable; ``check_pathway`` then finds every problem that spans more than one place
-(unknown ids, unreachable states, uncited facts, an overdue review) and returns each as a
-``Problem`` with the path of the offending value, which the loader turns into
-``file:line:col``.
+immutable; ``checks.check_pathway`` then finds every problem that spans more than one
+place. The rules for text itself (bidi controls, web addresses, phone numbers) are
+``texts.py``.
 
 No I/O happens here (layer 2): the loader reads files, this module only describes and
 checks what was read.
@@ -28,22 +27,34 @@ from pydantic import (
     StringConstraints,
     ValidationError,
 )
+from pydantic_core import PydanticCustomError
 
 from pathways.errors import (
-    Problem,
-    ProblemList,
     UnknownContextError,
     UnknownStateError,
     closest,
-    did_you_mean,
+)
+from pathways.texts import (
+    BIDI_HINT,
+    PHONE_DIGITS,
+    bidi_name,
+    find_bidi_control,
+    is_phone,
+    is_web_url,
+    tel_uri,
 )
 
 __all__ = [
+    "BIDI_HINT",
     "ID_PATTERN",
+    "PHONE_DIGITS",
+    "SCHEMA_VERSION",
     "Pathway",
     "ValidationError",
-    "check_pathway",
-    "iter_text",
+    "bidi_name",
+    "find_bidi_control",
+    "is_web_url",
+    "tel_uri",
 ]
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -51,6 +62,11 @@ ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 Python name, a URL segment, a Mermaid/DOT node id and a template name."""
 
 SUMMARY_MAX = 140
+
+SCHEMA_VERSION = 1
+"""The version of the document schema this program reads. A document names the version
+it was written for (``metadata.schema_version``, 1 when absent); a newer version than
+this is refused with a hint to update pathways."""
 
 T = TypeVar("T")
 
@@ -64,13 +80,58 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
+# --------------------------------------------------------------------------- text hygiene
+
+
+def _no_bidi(text: str) -> str:
+    found = find_bidi_control(text)
+    if found:
+        raise PydanticCustomError(
+            "bidi_control",
+            "the text holds the invisible control character {char}",
+            {"char": bidi_name(found.group())},
+        )
+    return text
+
+
+def _web_url(url: str) -> str:
+    if not is_web_url(url):
+        raise PydanticCustomError(
+            "web_url", "the address must start with https:// or http://, and hold no spaces"
+        )
+    return url
+
+
+def _phone(phone: str) -> str:
+    if not is_phone(phone):
+        raise PydanticCustomError(
+            "phone",
+            "a phone number holds only digits, spaces, brackets, dots and dashes, with a"
+            " leading + for a country code ({low} to {high} digits)",
+            {"low": PHONE_DIGITS[0], "high": PHONE_DIGITS[1]},
+        )
+    return phone
+
+
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-Text = Annotated[str, AfterValidator(_clean), StringConstraints(min_length=1)]
+Text = Annotated[
+    str, AfterValidator(_clean), AfterValidator(_no_bidi), StringConstraints(min_length=1)
+]
+# The patterns tell an author's editor the same rule (JSON Schema); the validators give
+# the loader's message.
+WebUrl = Annotated[
+    Text, AfterValidator(_web_url), Field(json_schema_extra={"pattern": "^https?://[^\\s<>\"'`]+$"})
+]
+Phone = Annotated[
+    Text,
+    AfterValidator(_phone),
+    Field(json_schema_extra={"pattern": "^\\+?[0-9][0-9 ()./-]*[0-9]$"}),
+]
 Summary = Annotated[Text, StringConstraints(max_length=SUMMARY_MAX)]
 
 
 def _one_or_many(value: object) -> object:
-    """Let authors write ``source: relapse`` as well as ``source: [relapse, remission]``."""
+    """Let authors write ``source: results`` as well as ``source: [results, review]``."""
     return [value] if isinstance(value, str) else value
 
 
@@ -86,19 +147,50 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+class Reviewer(Model):
+    """Who reviewed the content: always a role; a person's name only where one is given."""
+
+    role: Text = Field(description="e.g. 'Clinical nurse specialist, haematology'.")
+    name: Text | None = Field(default=None, description="A person's name, if they gave it.")
+
+
+class Scope(Model):
+    """Whom the content is about, in a sentence or two (e.g. the source's figures are
+    about adults), with the source it rests on."""
+
+    text: Text = Field(description="e.g. 'The figures in this guide are about adults.'")
+    source: Id | None = None
+    section: Text | None = None
+
+
 class Metadata(Model):
     """Who publishes the pathway, what it is for, and when it must be reviewed again."""
 
-    id: Id
-    title: Text
-    version: Text
+    id: Id = Field(description="The pathway's own id: a short name, e.g. 'clinic_visits'.")
+    title: Text = Field(description="The pathway's title, shown at the top of every page.")
+    version: Text = Field(description="The content's own version, e.g. '1.0.0'.")
     language: Literal["en-GB"] = "en-GB"
     intended_purpose: Text = Field(
         description="Shown on every page, every render and in --help: what this is and is not."
     )
-    publisher: Text
+    publisher: Text = Field(description="Who publishes the pathway and answers for it.")
+    reviewer: Reviewer | None = Field(
+        default=None,
+        description="Who reviewed the content: a role, and a name only where one is given.",
+    )
     reviewed: dt.date = Field(description="When the content was last reviewed (YYYY-MM-DD).")
     next_review: dt.date = Field(description="When it must be reviewed again; past is an error.")
+    scope: Scope | None = Field(
+        default=None,
+        description="Whom the content and its figures are about; shown on the start page and"
+        " beside every figure.",
+    )
+    schema_version: int = Field(
+        default=1,
+        ge=1,
+        description="The version of the document schema this document was written for"
+        " (1 when absent); a newer program reads every older version.",
+    )
     summary: Text | None = Field(
         default=None,
         description="One or two sentences on what the pathway covers, for a catalogue of"
@@ -116,7 +208,7 @@ class Source(Model):
     id: Id
     title: Text
     publisher: Text
-    url: Text = Field(description="Where a reader can find the source.")
+    url: WebUrl = Field(description="Where a reader can find the source (http or https).")
     accessed: dt.date
     sections: tuple[Text, ...] = Field(
         min_length=1, description="Section headings that facts may cite."
@@ -127,7 +219,7 @@ class SupportContact(Model):
     """Somebody a reader can talk to; the first one is the support line on every page."""
 
     name: Text
-    phone: Text
+    phone: Phone = Field(description="A phone number: digits, spaces, brackets, dashes, +.")
     offers: Text = Field(description="What they offer, in a short sentence.")
     source: Id | None = None
 
@@ -150,7 +242,13 @@ class ContextValue(Model):
     """One allowed value of a context, with the topic it stands for."""
 
     id: Id
-    label: Text = Field(description="The topic, e.g. 'Philadelphia positive ALL'.")
+    label: Text = Field(description="The topic as a short label, shown where it is chosen.")
+    phrase: Text | None = Field(
+        default=None,
+        description="The topic as words that fit in the middle of a sentence, after"
+        " 'information about' or 'only for' (lowercase unless a name). Without it, pages"
+        " show the label on its own, never inside a sentence.",
+    )
 
 
 class Context(Model):
@@ -175,9 +273,14 @@ class Number(Model):
     count: int = Field(ge=0)
     out_of: int = Field(gt=0)
     hedge: Hedge
-    about: Text = Field(description="Who the number is about, e.g. 'adults with ALL'.")
+    about: Text = Field(description="Who the number is about, e.g. 'adults in trials'.")
     percent: int | None = Field(
         default=None, ge=0, le=100, description="The source's own percentage, if it gives one."
+    )
+    filled: Text | None = Field(
+        default=None,
+        description="Whom one filled figure of the icon array stands for, e.g. 'a person the"
+        " treatment worked for'.",
     )
 
 
@@ -188,6 +291,16 @@ class Fact(Model):
     source: Id
     section: Text
     number: Number | None = None
+
+
+class OptionNote(Model):
+    """What the source says about one option at a branch (e.g. that it is usually the
+    first step), in words shown beside the option; never shown by order, size or colour."""
+
+    step: Id = Field(description="The trigger of the option's step from this state.")
+    text: Text = Field(description="e.g. 'The source says this is usually the first step.'")
+    source: Id
+    section: Text
 
 
 class State(Model):
@@ -201,6 +314,23 @@ class State(Model):
     questions: tuple[Text, ...] = ()
     terms: tuple[Id, ...] = Field(default=(), description="Glossary ids this state uses.")
     end: bool = Field(default=False, description="An end point: no way on is expected.")
+    notes: tuple[OptionNote, ...] = Field(
+        default=(), description="What the source says about some of the options from here."
+    )
+    no_figure: Text | None = Field(
+        default=None,
+        description="Said where the figures would be when the source gives none for this"
+        " option, e.g. 'The source gives no figure for this.'",
+    )
+
+
+class Chapter(Model):
+    """A way into the pathway: a named entry that begins a journey at one state."""
+
+    id: Id
+    title: Text = Field(description="e.g. 'Start at the first appointment'.")
+    start: Id = Field(description="The state the entry begins at (with no path before it).")
+    summary: Text | None = Field(default=None, description="A short line under the title.")
 
 
 class Transition(Model):
@@ -217,7 +347,8 @@ class Transition(Model):
     label: Text
     when: Mapping[Id, IdOrIds] = Field(
         default_factory=dict,
-        description="Context values this step applies to, e.g. {philadelphia: [positive]}.",
+        description="The context values this step is for, by context id, e.g. {age_group:"
+        " [adults]}; without it the step is for every topic.",
     )
 
     def applies(self, chosen: Mapping[str, str], defaults: Mapping[str, str]) -> bool:
@@ -232,7 +363,7 @@ class Transition(Model):
 
     def limited_to(self, chosen: Mapping[str, str]) -> list[tuple[str, str]]:
         """The (topic, value) pairs this step is limited to that the choices leave open:
-        what a label such as "for Philadelphia positive ALL" names."""
+        what a label such as "for people at home" names."""
         return [
             (name, value)
             for name, values in self.when.items()
@@ -241,14 +372,93 @@ class Transition(Model):
         ]
 
 
+Words = Annotated[
+    tuple[Text, ...],
+    BeforeValidator(
+        _one_or_many, json_schema_input_type=Text | Annotated[list[Text], Field(min_length=1)]
+    ),
+    Field(min_length=1),
+]
+"""A word, or a list of the ways it is written (the first names it in messages)."""
+
+
+class TeamSettings(Model):
+    """How the pathway points a reader to the people who care for them."""
+
+    state: Id | None = Field(
+        default=None,
+        description="The state about talking to the team: every branch offers a step to it"
+        " and every end point names the team or leads to it. Without it, any state whose"
+        " title names the team counts.",
+    )
+    names: tuple[Text, ...] = Field(
+        default=(),
+        description="How this pathway names the team, e.g. 'diabetes team' (as in 'talk to"
+        " your diabetes team'); added to the built-in names (healthcare team, care team,"
+        " doctor, nurse, ...). The first one names the team in lint messages.",
+    )
+
+
+class NoTreatmentSettings(Model):
+    """The choice not to have (more) treatment, which lint asks to see wherever two or
+    more treatments are offered."""
+
+    states: IdOrIds = Field(
+        default=(),
+        description="The states that offer the choice not to have (more) treatment.",
+    )
+    term: Text | None = Field(
+        default=None,
+        description="What this pathway calls that choice, for lint messages (default: 'the"
+        " choice not to have treatment').",
+    )
+    when: Mapping[Id, IdOrIds] = Field(
+        default_factory=dict,
+        description="The topics the rule applies to, written as a step's 'when' (context id:"
+        " values). Without it, the rule applies to every topic.",
+    )
+
+
+class NotePrompt(Model):
+    """An open prompt a reader may answer in their own notes ("What matters to me").
+
+    Nothing reads the answers: they are never scored, ranked or turned into a suggestion,
+    and they change nothing the guide shows.
+    """
+
+    id: Id = Field(description="Names the answer in the reader's notes; keep it when rewording.")
+    prompt: Text = Field(description="Plain, open words, e.g. 'What worries you most?'.")
+
+
 class LintSettings(Model):
-    """Settings an author can give ``pathways lint``."""
+    """Settings an author can give ``pathways lint``: the pathway's own words and states.
+
+    Every list adds to the built-in one; nothing here is needed for a pathway to validate.
+    """
 
     advice_phrases: tuple[Text, ...] = Field(
         default=(), description="More phrases that read as advice, added to the built-in list."
     )
     syllables: Mapping[str, int] = Field(
         default_factory=dict, description="Syllable counts for words the scorer gets wrong."
+    )
+    team: TeamSettings = Field(
+        default_factory=TeamSettings,
+        description="Where a reader can talk to the people who care for them.",
+    )
+    no_treatment: NoTreatmentSettings = Field(
+        default_factory=NoTreatmentSettings,
+        description="Where the choice not to have (more) treatment is offered.",
+    )
+    treatment_words: tuple[Text, ...] = Field(
+        default=(),
+        description="Words that make a state a treatment option when its title names one;"
+        " added to the built-in ones (treatment, therapy, surgery, ...).",
+    )
+    medical_words: tuple[Words, ...] = Field(
+        default=(),
+        description="Medical words that need a glossary entry wherever a reader meets them:"
+        " a word, or a list of the ways it is written; added to the built-in ones.",
     )
 
 
@@ -261,8 +471,15 @@ class Pathway(Model):
     glossary: tuple[GlossaryEntry, ...] = ()
     contexts: tuple[Context, ...] = ()
     start: Id
+    chapters: tuple[Chapter, ...] = Field(
+        default=(), description="Ways in: entries that begin a journey at a chosen state."
+    )
     states: tuple[State, ...] = Field(min_length=1)
     transitions: tuple[Transition, ...] = ()
+    what_matters: tuple[NotePrompt, ...] = Field(
+        default=(),
+        description="Open prompts for the reader's own notes, each with a free-text answer.",
+    )
     lint: LintSettings = LintSettings()
 
     _states: dict[str, State] = PrivateAttr(default_factory=dict)
@@ -362,259 +579,3 @@ class Pathway(Model):
 def _suggest(word: str, choices: Iterable[str]) -> str:
     match = closest(word, choices)
     return f"; did you mean '{match}'?" if match else ""
-
-
-# --------------------------------------------------------------------------- checks
-
-
-def check_pathway(
-    pathway: Pathway, *, today: dt.date | None = None, review: bool = True
-) -> list[Problem]:
-    """Every problem across the document, each with the path of the value to fix;
-    ``review=False`` leaves out the review dates (a catalogue lists an overdue pathway as
-    withdrawn for review, so it reads one that is otherwise sound)."""
-    problems = ProblemList()
-    _check_unique_ids(pathway, problems)
-    _check_transitions(pathway, problems)
-    _check_reachability(pathway, problems)
-    _check_citations(pathway, problems)
-    _check_glossary(pathway, problems)
-    _check_contexts(pathway, problems)
-    if review:
-        _check_review(pathway, problems, today or dt.date.today())
-    return problems.problems
-
-
-def _check_unique_ids(p: Pathway, problems: ProblemList) -> None:
-    groups: list[tuple[str, str, list[str]]] = [
-        ("states", "state", [s.id for s in p.states]),
-        ("sources", "source", [s.id for s in p.sources]),
-        ("glossary", "glossary entry", [g.id for g in p.glossary]),
-        ("contexts", "context", [c.id for c in p.contexts]),
-    ]
-    for key, noun, ids in groups:
-        seen: set[str] = set()
-        for i, item_id in enumerate(ids):
-            if item_id in seen:
-                problems.add(
-                    f"{noun} id '{item_id}' is used more than once",
-                    path=(key, i, "id"),
-                    hint=f"give each {noun} its own id",
-                )
-            seen.add(item_id)
-    for c_index, context in enumerate(p.contexts):
-        value_ids = [v.id for v in context.values]
-        for v_index, value_id in enumerate(value_ids):
-            if value_id in value_ids[:v_index]:
-                problems.add(
-                    f"context '{context.id}' lists value '{value_id}' more than once",
-                    path=("contexts", c_index, "values", v_index, "id"),
-                )
-        if context.default not in value_ids:
-            problems.add(
-                f"context '{context.id}' has default '{context.default}', which is not one"
-                " of its values",
-                path=("contexts", c_index, "default"),
-                hint=did_you_mean(context.default, value_ids),
-            )
-    seen_pairs: set[tuple[str, str]] = set()
-    for t_index, t in enumerate(p.transitions):
-        for s_index, source in enumerate(t.source):
-            if (t.trigger, source) in seen_pairs:
-                problems.add(
-                    f"trigger '{t.trigger}' leaves state '{source}' more than once",
-                    path=("transitions", t_index, "source", s_index),
-                    hint="a trigger names one step from a state; give the other a new trigger",
-                )
-            seen_pairs.add((t.trigger, source))
-
-
-def _check_transitions(p: Pathway, problems: ProblemList) -> None:
-    states = set(p.state_ids)
-    if p.start not in states:
-        problems.add(
-            f"the pathway starts at unknown state '{p.start}'",
-            path=("start",),
-            hint=did_you_mean(p.start, states),
-        )
-    for t_index, t in enumerate(p.transitions):
-        if t.trigger in states:
-            problems.add(
-                f"trigger '{t.trigger}' has the same name as a state",
-                path=("transitions", t_index, "trigger"),
-                hint=f"name the step for what happens, e.g. 'go_to_{t.trigger}'",
-            )
-        for s_index, source in enumerate(t.source):
-            if source not in states:
-                problems.add(
-                    f"transition '{t.trigger}' comes from unknown state '{source}'",
-                    path=("transitions", t_index, "source", s_index)
-                    if len(t.source) > 1
-                    else ("transitions", t_index, "source"),
-                    hint=did_you_mean(source, states),
-                )
-        if t.dest not in states:
-            problems.add(
-                f"transition '{t.trigger}' goes to unknown state '{t.dest}'",
-                path=("transitions", t_index, "dest"),
-                hint=did_you_mean(t.dest, states),
-            )
-
-
-def _successors(p: Pathway) -> dict[str, set[str]]:
-    graph: dict[str, set[str]] = {s: set() for s in p.state_ids}
-    for source, t in p.edges():
-        if source in graph and t.dest in graph:
-            graph[source].add(t.dest)
-    return graph
-
-
-def _check_reachability(p: Pathway, problems: ProblemList) -> None:
-    graph = _successors(p)
-    if p.start in graph:
-        seen = {p.start}
-        todo = [p.start]
-        while todo:
-            for nxt in graph[todo.pop()]:
-                if nxt not in seen:
-                    seen.add(nxt)
-                    todo.append(nxt)
-        for index, state in enumerate(p.states):
-            if state.id not in seen:
-                problems.add(
-                    f"state '{state.id}' cannot be reached from the start ('{p.start}')",
-                    path=("states", index, "id"),
-                    hint=f"add a transition with dest: {state.id}, or remove the state",
-                )
-    for index, state in enumerate(p.states):
-        if not state.end and not graph[state.id]:
-            problems.add(
-                f"state '{state.id}' has no way on and is not an end point",
-                path=("states", index, "id"),
-                hint="add a transition from it, or mark it 'end: true'",
-            )
-
-
-def _check_citations(p: Pathway, problems: ProblemList) -> None:
-    sources = {s.id: s for s in p.sources}
-    for s_index, state in enumerate(p.states):
-        for f_index, fact in enumerate(state.facts):
-            path = ("states", s_index, "facts", f_index)
-            source = sources.get(fact.source)
-            if source is None:
-                problems.add(
-                    f"a fact in state '{state.id}' cites unknown source '{fact.source}'",
-                    path=(*path, "source"),
-                    hint=did_you_mean(fact.source, sources),
-                )
-            elif fact.section not in source.sections:
-                problems.add(
-                    f"a fact in state '{state.id}' cites section '{fact.section}', which"
-                    f" source '{source.id}' does not declare",
-                    path=(*path, "section"),
-                    hint=did_you_mean(fact.section, source.sections),
-                )
-            if fact.number and fact.number.count > fact.number.out_of:
-                problems.add(
-                    f"a number in state '{state.id}' says {fact.number.count} in"
-                    f" {fact.number.out_of}",
-                    path=(*path, "number", "count"),
-                    hint="count must not be more than out_of",
-                )
-    for g_index, entry in enumerate(p.glossary):
-        if entry.source and entry.source not in sources:
-            problems.add(
-                f"glossary entry '{entry.id}' cites unknown source '{entry.source}'",
-                path=("glossary", g_index, "source"),
-                hint=did_you_mean(entry.source, sources),
-            )
-    for c_index, contact in enumerate(p.support):
-        if contact.source and contact.source not in sources:
-            problems.add(
-                f"support contact '{contact.name}' cites unknown source '{contact.source}'",
-                path=("support", c_index, "source"),
-                hint=did_you_mean(contact.source, sources),
-            )
-
-
-def _check_glossary(p: Pathway, problems: ProblemList) -> None:
-    terms = {g.id for g in p.glossary}
-    for s_index, state in enumerate(p.states):
-        for t_index, term in enumerate(state.terms):
-            if term not in terms:
-                problems.add(
-                    f"state '{state.id}' uses glossary term '{term}', which is not defined",
-                    path=("states", s_index, "terms", t_index),
-                    hint=did_you_mean(term, terms),
-                )
-
-
-def _check_contexts(p: Pathway, problems: ProblemList) -> None:
-    contexts = {c.id: c for c in p.contexts}
-    for t_index, t in enumerate(p.transitions):
-        for name, values in t.when.items():
-            context = contexts.get(name)
-            if context is None:
-                problems.add(
-                    f"transition '{t.trigger}' applies to unknown context '{name}'",
-                    path=("transitions", t_index, "when", name),
-                    hint=did_you_mean(name, contexts),
-                )
-                continue
-            allowed = [v.id for v in context.values]
-            for v_index, value in enumerate(values):
-                if value not in allowed:
-                    problems.add(
-                        f"transition '{t.trigger}' applies to '{name}={value}', which is not"
-                        f" a value of context '{name}'",
-                        path=("transitions", t_index, "when", name, v_index),
-                        hint=did_you_mean(value, allowed),
-                    )
-
-
-def _check_review(p: Pathway, problems: ProblemList, today: dt.date) -> None:
-    meta = p.metadata
-    if meta.next_review < today:
-        problems.add(
-            f"the content was due for review on {meta.next_review.isoformat()}, which has passed",
-            path=("metadata", "next_review"),
-            hint="have the content reviewed, then set reviewed and next_review to new dates",
-        )
-    if meta.reviewed > today:
-        problems.add(
-            f"the reviewed date {meta.reviewed.isoformat()} is in the future",
-            path=("metadata", "reviewed"),
-            hint="set it to the date the content was actually reviewed",
-        )
-    if meta.next_review <= meta.reviewed:
-        problems.add(
-            "next_review must come after reviewed",
-            path=("metadata", "next_review"),
-        )
-
-
-def iter_text(pathway: Pathway) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    """Every piece of text a person can see, with its path in the document."""
-    meta = pathway.metadata
-    yield ("metadata", "title"), meta.title
-    yield ("metadata", "intended_purpose"), meta.intended_purpose
-    for i, contact in enumerate(pathway.support):
-        yield ("support", i, "offers"), contact.offers
-    for i, entry in enumerate(pathway.glossary):
-        yield ("glossary", i, "term"), entry.term
-        yield ("glossary", i, "definition"), entry.definition
-    for i, context in enumerate(pathway.contexts):
-        yield ("contexts", i, "label"), context.label
-        for j, value in enumerate(context.values):
-            yield ("contexts", i, "values", j, "label"), value.label
-    for i, state in enumerate(pathway.states):
-        yield ("states", i, "title"), state.title
-        yield ("states", i, "summary"), state.summary
-        for j, paragraph in enumerate(state.explanation):
-            yield ("states", i, "explanation", j), paragraph
-        for j, fact in enumerate(state.facts):
-            yield ("states", i, "facts", j, "text"), fact.text
-        for j, question in enumerate(state.questions):
-            yield ("states", i, "questions", j), question
-    for i, t in enumerate(pathway.transitions):
-        yield ("transitions", i, "label"), t.label

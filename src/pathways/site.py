@@ -55,7 +55,8 @@ from pathways.assets import Asset
 from pathways.catalogue import Catalogue, CataloguePages, Entry
 from pathways.errors import ContentError, Location, PathwaysError, Problem
 from pathways.journey import Journey, Step
-from pathways.pages import Links, Mode, Pages
+from pathways.links import Links, Mode
+from pathways.pages import Pages
 from pathways.schema import Pathway
 from pathways.templating import Renderer, from_template
 
@@ -128,6 +129,9 @@ class StaticLinks(Links):
 
     def print(self, journey: Journey) -> str | None:
         return None
+
+    def notes(self, journey: Journey) -> str | None:
+        return None  # a reader's notes travel in web addresses; files have none to carry
 
     def in_mode(self, journey: Journey, mode: Mode) -> str | None:
         return None

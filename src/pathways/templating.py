@@ -43,7 +43,7 @@ from jinja2.runtime import Context
 from pathways import resources
 from pathways.errors import ContentError, Location, Problem
 from pathways.markup import HIDDEN_ELEMENT, TAG
-from pathways.schema import Fact, Number, Pathway
+from pathways.schema import Fact, Metadata, Number, OptionNote, Pathway, is_web_url, tel_uri
 
 if TYPE_CHECKING:
     from pathways.journey import Journey
@@ -61,11 +61,33 @@ MIN_WIDTH = 30
 
 
 def number_words(number: Number) -> str:
-    """A natural frequency with the source's hedge: 'as many as 9 in 10 adults with ALL (90%)'."""
+    """A natural frequency with the source's hedge: 'as many as 9 in 10 adults in trials (90%)'."""
     words = f"{number.hedge} {number.count} in {number.out_of} {number.about}"
     if number.percent is not None:
         words += f" ({number.percent}%)"
     return words
+
+
+def number_caption(number: Number) -> str:
+    """What the icon array shows, in words: how many people and what a filled one means."""
+    caption = f"The picture shows {number.out_of} people."
+    if number.filled is not None:
+        return f"{caption} Each filled figure stands for {number.filled}."
+    return f"{caption} The {number.count} filled figures are the {number.count} in {number.out_of}."
+
+
+def reviewer_words(meta: Metadata) -> str | None:
+    """Who reviewed the content, as a reader sees it: 'name, role', or the role alone."""
+    reviewer = meta.reviewer
+    if reviewer is None:
+        return None
+    return f"{reviewer.name}, {reviewer.role}" if reviewer.name else reviewer.role
+
+
+def _note_view(note: OptionNote | None) -> dict[str, Any] | None:
+    if note is None:
+        return None
+    return {"text": note.text, "source": note.source, "section": note.section}
 
 
 def _folded(text: str) -> str:
@@ -77,13 +99,18 @@ def _fact_view(pathway: Pathway, fact: Fact) -> dict[str, Any]:
     number = None
     if fact.number is not None:
         n = fact.number
+        scope = pathway.metadata.scope
         number = {
             "count": n.count,
             "out_of": n.out_of,
             "hedge": n.hedge,
             "about": n.about,
             "percent": n.percent,
+            "filled": n.filled,
             "words": number_words(n),
+            "caption": number_caption(n),
+            # Whom the document's content is about, beside every figure.
+            "scope": scope.text if scope else None,
             # Authors often write the figure into the fact itself; then a page need not
             # repeat it in words (the HTML icon array still shows it as a picture).
             "in_text": _folded(number_words(n)) in _folded(fact.text),
@@ -112,6 +139,7 @@ def journey_view(journey: Journey) -> dict[str, Any]:
     glossary = {g.id: g for g in pathway.glossary}
     contact = pathway.support_line
     chosen = journey.context
+    notes = {n.step: n for n in state.notes}
     return {
         "pathway": {
             "id": meta.id,
@@ -119,8 +147,10 @@ def journey_view(journey: Journey) -> dict[str, Any]:
             "version": meta.version,
             "language": meta.language,
             "publisher": meta.publisher,
+            "reviewed_by": reviewer_words(meta),
             "reviewed": meta.reviewed.isoformat(),
             "next_review": meta.next_review.isoformat(),
+            "scope": meta.scope.text if meta.scope else None,
         },
         "intended_purpose": meta.intended_purpose,
         "support": {"name": contact.name, "phone": contact.phone, "offers": contact.offers},
@@ -129,6 +159,7 @@ def journey_view(journey: Journey) -> dict[str, Any]:
         "summary": state.summary,
         "explanation": list(state.explanation),
         "facts": [_fact_view(pathway, f) for f in state.facts],
+        "no_figure": state.no_figure,
         "questions": list(state.questions),
         "terms": [
             {"id": t, "term": glossary[t].term, "definition": glossary[t].definition}
@@ -144,6 +175,8 @@ def journey_view(journey: Journey) -> dict[str, Any]:
                 "to_title": pathway.state(step.dest).title,
                 "label": step.label,
                 "applies_to": list(step.applies_to),
+                "note": _note_view(notes.get(step.trigger)),
+                "applies_phrases": list(step.applies_phrases),
             }
             for step in journey.next_steps()
         ],
@@ -155,6 +188,9 @@ def journey_view(journey: Journey) -> dict[str, Any]:
                 "value": chosen.get(c.id, c.default),
                 "value_label": next(
                     v.label for v in c.values if v.id == chosen.get(c.id, c.default)
+                ),
+                "value_phrase": next(
+                    v.phrase for v in c.values if v.id == chosen.get(c.id, c.default)
                 ),
                 "narrowed": chosen.get(c.id, c.default) != c.default,
             }
@@ -182,7 +218,18 @@ _MD_INLINE = re.compile(r"([\\`*_\[\]<>])")
 _MD_LINE_START = re.compile(r"^(\s*)([#+\-=>|]|\d+[.)])")
 _MD_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _RAW_KEYS = frozenset(
-    {"id", "trigger", "to", "value", "token", "url", "reviewed", "next_review", "accessed"}
+    {
+        "id",
+        "trigger",
+        "to",
+        "value",
+        "token",
+        "url",
+        "reviewed",
+        "next_review",
+        "accessed",
+        "source",
+    }
 )
 
 
@@ -274,14 +321,24 @@ _MONTHS = (
 )
 
 
+def _provenance(pathway: Mapping[str, Any]) -> str:
+    """Who publishes the guide, who reviewed it and when, in words (dates as words too):
+    the one sentence every format's footer shows. ``pathway`` is a view's ``pathway``."""
+    reviewed = _long_date(pathway["reviewed"])
+    by = pathway.get("reviewed_by")
+    said = f"Published by {pathway['publisher']}. "
+    said += f"Reviewed by {by} on {reviewed}" if by else f"Reviewed on {reviewed}"
+    return said + f"; next review due by {_long_date(pathway['next_review'])}."
+
+
 def _tel(phone: str) -> str:
-    """A phone number as a tel: link target (digits and a leading +)."""
-    return "tel:" + re.sub(r"[^\d+]", "", str(phone))
+    """A phone number as a tel: link target: ``schema.tel_uri``, the one place it is made."""
+    return tel_uri(str(phone))
 
 
 def _is_web_url(url: object) -> bool:
-    """Only http(s) addresses become links: a 'javascript:' URL in content must not."""
-    return isinstance(url, str) and re.match(r"https?://[^\s<>\"']+$", url) is not None
+    """Only http(s) addresses become links: ``schema.is_web_url``, as the schema checks."""
+    return is_web_url(url)
 
 
 def _icons(count: int, out_of: int) -> list[bool]:
@@ -317,6 +374,7 @@ def _new_environment(user_dir: Path | None, *, auto_reload: bool = True) -> jinj
     )
     env.tests["web_url"] = _is_web_url
     env.globals["icons"] = _icons
+    env.globals["provenance"] = _provenance
     return env
 
 

@@ -2,8 +2,9 @@
 and single-letter commands, until q or the end of the input.
 
 Reads lines from stdin (so a walk can be piped in) and prints with click; the screens
-themselves are the text templates, rendered by ``templating.Renderer``. Layer 6, beside
-``cli.py``, which starts it.
+themselves are the text templates, rendered by ``templating.Renderer``. With ``--notes
+FILE``, ``a`` adds a step's questions, or the reader's own, to a list kept in that file
+(``notes.py``) and nowhere else. Layer 6, beside ``cli.py``, which starts it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from pathways.journey import Journey, Step
     from pathways.templating import Renderer
 
@@ -60,13 +63,30 @@ How to use this:
   ?  this help"""
 
 
-class Walk:
-    """The interactive walk: one screen per step, then a prompt, until q or end of input."""
+NOTES_HELP = """\
+  a  add questions from this step, or your own, to your list"""
 
-    def __init__(self, first: Journey, renderer: Renderer) -> None:
+
+class Walk:
+    """The interactive walk: one screen per step, then a prompt, until q or end of input.
+
+    With a notes file, ``a`` adds questions to the reader's list (``notes.py``), written
+    whole to the file after each change and to nowhere else."""
+
+    def __init__(self, first: Journey, renderer: Renderer, notes_file: Path | None = None) -> None:
+        from pathways.notes import Question
+
         self.first = first
         self.journey = first
         self.renderer = renderer
+        self.notes_file = notes_file
+        self.questions: list[Question] = []
+
+    @property
+    def help_text(self) -> str:
+        if self.notes_file is None:
+            return WALK_HELP
+        return WALK_HELP.replace("\n  q  quit", "\n" + NOTES_HELP + "\n  q  quit")
 
     @property
     def steps(self) -> tuple[Step, ...]:
@@ -74,23 +94,31 @@ class Walk:
 
     def run(self) -> None:
         self._screen()
-        click.echo(WALK_HELP + "\n")
+        click.echo(self.help_text + "\n")
         while True:
             click.echo(self._path_line())
             click.echo(self._prompt(), nl=False)
-            try:
-                line = sys.stdin.readline()
-            except KeyboardInterrupt:
-                line = ""
-            if not line:  # end of input (Ctrl-D, or the end of piped input)
+            line = self._read_line()
+            if line is None:  # end of input (Ctrl-D, or the end of piped input)
                 click.echo()
                 self._goodbye()
                 return
-            if not _interactive():
-                click.echo(line.rstrip("\n"))  # so a piped walk reads like a typed one
             if not self._handle(line.strip().lower()):
                 self._goodbye()
                 return
+
+    @staticmethod
+    def _read_line() -> str | None:
+        """One line typed by the reader (None at the end of input)."""
+        try:
+            line = sys.stdin.readline()
+        except KeyboardInterrupt:
+            line = ""
+        if not line:
+            return None
+        if not _interactive():
+            click.echo(line.rstrip("\n"))  # so a piped walk reads like a typed one
+        return line.rstrip("\n")
 
     def _handle(self, command: str) -> bool:
         """Act on one line of input; False means quit."""
@@ -107,7 +135,9 @@ class Walk:
         }
         if command in ("q", "quit", "exit"):
             return False
-        if command in actions:
+        if command in ("a", "add") and self.notes_file is not None:
+            self._add_questions()
+        elif command in actions:
             actions[command]()
         elif command.isdigit():
             self._take(int(command))
@@ -129,9 +159,72 @@ class Walk:
             self.journey = self.journey.step(steps[number - 1].trigger)
             self._screen()
 
-    @staticmethod
-    def _help() -> None:
-        click.echo("\n" + WALK_HELP + "\n")
+    def _help(self) -> None:
+        click.echo("\n" + self.help_text + "\n")
+
+    def _add_questions(self) -> None:
+        """Ask which of this step's questions to add, or for the reader's own words."""
+        from pathways.notes import OWN_QUESTION_MAX, Question
+
+        assert self.notes_file is not None
+        state = self.journey.pathway.state(self.journey.state)
+        listed = state.questions
+        click.echo()
+        if listed:
+            click.echo("Questions you could ask your healthcare team:")
+            for number, question in enumerate(listed, start=1):
+                click.echo(_fill(f"  {number}. {question}", indent="     "))
+            click.echo(
+                _fill(
+                    "Type the numbers of the questions to add to your list (for example 1 3),"
+                    " or type a question of your own. Press Enter alone to add nothing."
+                )
+            )
+        else:
+            click.echo(_fill("Type a question of your own. Press Enter alone to add nothing."))
+        click.echo("> ", nl=False)
+        line = (self._read_line() or "").strip()
+        if not line:
+            self._say("Nothing was added.")
+            return
+        words = line.replace(",", " ").split()
+        if all(w.isdigit() for w in words):
+            numbers = [int(w) for w in words]
+            wrong = [n for n in numbers if not 1 <= n <= len(listed)]
+            if wrong or not listed:
+                self._say(
+                    f"There is no question {wrong[0] if wrong else numbers[0]} here."
+                    " Nothing was added. Type a to try again."
+                )
+                return
+            added = [
+                Question(state.id, listed[n - 1])
+                for n in dict.fromkeys(numbers)
+                if Question(state.id, listed[n - 1]) not in self.questions
+            ]
+        else:
+            added = [Question(state.id, line[:OWN_QUESTION_MAX], own=True)]
+        self.questions.extend(added)
+        self._save_notes()
+        count = len(self.questions)
+        self._say(
+            f"Added {len(added)} to your list, which has {count}"
+            f" question{'' if count == 1 else 's'}. It is kept in {self.notes_file}."
+        )
+
+    def _save_notes(self) -> None:
+        from pathways.notes import notes_text
+
+        assert self.notes_file is not None
+        try:
+            self.notes_file.write_text(
+                notes_text(self.journey.pathway, self.questions), encoding="utf-8"
+            )
+        except OSError as exc:
+            self._say(
+                f"Your list could not be written to {self.notes_file}:"
+                f" {exc.strerror or exc}. It is kept until you quit; type a to try again."
+            )
 
     def _back(self) -> None:
         if not self.journey.can_go_back:
@@ -166,10 +259,16 @@ class Walk:
     def _prompt(self) -> str:
         steps = self.steps
         if not steps:
+            if self.notes_file is not None:
+                return "Type b (back), r (start again), a (add a question) or q (quit): "
             return "Type b (back), r (start again) or q (quit): "
+        if self.notes_file is not None:
+            return f"Type {_choices(len(steps))}, a to add a question, or ? for help: "
         return f"Type {_choices(len(steps))}, or ? for help: "
 
     def _goodbye(self) -> None:
         contact = self.journey.pathway.support_line
+        if self.notes_file is not None and self.questions:
+            click.echo(_fill(f"Your questions are in {self.notes_file}."))
         click.echo(_fill(f"Goodbye. If you would like to talk to someone: {contact.name}."))
         click.echo(f"Phone: {contact.phone}")

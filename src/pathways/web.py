@@ -16,6 +16,7 @@ Addresses (``<mode>`` is ``j`` for patients, ``present`` for nurses presenting):
     /<mode>/<token>/topic?...      change the topic choice (303)
     /<mode>/<token>/map            the whole pathway as a map, every state a link
     /j/<token>/print               "my path and my questions", one printed page
+    /j/<token>/notes               "my questions" and "what matters to me" (notes.py)
     /static/<name>                 the stylesheet, the script and the icon
 
 The JSON API (``/api/``, ``/openapi.json``, ``/api/docs``) is ``api.py`` and the embeddable
@@ -44,15 +45,16 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from pathways import api, embed, resources
-from pathways.catalogue import MOUNT, Catalogue, CataloguePages, Entry, mount_of
+from pathways import api, apidocs, embed, resources
+from pathways.catalogue import MOUNT, Catalogue, CataloguePages, Entry
 from pathways.errors import JourneyError, UnknownStateError
 from pathways.journey import Journey
+from pathways.links import MODES, PREFIX, Mode, at_root, journey_path, mount_of
 from pathways.middleware.finished import FinishedPages
 from pathways.middleware.headers import SECURITY_HEADERS, SecurityHeaders
 from pathways.middleware.limits import RequestLimits
 from pathways.middleware.prefix import MountRoot, route_path
-from pathways.pages import MODES, PREFIX, Mode, PageError, Pages, at_root, journey_path
+from pathways.pages import PageError, Pages
 from pathways.routes import add_journey_routes, add_routes, html, see
 from pathways.schema import Pathway
 
@@ -103,7 +105,7 @@ def create_app(
     app = FastAPI(
         title=pathway.metadata.title,
         version=pathway.metadata.version,
-        description=api.openapi_description(pathway),
+        description=apidocs.openapi_description(pathway),
         openapi_url="/openapi.json",
         docs_url=None,  # FastAPI's interactive docs load scripts from other hosts:
         redoc_url=None,  # /api/docs is a page of our own instead
@@ -116,7 +118,7 @@ def create_app(
     # Made once every route is there (the page describes them), so a broken template
     # stops the start; then once for each mount it is asked for under.
     app.state.api_docs = lambda: pages.render(
-        ["api.html"], api.describe(app.openapi(), pages.pathway)
+        ["api.html"], apidocs.describe(app.openapi(), pages.pathway)
     )
     app.state.api_docs()
     _add_middleware(app, pages, app.state.json_api, origins)
@@ -191,6 +193,14 @@ def _add_pages(app: FastAPI, pages: Pages) -> None:
             )
         )
 
+    async def notes_page(token: str) -> Response:
+        return html(
+            pages.cached(
+                journey_path(token, "patient", "/notes"),
+                lambda: pages.notes_page(pages.journey_of(token, "patient")),
+            )
+        )
+
     async def static(name: str, request: Request) -> Response:
         asset = pages.assets.get(name)
         if asset is None:
@@ -220,6 +230,7 @@ def _add_pages(app: FastAPI, pages: Pages) -> None:
         "site",
         [
             (journey_path("{token}", "patient", "/print"), print_page),
+            (journey_path("{token}", "patient", "/notes"), notes_page),
             ("/static/{name}", static),
             ("/glossary", glossary),
             ("/favicon.ico", favicon),
@@ -236,7 +247,12 @@ def _add_middleware(
     app.add_middleware(MountRoot)
     app.add_middleware(FinishedPages, pages=pages)
     refusals = {s: pages.error_page(PageError(s, "request")).encode() for s in (413, 414, 431)}
-    app.add_middleware(RequestLimits, error_page=refusals.__getitem__)
+    json_refusals = {s: json_api.refusal_body(s) for s in (413, 414, 431)}
+    app.add_middleware(
+        RequestLimits,
+        error_page=refusals.__getitem__,
+        prefixed=[(api.PREFIX, b"application/json", json_refusals.__getitem__)],
+    )
     app.add_middleware(
         SecurityHeaders,
         error_page=fallback,

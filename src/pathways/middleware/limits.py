@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from pathways.middleware.prefix import route_path
 
 MAX_URL_BYTES = 4096
 """Longest path plus query accepted (414 beyond). The longest journey token is 1,000
@@ -28,9 +30,18 @@ class RequestLimits:
     server runs the app.
     """
 
-    def __init__(self, app: ASGIApp, error_page: Callable[[int], bytes]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        error_page: Callable[[int], bytes],
+        *,
+        prefixed: Sequence[tuple[str, bytes, Callable[[int], bytes]]] = (),
+    ) -> None:
         self.app = app
         self.error_page = error_page
+        # Addresses under a prefix are refused in their own form: (prefix, media type,
+        # body for a status), e.g. the JSON API's JSON error.
+        self.prefixed = tuple(prefixed)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -51,7 +62,7 @@ class RequestLimits:
                 ):
                     status = 413
         if status is not None:
-            await self._refuse(send, status)
+            await self._refuse(send, status, scope)
             return
         received = 0
         started = False
@@ -75,17 +86,22 @@ class RequestLimits:
         except _BodyTooLarge:
             if started:
                 raise
-            await self._refuse(send, 413)
+            await self._refuse(send, 413, scope)
 
-    async def _refuse(self, send: Send, status: int) -> None:
-        body = self.error_page(status)
+    async def _refuse(self, send: Send, status: int, scope: Scope) -> None:
+        body, media_type = self.error_page(status), b"text/html; charset=utf-8"
+        path = route_path(scope)
+        for prefix, prefixed_type, prefixed_body in self.prefixed:
+            if path == prefix or path.startswith(prefix + "/"):
+                body, media_type = prefixed_body(status), prefixed_type
+                break
         await send(
             {
                 "type": "http.response.start",
                 "status": status,
                 "headers": [
                     (b"content-length", str(len(body)).encode("ascii")),
-                    (b"content-type", b"text/html; charset=utf-8"),
+                    (b"content-type", media_type),
                     (b"connection", b"close"),
                 ],
             }

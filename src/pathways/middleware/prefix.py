@@ -16,7 +16,7 @@ from starlette._utils import get_route_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from pathways.pages import ROOT
+from pathways.links import ROOT
 
 _PREFIX = re.compile(r"^(/[A-Za-z0-9._~-]+)+$")
 """A prefix a proxy may give: path segments of plain characters, no trailing slash (no
