@@ -33,8 +33,8 @@ from pathways.errors import ContentError, Location, Problem
 from pathways.links import MOUNT, at_root, mount_of
 from pathways.loader import Document, load_document
 from pathways.pages import PageError
-from pathways.schema import Pathway
-from pathways.templating import Renderer, from_template
+from pathways.schema import Pathway, Scope
+from pathways.templating import Renderer, from_template, long_date, reviewer_words
 
 __all__ = ["MOUNT", "Catalogue", "CataloguePages", "Entry", "load_catalogue", "mount_of"]
 
@@ -46,8 +46,9 @@ LANGUAGES: Mapping[str, str] = {"en-GB": "English (UK)"}
 
 
 def in_words(day: dt.date) -> str:
-    """A date as a reader says it: ``15 January 2026``."""
-    return f"{day.day} {day:%B %Y}"
+    """A date as a reader says it, ``15 January 2026``: templating's ``long_date``, the
+    one rule every page uses."""
+    return long_date(day.isoformat())
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class Entry:
         """What a search looks in, folded to lower case: title, summary, topics, scope,
         publisher and the statement of what the pathway is."""
         meta = self.pathway.metadata
-        scope = getattr(meta, "scope", None)
+        scope = meta.scope
         parts = [
             meta.title,
             meta.summary or "",
@@ -89,17 +90,9 @@ class Entry:
         return all(word in text for word in words)
 
 
-def _scope_text(scope: object) -> str:
-    """A document's audience (``metadata.scope``) as one line of text, whatever its shape."""
-    if scope is None:
-        return ""
-    if isinstance(scope, str):
-        return scope
-    for name in ("phrase", "summary", "text", "description", "about", "label"):
-        value = getattr(scope, name, None)
-        if isinstance(value, str) and value:
-            return value
-    return ""
+def _scope_text(scope: Scope | None) -> str:
+    """Whom a document is about (``metadata.scope``), as one line of text."""
+    return scope.text if scope is not None else ""
 
 
 @dataclass(frozen=True)
@@ -248,13 +241,14 @@ class CataloguePages:
                     "title": meta.title,
                     "summary": meta.summary,
                     "intended_purpose": meta.intended_purpose,
-                    "scope": _scope_text(getattr(meta, "scope", None)) or None,
+                    "scope": _scope_text(meta.scope) or None,
                     "tags": list(meta.tags),
                     "language": LANGUAGES.get(meta.language, meta.language),
                     "lang": meta.language,
                     "publisher": meta.publisher,
                     "reviewed": in_words(meta.reviewed),
                     "reviewed_iso": meta.reviewed.isoformat(),
+                    "reviewed_by": reviewer_words(meta),
                     "next_review": in_words(meta.next_review),
                     "next_review_iso": meta.next_review.isoformat(),
                     "withdrawn": entry.withdrawn,
