@@ -1,28 +1,25 @@
-"""The server the web benchmark measures: `pathways serve`'s app, with the same page also
-served pre-rendered as a static file, on one uvicorn worker with the serve command's
-settings (no access log, no server header, the cycle collector frozen after start-up).
+"""The server the web benchmark measures: `pathways serve`'s app on one uvicorn worker
+with the serve command's settings (no access log, no server header, the cycle collector
+frozen after start-up).
 
     .venv/bin/python benchmarks/webapp.py --port 8765 --page /j/<token> [--pathway FILE]
+        [--write-page FILE]
 
-Extra addresses, for comparison only:
-
-    /prerendered/page.html   the page at --page, rendered once at start-up and written
-                             to a file, served by Starlette's StaticFiles from disk
-    /preloaded               the same bytes from memory (the cheapest answer this stack
-                             can give: an upper bound for any page)
+One extra address, for comparison only: ``/preloaded``, the page at --page rendered once
+at start-up and answered from memory through the app's routing (the cheapest answer a
+route of this stack can give). ``--write-page`` writes the same bytes to a file, for
+nginx to serve (benchmarks/web.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
-import tempfile
 from pathlib import Path
 
 import uvicorn
 from fastapi.responses import HTMLResponse
 from fastapi.testclient import TestClient
-from starlette.staticfiles import StaticFiles
 
 from pathways.web import create_app
 
@@ -32,6 +29,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--page", required=True, help="the address of the page to pre-render")
     parser.add_argument("--pathway", default=None)
+    parser.add_argument("--write-page", type=Path, default=None, help="write the page's bytes here")
     parser.add_argument(
         "--http", default="auto", choices=["auto", "h11", "httptools"], help="uvicorn's parser"
     )
@@ -41,9 +39,8 @@ def main() -> None:
         response = client.get(args.page)
         assert response.status_code == 200, response.status_code
         body = response.content
-    folder = Path(tempfile.mkdtemp(prefix="pathways-bench-"))
-    (folder / "page.html").write_bytes(body)
-    app.mount("/prerendered", StaticFiles(directory=folder))
+    if args.write_page is not None:
+        args.write_page.write_bytes(body)
 
     @app.get("/preloaded", include_in_schema=False)
     async def preloaded() -> HTMLResponse:

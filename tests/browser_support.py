@@ -110,3 +110,73 @@ def axe_violations(page: Page, source: str) -> list[str]:
         + ", ".join(str(node["target"]) for node in v["nodes"][:5])
         for v in result["violations"]
     ]
+
+
+_VISIBILITY_JS = """
+(wanted) => {
+  const fold = (s) => s.replace(/\\s+/g, ' ').trim();
+  const target = fold(wanted);
+  const holders = [...document.body.querySelectorAll('*')].filter(
+    (el) => fold(el.textContent).includes(target)
+      && ![...el.children].some((child) => fold(child.textContent).includes(target)));
+  if (!holders.length) return ['not on the page at all'];
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = 1;
+  const paint = canvas.getContext('2d', {willReadFrequently: true});
+  const rgba = (color) => {
+    paint.clearRect(0, 0, 1, 1);
+    paint.fillStyle = '#000';
+    paint.fillStyle = color;
+    paint.fillRect(0, 0, 1, 1);
+    const [r, g, b, a] = paint.getImageData(0, 0, 1, 1).data;
+    return [r, g, b, a / 255];
+  };
+  const luminance = ([r, g, b]) => {
+    const lin = (c) => (c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+  };
+  const background = (el) => {
+    for (let at = el; at; at = at.parentElement) {
+      const [r, g, b, a] = rgba(getComputedStyle(at).backgroundColor);
+      if (a > 0) return [r, g, b];
+    }
+    return [255, 255, 255];
+  };
+  const problems = (el) => {
+    const found = [];
+    if (!el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true}))
+      found.push('not rendered (display, visibility, opacity or content-visibility)');
+    for (let at = el; at; at = at.parentElement) {
+      if (at.hidden) found.push('inside an element with the hidden attribute');
+      const style = getComputedStyle(at);
+      if (style.clipPath !== 'none' || style.clip !== 'auto') found.push('clipped');
+      if (Number(style.opacity) < 0.5) found.push('faded (opacity ' + style.opacity + ')');
+    }
+    const box = el.getBoundingClientRect();
+    if (box.width < 10 || box.height < 8) found.push(`too small (${box.width}x${box.height})`);
+    const page = document.documentElement;
+    if (box.right + scrollX <= 0 || box.bottom + scrollY <= 0
+        || box.left + scrollX >= page.scrollWidth)
+      found.push('off the page');
+    const style = getComputedStyle(el);
+    if (parseFloat(style.fontSize) < 10) found.push('font size ' + style.fontSize);
+    const [r, g, b, a] = rgba(style.color);
+    const back = background(el);
+    const fore = [0, 1, 2].map((i) => [r, g, b][i] * a + back[i] * (1 - a));
+    const [hi, lo] = [luminance(fore), luminance(back)].sort((x, y) => y - x);
+    const ratio = (hi + 0.05) / (lo + 0.05);
+    if (ratio < 4.5) found.push('contrast ' + ratio.toFixed(2) + ':1');
+    return [...new Set(found)];
+  };
+  const each = holders.map(problems);
+  return each.some((found) => !found.length) ? [] : each.flat();
+}
+"""
+
+
+def visibility_problems(page: Page, text: str) -> list[str]:
+    """Why no element showing ``text`` can be seen (empty if one can): not rendered,
+    hidden, clipped, faded, too small, off the page, tiny type or too little contrast
+    (under 4.5:1 against the background it sits on)."""
+    problems: list[str] = page.evaluate(_VISIBILITY_JS, text)
+    return problems

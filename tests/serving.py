@@ -52,13 +52,28 @@ class Server:
     """One `pathways serve` process on 127.0.0.1, its output kept in a file."""
 
     def __init__(
-        self, port: int, log: Path, args: Sequence[str] = (), env: dict[str, str] | None = None
+        self,
+        port: int,
+        log: Path,
+        args: Sequence[str] = (),
+        env: dict[str, str] | None = None,
+        *,
+        open_files: int | None = None,
     ):
         self.port = port
         self.log = log
         self.args = list(args)
         self.env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+        self.open_files = open_files
+        """If given, the process's open-files limit, soft and hard (as `ulimit -n`)."""
         self.process: subprocess.Popen[bytes] | None = None
+
+    def _limit_files(self) -> None:
+        """In the child, before it runs: `ulimit -n` (soft and hard)."""
+        import resource
+
+        assert self.open_files is not None
+        resource.setrlimit(resource.RLIMIT_NOFILE, (self.open_files, self.open_files))
 
     @property
     def url(self) -> str:
@@ -75,6 +90,7 @@ class Server:
                 stdin=subprocess.DEVNULL,
                 env=self.env,
                 cwd=ROOT,
+                preexec_fn=self._limit_files if self.open_files else None,
             )
         wait_for_port(self.port, self.process, timeout)
         return self
@@ -101,9 +117,11 @@ class Server:
 
 
 @contextlib.contextmanager
-def serving(tmp: Path, args: Sequence[str] = (), name: str = "server") -> Iterator[Server]:
+def serving(
+    tmp: Path, args: Sequence[str] = (), name: str = "server", open_files: int | None = None
+) -> Iterator[Server]:
     """A running server for the length of the block, stopped however the block ends."""
-    server = Server(free_port(), tmp / f"{name}.log", args)
+    server = Server(free_port(), tmp / f"{name}.log", args, open_files=open_files)
     try:
         yield server.start()
     finally:
@@ -287,7 +305,11 @@ async def _run(
     ]
     if restart is not None and restarted is not None:
         after, server = restart
-        await asyncio.sleep(after)
+        if isinstance(after, int):  # after that many answers, however long they take
+            while result.requests < after and not all(r.done() for r in readers):
+                await asyncio.sleep(0.01)
+        else:
+            await asyncio.sleep(after)
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, server.stop)
         await loop.run_in_executor(None, server.start)

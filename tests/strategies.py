@@ -6,7 +6,8 @@
   cites a declared source and section, every term and ``when`` is declared.
 - ``broken_documents()``: YAML text made from a valid document by random damage to its
   data (deleted keys, wrong types, misspelt keys) and then to its text (truncation,
-  inserted characters, tabs, shifted indentation). Some survive as valid documents.
+  inserted characters, tabs, shifted indentation), always damaged (it does not read
+  as the valid document); some still pass as valid pathways.
 - ``broken_files()``: the bytes of a broken document with random bytes spliced in.
 - ``dump_yaml(data)``: the YAML text of a document, as an author might write it.
 - ``real_document_mutations()``: the repository's pathways.yaml with random damage.
@@ -297,26 +298,37 @@ _YAML_JUNK = st.one_of(
 
 
 def _mutate_data(draw: st.DrawFn, document: Document) -> None:
-    """Damage one place in the data: delete it, replace it or misspell its key."""
+    """Damage one place in the data: delete it, replace it, misspell its key or add a
+    stray key. Something always changes (a step that would change nothing is drawn again)."""
     container: Any = document
     while True:
         keys = list(container) if isinstance(container, dict) else list(range(len(container)))
-        if not keys:
-            return
         key = draw(st.sampled_from(keys))
         child = container[key]
         if isinstance(child, dict | list) and child and draw(st.booleans()):
             container = child
             continue
-        action = draw(st.sampled_from(["delete", "replace", "misspell", "add"]))
+        actions = ["delete", "replace"]
+        if isinstance(container, dict):
+            actions += ["misspell", "add"]
+        action = draw(st.sampled_from(actions))
         if action == "delete":
             del container[key]
         elif action == "replace":
-            container[key] = draw(_JUNK_VALUES)
-        elif action == "misspell" and isinstance(key, str) and isinstance(container, dict):
-            container[key[:-1] + draw(st.sampled_from("aex_"))] = container.pop(key)
-        elif action == "add" and isinstance(container, dict):
-            container[draw(st.text(min_size=1, max_size=8))] = draw(_JUNK_VALUES)
+            junk = draw(_JUNK_VALUES)
+            if junk == child:
+                continue
+            container[key] = junk
+        elif action == "misspell":
+            misspelt = key[:-1] + draw(st.sampled_from("aex_"))
+            if misspelt in container:
+                continue
+            container[misspelt] = container.pop(key)
+        else:
+            stray = draw(st.text(min_size=1, max_size=8))
+            if stray in container:
+                continue
+            container[stray] = draw(_JUNK_VALUES)
         return
 
 
@@ -344,14 +356,27 @@ def _mutate_text(draw: st.DrawFn, text: str) -> str:
     return "\n".join(lines)
 
 
+def damaged(text: str, document: Document) -> bool:
+    """Whether the text no longer reads as the document (it is not YAML, or other data)."""
+    try:
+        return bool(yaml.safe_load(text) != yaml.safe_load(dump_yaml(document)))
+    except yaml.YAMLError:
+        return True
+
+
 @st.composite
 def broken_documents(draw: st.DrawFn) -> str:
-    """YAML text of a valid document damaged in its data and then in its text."""
-    document = copy.deepcopy(draw(valid_documents()))
-    for _ in range(draw(st.integers(0, 3))):
+    """YAML text of a valid document damaged in its data and then in its text; the
+    damage always shows (the text does not read as the valid document)."""
+    original = draw(valid_documents())
+    document = copy.deepcopy(original)
+    data_damage = draw(st.integers(0, 3))
+    for _ in range(data_damage):
         _mutate_data(draw, document)
     text = dump_yaml(document)
-    for _ in range(draw(st.integers(0, 3))):
+    for _ in range(draw(st.integers(0 if data_damage else 1, 3))):
+        text = _mutate_text(draw, text)
+    while not damaged(text, original):  # text damage can be harmless (a blank line)
         text = _mutate_text(draw, text)
     return text
 
@@ -371,6 +396,7 @@ def broken_files(draw: st.DrawFn) -> bytes:
 # --------------------------------------------------------------------------- the real one
 
 _REAL_TEXT = (ROOT / "pathways.yaml").read_text(encoding="utf-8")
+_REAL_DOCUMENT: Document = yaml.safe_load(_REAL_TEXT)
 
 
 @st.composite
@@ -385,5 +411,7 @@ def real_document_mutations(draw: st.DrawFn) -> str:
             _mutate_data(draw, document)
         text = dump_yaml(document)
     for _ in range(draw(st.integers(0 if in_data else 1, 4))):
+        text = _mutate_text(draw, text)
+    while not damaged(text, _REAL_DOCUMENT):
         text = _mutate_text(draw, text)
     return text

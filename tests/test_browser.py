@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from browser_support import ROOT, axe_violations, chromium, serve
+from browser_support import ROOT, axe_violations, chromium, serve, visibility_problems
 from browser_support import axe_source as read_axe
 from pathways.journey import Journey
 from pathways.loader import load_pathway
@@ -65,6 +65,16 @@ def page(browser: Browser, base_url: str) -> Iterator[Page]:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def documents_requested(page: Page) -> list[str]:
+    """The pages the tab asks for from now on (the list fills as it goes)."""
+    found: list[str] = []
+    page.on(
+        "request",
+        lambda request: found.append(request.url) if request.resource_type == "document" else None,
+    )
+    return found
 
 
 def journey_of(page: Page, pathway: Pathway) -> Journey:
@@ -243,9 +253,13 @@ def test_presenter_next_follows_the_only_way_on(
     """Where there is one way on, → follows it; nothing moves on by itself."""
     journey = Journey.begin(pathway).jump("palliative_care")
     (only,) = journey.next_steps()
+    loads = documents_requested(page)
+    page.clock.install()
     page.goto(f"{base_url}/present/{journey.token}")
-    page.wait_for_timeout(1500)
-    assert journey_of(page, pathway) == journey  # no auto-advance
+    page.clock.run_for(10 * 60 * 1000)  # ten minutes of the page's timers, at once
+    page.evaluate("0")  # a round trip: whatever the timers started has been asked for
+    assert loads == [f"{base_url}/present/{journey.token}"]  # no auto-advance
+    assert journey_of(page, pathway) == journey
     with page.expect_navigation():
         page.keyboard.press("ArrowRight")
     assert journey_of(page, pathway).state == only.dest
@@ -254,10 +268,14 @@ def test_presenter_next_follows_the_only_way_on(
 def test_patient_pages_have_no_shortcuts(page: Page, pathway: Pathway, base_url: str) -> None:
     """Letter and number keys do nothing in patient mode."""
     journey = Journey.begin(pathway).step("goes_into_remission").step("comes_back")
+    loads = documents_requested(page)
+    page.clock.install()
     page.goto(f"{base_url}/j/{journey.token}")
     for key in ("1", "m", "ArrowLeft", "n"):
-        page.keyboard.press(key)
-    page.wait_for_timeout(300)
+        page.keyboard.press(key)  # returns once the page has handled the key
+    page.clock.run_for(60 * 1000)  # and anything a handler put off has run
+    page.evaluate("0")
+    assert loads == [f"{base_url}/j/{journey.token}"]  # nothing else was opened
     assert journey_of(page, pathway) == journey
     assert "/j/" in page.url and not page.url.endswith("/map")
 
@@ -308,6 +326,39 @@ def test_axe_finds_no_wcag_violations(
     assert not problems, "\n".join(problems)
 
 
+def frame_texts(pathway: Pathway) -> dict[str, str]:
+    """The texts every page must let a reader see: the statement and the support line."""
+    support = pathway.support_line
+    return {
+        "intended purpose": pathway.metadata.intended_purpose,
+        "support line name": support.name,
+        "support line phone": support.phone,
+    }
+
+
+@pytest.mark.parametrize("media", ["screen", "print"])
+@pytest.mark.parametrize("kind", PAGE_TYPES)
+def test_every_page_lets_a_reader_see_the_statement_and_the_support_line(
+    browser: Browser, base_url: str, pathway: Pathway, kind: str, media: str
+) -> None:
+    """On every kind of page, on screen and printed, the intended-purpose statement and the
+    support line are visible: rendered, not hidden, not clipped or tiny, on the page and
+    with enough contrast (present in the HTML is not enough)."""
+    context = browser.new_context(viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    try:
+        page.emulate_media(media=media)  # type: ignore[arg-type]
+        page.goto(base_url + page_types(pathway)[kind])
+        problems = {
+            name: found
+            for name, text in frame_texts(pathway).items()
+            if (found := visibility_problems(page, text))
+        }
+    finally:
+        context.close()
+    assert not problems, f"{kind} ({media}): {problems}"
+
+
 @pytest.mark.parametrize("kind", PAGE_TYPES)
 def test_pages_reflow_at_320_pixels(
     browser: Browser, base_url: str, pathway: Pathway, kind: str
@@ -323,3 +374,29 @@ def test_pages_reflow_at_320_pixels(
     finally:
         context.close()
     assert overflow <= 0, f"{kind} is {overflow}px too wide at 320px"
+
+
+@pytest.mark.parametrize("media", ["screen", "print"])
+def test_the_standalone_html_lets_a_reader_see_the_statement_and_the_support_line(
+    browser: Browser, pathway: Pathway, media: str
+) -> None:
+    """`pathways show --format html` (a page saved or printed on its own) shows the
+    statement and the support line where a reader can see them, for every state."""
+    from pathways.templating import Renderer
+
+    renderer = Renderer()
+    context = browser.new_context(viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    problems: dict[str, dict[str, list[str]]] = {}
+    try:
+        page.emulate_media(media=media)  # type: ignore[arg-type]
+        for state in pathway.state_ids:
+            page.set_content(renderer.render(Journey.begin(pathway, at=state), "html"))
+            found = {
+                n: p for n, t in frame_texts(pathway).items() if (p := visibility_problems(page, t))
+            }
+            if found:
+                problems[state] = found
+    finally:
+        context.close()
+    assert not problems, problems

@@ -24,8 +24,9 @@ from htmltree import parse as parse_html
 from paths import DATA, ROOT
 from pathways.catalogue import Catalogue, load_catalogue
 from pathways.errors import ContentError
-from pathways.middleware.prefix import behind_proxy, check_prefix
+from pathways.middleware.prefix import check_prefix
 from pathways.schema import Pathway
+from pathways.server import behind_proxy
 from pathways.web import create_catalogue_app
 
 PATHWAYS = DATA / "pathways"
@@ -325,7 +326,7 @@ def test_forwarded_prefix_counts_only_from_a_trusted_proxy(
 ) -> None:
     """X-Forwarded-Prefix prefixes every address when the proxy is trusted, and is ignored
     when it is not."""
-    app = behind_proxy(create_catalogue_app(catalogue), trusted)
+    app = behind_proxy(create_catalogue_app(catalogue), (trusted,))
     client = TestClient(app)
     begun = client.get(
         "/p/knee_recovery/begin",
@@ -400,12 +401,13 @@ def test_a_pathway_past_its_review_is_listed_as_withdrawn(tmp_path: Path) -> Non
 def test_serve_takes_several_pathways_and_a_folder(monkeypatch: pytest.MonkeyPatch) -> None:
     """`serve --pathway a --pathway b` and `serve --pathway FOLDER` serve a catalogue; one
     file serves today's single-pathway app."""
-    import uvicorn
-
+    from pathways import server
     from pathways.cli import main
 
     served: list[object] = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: served.append((app, kw)))
+    monkeypatch.setattr(
+        server, "serve", lambda app, **kw: served.append((app, {**kw, **vars(kw["settings"])}))
+    )
     for args in (
         ["--pathway", str(KNEE), "--pathway", str(DIABETES)],
         ["--pathway", str(PATHWAYS)],
@@ -469,8 +471,7 @@ def run_doc_command(
     app it would serve and uvicorn's options instead of serving."""
     import shlex
 
-    import uvicorn
-
+    from pathways import server
     from pathways.cli import main
 
     words = shlex.split(line)
@@ -482,7 +483,9 @@ def run_doc_command(
     if words[:2] == ["export", "site"]:
         words[2] = str(tmp_path / words[2])
     served: list[tuple[object, dict[str, object]]] = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: served.append((app, kw)))
+    monkeypatch.setattr(
+        server, "serve", lambda app, **kw: served.append((app, {**kw, **vars(kw["settings"])}))
+    )
     monkeypatch.chdir(ROOT)
     result = CliRunner().invoke(main, words, env=env)
     assert result.exit_code == 0, (line, result.output)

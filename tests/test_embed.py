@@ -309,13 +309,12 @@ def test_an_accepted_origin_is_safe_in_a_header(text: str) -> None:
 
 def test_serve_passes_embed_origins(monkeypatch: pytest.MonkeyPatch) -> None:
     """`pathways serve --embed-origin` (repeatable) sets the origins the embed allows."""
-    import uvicorn
-
+    from pathways import server
     from pathways.cli import main
 
     calls: list[object] = []
     monkeypatch.setattr("gc.freeze", lambda: None)
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: calls.append(app))
+    monkeypatch.setattr(server, "serve", lambda app, **kwargs: calls.append(app))
     result = CliRunner().invoke(
         main, ["serve", "--embed-origin", PORTAL, "--embed-origin", "HTTP://LOCALHOST:8001/"]
     )
@@ -327,11 +326,10 @@ def test_serve_passes_embed_origins(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_serve_refuses_a_bad_origin_as_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
     """A path or wildcard given to --embed-origin is a usage error (exit 2), no server."""
-    import uvicorn
-
+    from pathways import server
     from pathways.cli import main
 
-    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: pytest.fail("server started"))
+    monkeypatch.setattr(server, "serve", lambda *a, **k: pytest.fail("server started"))
     result = CliRunner().invoke(main, ["serve", "--embed-origin", "https://*.example.org"])
     assert result.exit_code == 2
     assert "is not an origin" in result.output

@@ -20,7 +20,15 @@ from starlette.applications import Starlette
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from browser_support import ROOT, axe_source, axe_violations, chromium, free_port, serve
+from browser_support import (
+    ROOT,
+    axe_source,
+    axe_violations,
+    chromium,
+    free_port,
+    serve,
+    visibility_problems,
+)
 from pathways.journey import Journey
 from pathways.loader import load_pathway
 from pathways.schema import Pathway
@@ -182,9 +190,9 @@ def test_the_readme_snippet_works_as_written(page: Page, hosts: dict[str, str]) 
     page.goto(f"{hosts['plain']}/readme.html")
     frame = page.frame_locator("iframe")
     frame.get_by_role("button", name=re.compile("^Start")).click()
-    frame.get_by_role("link", name=re.compile("The treatment brings remission")).click()
+    with page.expect_console_message(lambda m: m.text.startswith("guide shows remission")):
+        frame.get_by_role("link", name=re.compile("The treatment brings remission")).click()
     frame.locator("h1").filter(has_text="In remission").wait_for()
-    page.wait_for_timeout(300)
     assert [line.split()[2] for line in heard] == ["first_treatment", "remission"]
 
 
@@ -245,8 +253,8 @@ def test_a_guide_that_allows_no_origin_cannot_be_framed(
     page: Page, console_errors: list[str], hosts: dict[str, str]
 ) -> None:
     """With no --embed-origin the frame stays empty and the host hears nothing."""
-    page.goto(f"{hosts['demo']}/embed-demo.html?guide={hosts['closed']}")
-    page.wait_for_timeout(1500)
+    with page.expect_console_message(lambda m: "frame-ancestors" in m.text):
+        page.goto(f"{hosts['demo']}/embed-demo.html?guide={hosts['closed']}")
     # The browser shows its own error page in the frame instead of the guide.
     assert not guide_frame(page).url.startswith(hosts["closed"])
     assert messages(page) == []
@@ -257,8 +265,8 @@ def test_pages_outside_the_embed_cannot_be_framed(
     page: Page, console_errors: list[str], hosts: dict[str, str]
 ) -> None:
     """An allowed host still cannot frame the full guide (its start page, its journeys)."""
-    page.goto(f"{hosts['plain']}/site.html")
-    page.wait_for_timeout(1500)
+    with page.expect_console_message(lambda m: "frame-ancestors" in m.text):
+        page.goto(f"{hosts['plain']}/site.html")
     assert not guide_frame(page).url.startswith(hosts["guide"])
     assert any("frame-ancestors" in e for e in console_errors), console_errors
 
@@ -296,6 +304,31 @@ def test_axe_finds_no_wcag_violations(
     finally:
         context.close()
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("kind", [k for k in EMBED_PAGES if k != "api docs"])
+def test_embed_pages_let_a_reader_see_the_statement_and_the_support_line(
+    browser: Browser, hosts: dict[str, str], pathway: Pathway, kind: str
+) -> None:
+    """In a frame-sized window, every embed page shows the intended-purpose statement and
+    the support line where a reader can see them (rendered, unclipped, in contrast)."""
+    context = browser.new_context(viewport={"width": 360, "height": 640})
+    page = context.new_page()
+    try:
+        page.goto(hosts["guide"] + embed_pages(pathway)[kind])
+        texts = {
+            "intended purpose": pathway.metadata.intended_purpose,
+            "support line name": pathway.support_line.name,
+            "support line phone": pathway.support_line.phone,
+        }
+        problems = {
+            name: found
+            for name, text in texts.items()
+            if (found := visibility_problems(page, text))
+        }
+    finally:
+        context.close()
+    assert not problems, f"{kind}: {problems}"
 
 
 def test_axe_finds_no_wcag_violations_on_the_demo_host(

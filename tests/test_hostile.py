@@ -11,6 +11,7 @@ import json
 import re
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,12 +22,18 @@ from fastapi.testclient import TestClient
 
 from htmltree import parse
 from paths import MINIMAL
+from pathways.diagram import to_dot, to_mermaid
 from pathways.errors import ContentError
+from pathways.export import pathway_from_dict, to_json
+from pathways.interchange import to_scxml, to_xstate
 from pathways.journey import Journey
 from pathways.loader import MAX_DEPTH, MAX_DOCUMENT_BYTES, load_pathway, parse_pathway
-from pathways.schema import SUMMARY_MAX, Pathway
+from pathways.mapsvg import map_svg
+from pathways.schema import Pathway
+from pathways.site import build_site
 from pathways.templating import Renderer
 from pathways.web import create_app
+from schema_walk import TextField, add_optional_parts, fill_texts, text_fields
 from strategies import dump_yaml
 
 PAYLOAD = (
@@ -43,50 +50,40 @@ SHORT = '<script>x()</script> {{ 7*7 }} {% raw %} \u05e9\u200b *a* [b](c) "q" & 
 LONG_WORD = "Leukaemia" * 600
 LONG_TEXT = " ".join(["A very long sentence <b>with markup</b> {{ x }}."] * 400)
 
-# Keys whose values are ids, references, dates, numbers or a phone number: left alone.
-_KEEP = {
-    "id",
-    "trigger",
-    "source",
-    "dest",
-    "start",
-    "terms",
-    "when",
-    "default",
-    "section",
-    "sections",
-    "url",
-    "accessed",
-    "reviewed",
-    "next_review",
-    "phone",
-    "hedge",
-    "version",
-    "language",
+
+FORMED = {
+    # Quotes and brackets are not allowed in an address (the loader refuses them): this is
+    # the most an address can carry.
+    "Source.url": "https://example.org/all?a=1&b=%22%3E%3Cscript%3E;x=(1)",
+    "SupportContact.phone": "+44 (0)808-2080.888",
 }
 
 
-def _hostile(value: Any, key: str = "") -> Any:
-    if isinstance(value, dict):
-        return {k: (v if k in _KEEP else _hostile(v, k)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_hostile(v, key) for v in value]
-    if isinstance(value, str):
-        if key == "summary":
-            return f"{value[: SUMMARY_MAX - len(SHORT) - 1]} {SHORT}"
-        return f"{value} {PAYLOAD}"
-    return value
+def _hostile_text(field: TextField, value: str) -> str:
+    """The text with the payload added (the short one where the field has a length limit).
+
+    The same text always gets the same payload, so a fact's section still names one of
+    its source's sections. A field the loader holds to a form (an address, a phone number)
+    gets the most hostile value that form allows."""
+    if str(field) in FORMED:
+        return FORMED[str(field)]
+    if field.max_length is not None:
+        return f"{value[: field.max_length - len(SHORT) - 1]} {SHORT}".strip()
+    return f"{value} {PAYLOAD}".strip()
 
 
 def hostile_document() -> dict[str, Any]:
-    """The minimal pathway with the payload in every text, and very long strings too."""
-    document = _hostile(yaml.safe_load(MINIMAL.read_text(encoding="utf-8")))
-    # Quotes and brackets are not allowed in an address (the loader refuses them): this is
-    # the most an address can carry.
-    document["sources"][0]["url"] = "https://example.org/all?a=1&b=%22%3E%3Cscript%3E;x=(1)"
+    """The minimal pathway with the payload in every text field of the schema (each field
+    the document leaves out is given one), and very long strings too."""
+    document = yaml.safe_load(MINIMAL.read_text(encoding="utf-8"))
+    add_optional_parts(document)
+    filled = fill_texts(document, _hostile_text)
+    assert filled == set(text_fields()), set(text_fields()) - filled
+    for state in document["states"]:  # a state with a figure cannot say it has none
+        if any(fact.get("number") for fact in state.get("facts", [])):
+            del state["no_figure"]
     relapse = document["states"][0]
     relapse["explanation"] = [*relapse["explanation"], LONG_WORD, LONG_TEXT]
-    relapse["questions"] = [f"What happens next? {PAYLOAD}"]
     return document
 
 
@@ -210,6 +207,7 @@ def _web_pages(hostile: Pathway) -> Iterator[tuple[str, str, list[str]]]:
     journey = Journey.begin(hostile)
     walked = journey.step(journey.next_steps()[0].trigger)
     yield "/", "start", [_folded(hostile.metadata.title)]
+    yield "/glossary", "glossary", [_folded(g.definition) for g in hostile.glossary]
     for state in hostile.state_ids:
         token = journey.jump(state).token
         yield f"/j/{token}", "state", texts_of(hostile, state)
@@ -239,7 +237,75 @@ def test_every_web_page_escapes_the_content_and_keeps_it(hostile: Pathway) -> No
             for text in texts:
                 assert text in page.visible, (kind, url, text[:60])
             checked += 1
-    assert checked >= 14
+    assert checked == 2 + 3 * len(hostile.states) + 6  # start, glossary; 3 per state; 6 more
+
+
+def test_every_text_field_is_shown_escaped_somewhere_on_the_web(hostile: Pathway) -> None:
+    """Each text a reader is meant to see (every text field but the lint settings) is on
+    some page, escaped, so a field rendered unescaped on its page would be caught above."""
+    seen = ""
+    with TestClient(create_app(pathway=hostile)) as client:
+        for url, _, _ in _web_pages(hostile):
+            seen += " " + html.unescape(client.get(url).text)
+    seen = _folded(seen)
+    for field in text_fields():
+        if field.model == "LintSettings":
+            continue  # settings for `pathways lint`, never shown
+        assert _folded(_hostile_text(field, "")) in seen or field.max_length, field
+
+
+# --------------------------------------------------------------------------- exports
+
+
+def test_the_static_site_escapes_the_content_and_keeps_it(hostile: Pathway, tmp_path: Path) -> None:
+    """Every page of the static site has no element from the content, and each state's
+    page shows its texts as written."""
+    build_site(hostile, tmp_path / "site")
+    pages = sorted((tmp_path / "site").rglob("*.html"))
+    assert len(pages) >= len(hostile.states) + 2
+    shown = ""
+    for file in pages:
+        markup = file.read_text(encoding="utf-8")
+        page = Page(markup)
+        for raw in ("<script>alert", "<img src=x", "<b>bold</b>", "<b>with markup</b>"):
+            assert raw not in markup, (file.name, raw)
+        for tag, attrs in page.elements:
+            assert tag != "script" or not (attrs.get("src") or "").startswith("http"), file
+            assert not [a for a in attrs if a.startswith("on")], (file.name, tag, attrs)
+        shown += " " + page.visible
+    for state in hostile.state_ids:
+        for text in texts_of(hostile, state):
+            assert text in shown, (state, text[:60])
+
+
+def test_diagrams_and_machines_keep_the_content_inert(hostile: Pathway) -> None:
+    """Mermaid, DOT, the SVG map, SCXML and XState carry no markup from the content: the
+    XML ones parse and hold each title as text; the text ones hold no raw tag."""
+    mermaid = to_mermaid(hostile)
+    for raw in ("<script>", "<img src=x", "<b>bold</b>"):
+        assert raw not in mermaid, raw  # Mermaid draws labels as HTML
+    dot = to_dot(hostile)
+    assert "label=<" not in dot  # no HTML-like label: every label is a quoted string
+    # The statement and support line ride in // comments, one line each, kept as written;
+    # everywhere else the content sits in quoted labels, its quotes escaped.
+    comments = [line for line in dot.splitlines() if line.lstrip().startswith("//")]
+    assert comments and all('"' not in line.split("//", 1)[0] for line in comments)
+    outside = "\n".join(line for line in dot.splitlines() if line not in comments)
+    assert 'alert("x")' not in outside and 'alert(\\"x\\")' in outside
+    for name, text in (("map", map_svg(hostile)), ("scxml", to_scxml(hostile))):
+        root = ET.fromstring(text)
+        assert not [e for e in root.iter() if e.tag.rsplit("}", 1)[-1] in ("script", "img", "b")]
+        assert not [a for e in root.iter() for a in e.attrib if a.startswith("on")], name
+    svg_text = " ".join(ET.fromstring(map_svg(hostile)).itertext())
+    assert '<script>alert("x"' in svg_text  # the payload is text, not an element
+    machine = json.loads(to_xstate(hostile))
+    assert {s.title for s in hostile.states} <= set(_strings(machine))
+
+
+def test_the_json_export_round_trips_every_text(hostile: Pathway) -> None:
+    """The JSON export holds every text exactly: loaded back, it is the same pathway."""
+    again = pathway_from_dict(json.loads(to_json(hostile)))
+    assert again.model_dump() == hostile.model_dump()
 
 
 def test_the_json_api_carries_the_content_exactly(hostile: Pathway) -> None:

@@ -202,6 +202,47 @@ def test_scxml_walks_match_the_journey(pathway: Pathway, data: st.DataObject) ->
     assert run_scxml(to_scxml(pathway), context, events) == expected
 
 
+def every_reading(pathway: Pathway) -> list[dict[str, str]]:
+    """Each topic left out or chosen as each of its values, one context at a time."""
+    readings: list[dict[str, str]] = [{}]
+    for context in pathway.contexts:
+        readings += [{context.id: value.id} for value in context.values]
+    return readings
+
+
+def shortest_paths(pathway: Pathway, context: Mapping[str, str]) -> dict[str, list[str]]:
+    """For each state the journey can reach under these topics, the fewest events there."""
+    paths: dict[str, list[str]] = {pathway.start: []}
+    todo = [Journey.begin(pathway, context)]
+    while todo:
+        journey = todo.pop(0)
+        for step in journey.next_steps():
+            if step.dest not in paths:
+                paths[step.dest] = [*paths[journey.state], step.trigger]
+                todo.append(journey.step(step.trigger))
+    return paths
+
+
+def test_scxml_takes_and_refuses_every_trigger_in_every_state_as_the_journey_does(
+    pathway: Pathway,
+) -> None:
+    """In every reachable state, under each topic choice, every trigger of the pathway is
+    taken to the same state (or refused) by the SCXML machine as by the journey."""
+    document = to_scxml(pathway)
+    triggers = sorted({t.trigger for t in pathway.transitions})
+    checked = 0
+    for context in every_reading(pathway):
+        for state, path in shortest_paths(pathway, context).items():
+            here = Journey.begin(pathway, context).jump(state)
+            offered = {s.trigger: s.dest for s in here.next_steps()}
+            for trigger in triggers:
+                walked = run_scxml(document, context, [*path, trigger])
+                assert walked[-2] == state, (path, state)
+                assert walked[-1] == offered.get(trigger, state), (context, state, trigger)
+                checked += 1
+    assert checked >= len(triggers) * len(pathway.states)  # the start's reading at least
+
+
 @settings(max_examples=50)
 @given(document=valid_documents(), data=st.data())
 def test_scxml_of_any_valid_pathway_matches_the_journey(

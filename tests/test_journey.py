@@ -291,23 +291,22 @@ def test_tokens_round_trip(small: Pathway, kind: str, plan: list) -> None:
 def test_mutated_tokens_give_the_clear_error(
     small: Pathway, kind: str, plan: list, data: st.DataObject
 ) -> None:
-    """Any change to a token gives TokenError (or, rarely, another valid journey)."""
-    token = _walk(small, kind, plan)[-1].token
+    """Any change to a token gives TokenError: the checksum refuses it (a change that
+    slipped past a 32-bit checksum, once in four billion, is not drawn here)."""
+    original = _walk(small, kind, plan)[-1]
+    token = original.token
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=+/.~%"
-    i = data.draw(st.integers(0, len(token)))
+    i = data.draw(st.integers(0, len(token) - 1))
+    other_letters = alphabet.replace(token[i], "")
     mutated = data.draw(
         st.sampled_from(
             [
-                token[:i] + data.draw(st.sampled_from(alphabet)) + token[i + 1 :],
+                token[:i] + data.draw(st.sampled_from(other_letters)) + token[i + 1 :],
                 token[:i] + token[i + 1 :],
-                token[:i] + data.draw(st.text(max_size=3)) + token[i:],
+                token[:i] + data.draw(st.text(min_size=1, max_size=3)) + token[i:],
             ]
         )
     )
-    if mutated == token:
-        return
-    try:
-        journey = Journey.from_token(small, mutated)
-    except TokenError:
-        return
-    assert set(journey.path) <= set(small.state_ids)
+    assert mutated != token
+    with pytest.raises(TokenError):
+        Journey.from_token(small, mutated)

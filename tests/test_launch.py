@@ -112,7 +112,44 @@ TOKENS = st.sampled_from(
 
 @given(st.lists(TOKENS, max_size=7))
 def test_whatever_the_launcher_accepts_click_reads_the_same(tokens: list[str]) -> None:
-    """For any argument list, an early answer means click would read exactly the same."""
+    """For any argument list, the launcher either leaves it to click or reads it exactly
+    as click does."""
     ours = launch.parse_show(["show", *tokens])
-    if ours is not None:
-        assert ours == click_reading(tokens)
+    assert ours is None or ours == click_reading(tokens)
+
+
+_WORDS = st.sampled_from(["relapse", "remission", "p.yaml", "t", "a b", "x.yaml"])
+
+
+@st.composite
+def plain_forms(draw: st.DrawFn) -> list[str]:
+    """A plain `show` line: a state or none, each option at most once (a context once per
+    topic), as `--name value` or `--name=value`, in any order."""
+    parts: list[list[str]] = []
+    if draw(st.booleans()):
+        parts.append([draw(_WORDS)])
+    options = {
+        "--format": st.sampled_from(launch.TEXT_FORMATS),
+        "--pathway": _WORDS,
+        "--templates": _WORDS,
+    }
+    for name, values in options.items():
+        if draw(st.booleans()):
+            parts.append(_option(draw, name, draw(values)))
+    topics = draw(st.lists(st.sampled_from(["philadelphia", "age", "x"]), unique=True))
+    for topic in topics:
+        parts.append(_option(draw, "--context", f"{topic}={draw(_WORDS)}"))
+    order = draw(st.permutations(range(len(parts))))
+    return ["show", *(token for i in order for token in parts[i])]
+
+
+def _option(draw: st.DrawFn, name: str, value: str) -> list[str]:
+    return [f"{name}={value}"] if draw(st.booleans()) else [name, value]
+
+
+@given(plain_forms())
+def test_every_plain_form_is_answered_as_click_reads_it(args: list[str]) -> None:
+    """Every plain `show` line is answered early, with what click reads from it."""
+    ours = launch.parse_show(args)
+    assert ours is not None, args
+    assert ours == click_reading(args[1:])

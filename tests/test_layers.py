@@ -49,6 +49,10 @@ LAYERS = {
     "middleware.finished": 4,
     "middleware.prefix": 4,
     "catalogue": 4,
+    "middleware.redirects": 4,
+    "middleware.freshness": 4,
+    "middleware.compression": 4,
+    "server": 4,  # the one home of uvicorn: slow clients, open files, connection bounds
     "routes": 5,  # the journey pages' routes, used by web and embed
     "web": 5,
     "live": 5,
@@ -79,10 +83,12 @@ HOMES = {
         "middleware.headers",
         "middleware.limits",
         "middleware.finished",
+        "middleware.redirects",
+        "middleware.freshness",
+        "middleware.compression",
         "middleware.prefix",
     },
-    # prefix.py: uvicorn's rule for trusted proxies, so both forwarded headers agree
-    "uvicorn": {"cli", "web", "middleware.prefix"},
+    "uvicorn": {"server"},
     "textstat": {"lint"},
     "pygraphviz": {"mapsvg", "diagram"},
 }

@@ -45,6 +45,8 @@ from pathways.lint import (
 )
 from pathways.loader import load_document, parse_document
 from pathways.schema import Pathway
+from schema_walk import TextField, add_optional_parts, fill_texts, text_fields
+from strategies import dump_yaml
 
 FIXTURES = DATA / "lint"
 LOAD_DAY = dt.date(2026, 1, 20)
@@ -727,3 +729,66 @@ def test_cli_flags_override_the_document_and_the_old_name_still_works() -> None:
         assert "no step to 'ask_us' (talking to your healthcare team)" in output, flag
     code, output = run_cli("lint", "--help")
     assert "--no-treatment-state" in output and "--palliative-state" not in output
+
+
+# The text fields the advice rule leaves alone, each with why. Every other text field of
+# the schema (walked, so a new field is included the day it is added) must be checked.
+ADVICE_EXEMPT = {
+    "Source.title": "another organisation's words, cited as they wrote them",
+    "Source.publisher": "another organisation's name",
+    "Source.sections": "another organisation's headings, cited as they wrote them",
+    "Fact.section": "names one of those headings",
+    "OptionNote.section": "names one of those headings",
+    "Scope.section": "names one of those headings",
+    "Source.url": "an address",
+    "SupportContact.phone": "a phone number",
+    "LintSettings.advice_phrases": "the phrases that read as advice, listed on purpose",
+    "LintSettings.medical_words": "lint's settings: words listed for the glossary rule",
+    "LintSettings.treatment_words": "lint's settings: words listed for the balance rule",
+    "NoTreatmentSettings.term": "lint's settings: the name its messages give that choice",
+    "TeamSettings.names": "lint's settings: what the document calls the team",
+}
+
+
+def test_the_advice_exemptions_are_fields_of_the_schema() -> None:
+    """Each exempt field exists, so the list cannot hide a renamed one."""
+    assert set(ADVICE_EXEMPT) <= {str(f) for f in text_fields()}
+
+
+def test_advice_in_every_text_field_is_reported_at_its_own_line(tmp_path: Path) -> None:
+    """Advice wording put in every text a reader sees (every text field of the schema but
+    the exempt ones) is reported by the advice rule once, at that text's own line."""
+    document = yaml.safe_load((FIXTURES.parent / "minimal.yaml").read_text(encoding="utf-8"))
+    planted: dict[str, str] = {}
+
+    def advise(field: TextField, value: str) -> str:
+        if str(field) in ADVICE_EXEMPT:
+            return value or "Exempt text"
+        marker = f"Zqx{len(planted)}"
+        planted[marker] = str(field)
+        return f"{marker} you should rest."  # short: never folded onto a second line
+
+    add_optional_parts(document)
+    filled = fill_texts(document, advise)
+    assert filled == set(text_fields())
+    for state in document["states"]:  # a state with a figure cannot say it has none
+        if any(fact.get("number") for fact in state.get("facts", [])):
+            del state["no_figure"]
+    text = dump_yaml(document)
+    planted = {marker: field for marker, field in planted.items() if marker in text}
+    path = tmp_path / "advice.yaml"
+    path.write_text(text, encoding="utf-8")
+    report = lint_document(
+        parse_document(text, str(path), today=LOAD_DAY),
+        LintConfig(today=LINT_DAY, rules=("advice",), templates_dirs=()),
+    )
+    reported = sorted(f.location.line for f in report.findings)
+    lines_of = text.splitlines()
+    expected = {
+        marker: next(i for i, line in enumerate(lines_of, 1) if marker in line)
+        for marker in planted
+    }
+    missing = {planted[m] for m, line in expected.items() if line not in reported}
+    assert not missing, f"advice not reported in: {sorted(missing)}"
+    assert reported == sorted(expected.values())
+    assert {str(f) for f in text_fields()} - set(ADVICE_EXEMPT) <= set(planted.values())

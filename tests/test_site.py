@@ -117,7 +117,9 @@ def test_site_has_the_start_every_state_the_maps_and_the_glossary(
 
 def test_static_files_are_named_by_their_content(site: Site) -> None:
     """site.css and the others carry a hash of their content in their names."""
-    names = sorted(PurePosixPath(f).name for f in site.files if f.startswith("static/"))
+    names = [PurePosixPath(f).name for f in site.files if f.startswith("static/")]
+    assert all(re.search(r"\.[0-9a-f]{12}\.", n) for n in names), names
+    # Sorted once the hash is taken out: sorting the hashed names would order them by hash.
     assert sorted(re.sub(r"\.[0-9a-f]{12}\.", ".", n) for n in names) == [
         "favicon.svg",
         "site.css",
@@ -627,3 +629,29 @@ def test_start_page_links_each_chapter_to_its_page(site: Site, pathway: Pathway)
     page = read(site, "index.html")
     links = {a.text: a.attrs["href"] for a in page.find("section", class_="chapters").find_all("a")}
     assert links == {c.title: f"states/{c.start}.html" for c in pathway.chapters}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("media", ["screen", "print"])
+@pytest.mark.parametrize("kind", list(STATIC_PAGE_TYPES))
+def test_static_pages_let_a_reader_see_the_statement_and_the_support_line(
+    browser: Browser, site: Site, pathway: Pathway, kind: str, media: str
+) -> None:
+    """Opened from file://, on screen and printed, every kind of static page shows the
+    intended-purpose statement and the support line where a reader can see them."""
+    from browser_support import visibility_problems
+
+    texts = {
+        "intended purpose": pathway.metadata.intended_purpose,
+        "support line name": pathway.support_line.name,
+        "support line phone": pathway.support_line.phone,
+    }
+    context = browser.new_context(viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    try:
+        page.emulate_media(media=media)  # type: ignore[arg-type]
+        page.goto(f"{site.out.resolve().as_uri()}/{STATIC_PAGE_TYPES[kind]}")
+        problems = {n: p for n, t in texts.items() if (p := visibility_problems(page, t))}
+    finally:
+        context.close()
+    assert not problems, f"{kind} ({media}): {problems}"

@@ -418,17 +418,16 @@ def test_print_page_lists_my_path_and_my_questions(client: TestClient, pathway: 
 # --------------------------------------------------------------------------- every page
 
 
-@pytest.mark.parametrize("index", range(10))
-def test_every_page_carries_purpose_and_support(
-    client: TestClient, pathway: Pathway, index: int
-) -> None:
+def test_every_page_carries_purpose_and_support(client: TestClient, pathway: Pathway) -> None:
     """Every page, errors included, shows the intended purpose and the support line."""
-    url = every_page(pathway)[index]
-    response = client.get(url)
-    text = parse(response.text).text
-    assert pathway.metadata.intended_purpose in text, url
-    assert pathway.support_line.phone in text, url
-    assert pathway.support_line.name in text, url
+    pages = every_page(pathway)
+    assert "/no/such/page" in pages
+    for url in pages:
+        response = client.get(url)
+        text = parse(response.text).text
+        assert pathway.metadata.intended_purpose in text, url
+        assert pathway.support_line.phone in text, url
+        assert pathway.support_line.name in text, url
 
 
 def test_every_page_is_accessible_in_structure(client: TestClient, pathway: Pathway) -> None:
@@ -786,20 +785,22 @@ def test_a_kept_page_is_sent_again_exactly_as_first_built(
 
 
 def test_serve_starts_uvicorn_with_the_checked_app(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`pathways serve` builds the app, then runs uvicorn on the host and port given."""
-    import uvicorn
+    """`pathways serve` builds the app, then runs the server on the host and port given,
+    with the app's security headers for the server's own answers."""
     from click.testing import CliRunner
 
+    from pathways import server
     from pathways.cli import main
+    from pathways.web import SECURITY_HEADERS
 
     calls: list[dict[str, object]] = []
     monkeypatch.setattr("gc.freeze", lambda: None)  # keep the test process as it was
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: calls.append({"app": app, **kwargs}))
+    monkeypatch.setattr(server, "serve", lambda app, **kwargs: calls.append({"app": app, **kwargs}))
     result = CliRunner().invoke(main, ["serve", "--host", "127.0.0.1", "--port", "8123"])
     assert result.exit_code == 0, result.output
     (call,) = calls
     assert call["host"] == "127.0.0.1" and call["port"] == 8123
-    assert call["access_log"] is False  # addresses carry the journey: not logged
+    assert call["headers"] == SECURITY_HEADERS
     with TestClient(call["app"]) as c:  # type: ignore[arg-type]
         assert c.get("/").status_code == 200
 
@@ -808,12 +809,12 @@ def test_serve_refuses_a_broken_pathway_cleanly(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A broken pathway stops `pathways serve` with file:line:col and exit 1, no server."""
-    import uvicorn
     from click.testing import CliRunner
 
+    from pathways import server
     from pathways.cli import main
 
-    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: pytest.fail("server started"))
+    monkeypatch.setattr(server, "serve", lambda *a, **k: pytest.fail("server started"))
     broken = tmp_path / "broken.yaml"
     broken.write_text(
         MINIMAL.read_text(encoding="utf-8").replace("dest: remission", "dest: remision"),

@@ -3,19 +3,22 @@
 ``check_pathway`` finds every problem that spans more than one place (unknown ids,
 unreachable states, uncited facts, an overdue review) and returns each as a ``Problem``
 with the path of the offending value, which the loader turns into ``file:line:col``.
-``iter_text`` walks every piece of text a person can see, for the lint. Layer 2, beside
+``iter_text`` walks every piece of text a person can see, for the lint, and
+``iter_all_text`` every text field of the models, found by walking them. Layer 2, beside
 ``schema.py`` (whose models it reads); no I/O.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator, Mapping
+from typing import Annotated, Literal, get_args, get_origin
 
 from pathways.errors import Problem, ProblemList, did_you_mean
-from pathways.schema import SCHEMA_VERSION, Pathway
+from pathways.schema import SCHEMA_VERSION, Model, Pathway
 
-__all__ = ["check_pathway", "iter_text"]
+__all__ = ["check_pathway", "iter_all_text", "iter_text"]
 
 
 def check_pathway(
@@ -434,3 +437,56 @@ def iter_text(pathway: Pathway) -> Iterator[tuple[tuple[str | int, ...], str]]:
         yield ("transitions", i, "label"), t.label
     for i, prompt in enumerate(pathway.what_matters):
         yield ("what_matters", i, "prompt"), prompt.prompt
+
+
+def iter_all_text(pathway: Pathway) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Every text of the document with its path, found by walking the models' fields.
+
+    A text is any string that is not an id (ids carry a pattern) or a fixed choice: the
+    readers' prose of ``iter_text`` and also names, addresses, phone numbers, section
+    headings and settings. Walked from the models, so a text field added to them is
+    included the day it is added; a caller leaves out what its rule does not cover.
+    """
+    yield from _walk_text(pathway, (), is_text=False)
+
+
+def _walk_text(
+    value: object, path: tuple[str | int, ...], *, is_text: bool
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(value, Model):
+        texts = _text_fields(type(value))
+        for name in type(value).model_fields:
+            yield from _walk_text(getattr(value, name), (*path, name), is_text=name in texts)
+    elif isinstance(value, str):
+        if is_text:
+            yield path, value
+    elif isinstance(value, tuple | list):
+        for index, item in enumerate(value):
+            yield from _walk_text(item, (*path, index), is_text=is_text)
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _walk_text(item, (*path, str(key)), is_text=is_text)
+
+
+@functools.cache
+def _text_fields(model: type[Model]) -> frozenset[str]:
+    """The names of a model's fields that hold text (alone, optional or in a list)."""
+    return frozenset(
+        name
+        for name, field in model.model_fields.items()
+        if _holds_text(field.annotation, list(field.metadata))
+    )
+
+
+def _holds_text(annotation: object, metadata: list[object]) -> bool:
+    origin = get_origin(annotation)
+    args = get_args(annotation)
+    if origin is Annotated:
+        return _holds_text(args[0], [*metadata, *args[1:]])
+    if origin is Literal:
+        return False
+    if isinstance(origin, type) and issubclass(origin, Mapping):
+        return _holds_text(args[1], [])  # the keys are names, not texts
+    if origin is not None:  # tuples, lists and optional values
+        return any(_holds_text(arg, []) for arg in args if arg is not Ellipsis)
+    return annotation is str and not any(getattr(m, "pattern", None) for m in metadata)

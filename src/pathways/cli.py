@@ -382,10 +382,26 @@ def _check_root_path(ctx: click.Context, param: click.Parameter, value: str) -> 
 )
 @click.option(
     "--forwarded-allow-ips",
-    default=None,
-    metavar="IPS",
-    help="Proxies whose X-Forwarded-For, -Proto and -Prefix headers count (addresses or"
-    " networks, comma-separated, or *). Default: $FORWARDED_ALLOW_IPS, else 127.0.0.1.",
+    metavar="ADDRESSES",
+    default="",
+    help="Comma-separated addresses of the proxies (e.g. 127.0.0.1 for nginx on this"
+    " machine) whose X-Forwarded-For, X-Forwarded-Proto and X-Forwarded-Prefix are"
+    " believed. Default: none.",
+)
+@click.option(
+    "--max-connections",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Connections open at once at most (fewer if the open-files limit is lower); idle"
+    " ones are closed to make room, and past it a busy server answers 503.",
+)
+@click.option(
+    "--header-timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(0.1),
+    help="Seconds a client has to send a request's headers; its body gets three times that.",
 )
 @templates_option
 def serve(
@@ -395,7 +411,9 @@ def serve(
     embed_origins: tuple[str, ...],
     pathway_files: tuple[Path, ...],
     root_path: str,
-    forwarded_allow_ips: str | None,
+    forwarded_allow_ips: str,
+    max_connections: int,
+    header_timeout: float,
     templates_dir: Path | None,
 ) -> None:
     """Serve the pathway as a web app at http://HOST:PORT/ until Ctrl+C.
@@ -416,10 +434,9 @@ def serve(
     import gc
     import os
 
-    import uvicorn
-
+    from pathways import server
     from pathways.catalogue import DIR_ENV, load_catalogue
-    from pathways.middleware.prefix import behind_proxy
+    from pathways.middleware.headers import SECURITY_HEADERS
     from pathways.web import create_app, create_catalogue_app
 
     given = list(pathway_files)
@@ -452,7 +469,6 @@ def serve(
     if reload_content:
         served = _live(build, single, templates_dir)
         app = served.app
-    trusted = forwarded_allow_ips or os.environ.get("FORWARDED_ALLOW_IPS") or "127.0.0.1"
     # What start-up built lives as long as the server: keep the cycle collector off it.
     gc.freeze()
     shown = f"[{host}]" if ":" in host else host
@@ -462,16 +478,14 @@ def serve(
         for entry in catalogue.entries:
             where = "withdrawn for review" if entry.withdrawn else f"{root_path}/p/{entry.id}/"
             click.echo(f"  {entry.filename}: {where}", err=True)
-    uvicorn.run(
-        behind_proxy(served, trusted),
-        host=host,
-        port=port,
+    settings = server.ServerSettings(
+        header_timeout=header_timeout,
+        body_timeout=3 * header_timeout,
+        max_connections=max_connections,
+        forwarded_allow_ips=tuple(a.strip() for a in forwarded_allow_ips.split(",") if a.strip()),
         root_path=root_path,
-        proxy_headers=False,  # behind_proxy applies uvicorn's own rule, inside the prefix
-        log_level="info",
-        access_log=False,
-        server_header=False,
     )
+    server.serve(served, host=host, port=port, settings=settings, headers=SECURITY_HEADERS)
 
 
 def _live(build: Callable[[], Any], pathway_file: Path | None, templates_dir: Path | None) -> Any:

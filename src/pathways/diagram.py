@@ -126,8 +126,10 @@ _MERMAID_CODES = {
 
 def mermaid_plain(text: str) -> str:
     """Text for a Mermaid line that entity codes would not be decoded in (the accessible
-    description): one line, with no character that could open a directive or a block."""
-    shown = _one_line(text).replace("%", " percent").replace("{", "(").replace("}", ")")
+    description): one line, with no character that could open a directive, a block or (if
+    a renderer drew it as HTML) a tag."""
+    shown = _one_line(text).replace("%", " percent")
+    shown = shown.translate(str.maketrans("{}<>", "()()"))
     return " ".join(shown.split())
 
 

@@ -55,7 +55,7 @@ from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from pathways.checks import iter_text
+from pathways.checks import iter_all_text, iter_text
 from pathways.errors import Location
 from pathways.markup import HIDDEN_ELEMENT, TAG
 from pathways.schema import Pathway, State, Transition
@@ -729,9 +729,29 @@ def _advice_issue(where: DocPath | Location, matched: str, phrase: Phrase) -> Is
     return Issue(where, "error", f"{_quote(matched)} reads as advice: {phrase.says}", phrase.hint)
 
 
+NOT_ADVICE: tuple[tuple[str, ...], ...] = (
+    ("sources",),  # another organisation's titles, name, address and headings, as written
+    ("states", "facts", "section"),  # one of those headings
+    ("states", "notes", "section"),  # the same
+    ("metadata", "scope", "section"),  # the same
+    ("support", "phone"),  # a number
+    ("lint",),  # the advice phrases themselves
+)
+"""Texts the advice rule leaves alone (paths without their list positions); every other
+text of the document, whatever field it is in, is checked."""
+
+
+def advice_texts(pathway: Pathway) -> Iterator[tuple[DocPath, str]]:
+    """Every text the advice rule reads, with its path."""
+    for path, text in iter_all_text(pathway):
+        names = tuple(p for p in path if isinstance(p, str))
+        if not any(names[: len(skip)] == skip for skip in NOT_ADVICE):
+            yield path, text
+
+
 @rule("advice", "wording that reads as advice, in the content and the templates")
 def check_advice(run: Run) -> Iterator[Issue]:
-    for path, text in iter_text(run.pathway):
+    for path, text in advice_texts(run.pathway):
         for start, end, phrase in find_advice(text, run.advice):
             yield _advice_issue(path, text[start:end], phrase)
     for file, display in template_files(run.config.templates_dirs):

@@ -50,10 +50,13 @@ from pathways.catalogue import MOUNT, Catalogue, CataloguePages, Entry
 from pathways.errors import JourneyError, UnknownStateError
 from pathways.journey import Journey
 from pathways.links import MODES, PREFIX, Mode, at_root, journey_path, mount_of
+from pathways.middleware.compression import Compression
 from pathways.middleware.finished import FinishedPages
+from pathways.middleware.freshness import Freshness, content_version, template_sources
 from pathways.middleware.headers import SECURITY_HEADERS, SecurityHeaders
 from pathways.middleware.limits import RequestLimits
 from pathways.middleware.prefix import MountRoot, route_path
+from pathways.middleware.redirects import SlashRedirects
 from pathways.pages import PageError, Pages
 from pathways.routes import add_journey_routes, add_routes, html, see
 from pathways.schema import Pathway
@@ -109,6 +112,7 @@ def create_app(
         openapi_url="/openapi.json",
         docs_url=None,  # FastAPI's interactive docs load scripts from other hosts:
         redoc_url=None,  # /api/docs is a page of our own instead
+        redirect_slashes=False,  # its Location names the Host: middleware/redirects.py's is relative
     )
     app.state.pages = pages
     app.state.json_api = api.install(app, pathway)
@@ -241,8 +245,9 @@ def _add_pages(app: FastAPI, pages: Pages) -> None:
 def _add_middleware(
     app: FastAPI, pages: Pages, json_api: api.JsonApi, origins: Sequence[str]
 ) -> None:
-    """The ASGI middlewares, innermost first: built pages from memory, then the request
-    limits, then the security headers (outside: they see every response, errors too)."""
+    """The ASGI middlewares, innermost first: built pages from memory, the request limits,
+    relative trailing-slash redirects, cache validators, compression, then the security
+    headers (outside: they see every response, errors too)."""
     fallback = pages.error_page(PageError(500, "bug")).encode("utf-8")
     app.add_middleware(MountRoot)
     app.add_middleware(FinishedPages, pages=pages)
@@ -253,7 +258,12 @@ def _add_middleware(
         error_page=refusals.__getitem__,
         prefixed=[(api.PREFIX, b"application/json", json_refusals.__getitem__)],
     )
-    app.add_middleware(
+    app.add_middleware(SlashRedirects, routes=app.router.routes)
+    sources = template_sources(pages.environment)
+    digests = [asset.digest for asset in pages.assets.values()]
+    app.add_middleware(Freshness, version=content_version(pages.pathway, sources, digests))
+    app.add_middleware(Compression)
+    app.add_middleware(  # outside: it sees every response
         SecurityHeaders,
         error_page=fallback,
         prefixed=[

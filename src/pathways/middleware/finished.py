@@ -35,7 +35,8 @@ class FinishedPages:
                         ],
                     }
                 )
-                head = scope["method"] == "HEAD"
-                await send({"type": "http.response.body", "body": b"" if head else body})
+                # The body for HEAD too, as Starlette's responses do (the server leaves
+                # it out): answers made from it, such as compression's, then match GET's.
+                await send({"type": "http.response.body", "body": body})
                 return
         await self.app(scope, receive, send)

@@ -1,20 +1,20 @@
 """ASGI middleware: where the app is mounted, as the reader's browser sees it.
 
-``MountRoot`` tells the pages (``pages.ROOT``) the ASGI ``root_path`` of each request: the
+``MountRoot`` tells the pages (``links.ROOT``) the ASGI ``root_path`` of each request: the
 ``/p/<id>`` a catalogue mounts a pathway at, after the ``--root-path`` a site serves the
 whole app under. ``ForwardedPrefix`` adds the ``X-Forwarded-Prefix`` a reverse proxy sends,
-but only from a proxy trusted with the forwarded headers (``--forwarded-allow-ips``): from
+but only from a proxy trusted with the forwarded headers (``--forwarded-allow-ips``, the
+rule ``server.behind_proxy`` gives): from
 anyone else the header is ignored, so a stranger cannot make pages link elsewhere.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, cast
+from collections.abc import Callable
 
 from starlette._utils import get_route_path
 from starlette.types import ASGIApp, Receive, Scope, Send
-from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from pathways.links import ROOT
 
@@ -49,7 +49,7 @@ def route_key(scope: Scope) -> str:
 
 
 class MountRoot:
-    """Sets ``pages.ROOT`` to the request's ``root_path`` while the app answers it."""
+    """Sets ``links.ROOT`` to the request's ``root_path`` while the app answers it."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -65,25 +65,17 @@ class MountRoot:
             ROOT.reset(token)
 
 
-def behind_proxy(app: ASGIApp, forwarded_allow_ips: str) -> ASGIApp:
-    """The app as served: the forwarded headers of the proxies in ``forwarded_allow_ips``
-    count (uvicorn's own rule for X-Forwarded-For and -Proto, and the same rule for
-    X-Forwarded-Prefix, checked against the proxy itself, before the client's address is
-    replaced by the one it forwards)."""
-    inner: ASGIApp = cast(Any, ProxyHeadersMiddleware)(app, trusted_hosts=forwarded_allow_ips)
-    return ForwardedPrefix(inner, forwarded_allow_ips)
-
-
 class ForwardedPrefix:
     """ASGI middleware, outermost: a trusted proxy's ``X-Forwarded-Prefix`` becomes part of
     the ``root_path`` (and of the path, as the ASGI spec has it), so every address on a page
     starts with it. An untrusted client's header, or one that is not a plain path, is
     ignored."""
 
-    def __init__(self, app: ASGIApp, forwarded_allow_ips: str) -> None:
+    def __init__(self, app: ASGIApp, trusted: Callable[[str], bool]) -> None:
         self.app = app
-        # uvicorn's own parser of addresses, networks and '*': one rule for every header.
-        self.trusted = cast(Any, ProxyHeadersMiddleware)(app, forwarded_allow_ips).trusted_hosts
+        # Whether a client's address is a trusted proxy's: server.py gives uvicorn's own
+        # rule (addresses, networks, '*'), the one X-Forwarded-For is believed by.
+        self.trusted = trusted
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -99,7 +91,7 @@ class ForwardedPrefix:
 
     def _prefix(self, scope: Scope) -> str | None:
         client = scope.get("client")
-        if client is None or client[0] not in self.trusted:
+        if client is None or not self.trusted(client[0]):
             return None
         for name, value in scope.get("headers", ()):
             if name == b"x-forwarded-prefix":
