@@ -363,6 +363,7 @@ def create_catalogue_app(
         openapi_url=None,
         docs_url=None,
         redoc_url=None,
+        redirect_slashes=False,  # SlashRedirects below: a Location that names no host
     )
     app.state.catalogue = catalogue
     app.state.children = children
@@ -414,6 +415,8 @@ def create_catalogue_app(
         path = route_path(request.scope)
         if path == f"{api.PREFIX}/pathways":  # the catalogue's own, asked with another method
             raise StarletteHTTPException(405, headers={"Allow": "GET"})
+        if path == f"{api.PREFIX}/pathways/":
+            return RedirectResponse(at_root(f"{api.PREFIX}/pathways"), status_code=307)
         query = f"?{request.url.query}" if request.url.query else ""
         target = at_root(mount_of(catalogue.default.id) + path) + query
         return RedirectResponse(target, status_code=307)
@@ -482,6 +485,7 @@ def create_catalogue_app(
     app.add_middleware(MountRoot)
     refusals = {s: error_page(PageError(s, "request")).encode() for s in (413, 414, 431)}
     app.add_middleware(RequestLimits, error_page=refusals.__getitem__)
+    app.add_middleware(SlashRedirects, routes=app.router.routes)
     app.add_middleware(SecurityHeaders, error_page=fallback)
     return app
 
