@@ -363,7 +363,7 @@ def create_catalogue_app(
         openapi_url=None,
         docs_url=None,
         redoc_url=None,
-        redirect_slashes=False,  # SlashRedirects below: a Location that names no host
+        redirect_slashes=False,  # its Location names the Host (middleware/redirects.py)
     )
     app.state.catalogue = catalogue
     app.state.children = children
@@ -484,8 +484,10 @@ def create_catalogue_app(
     fallback = error_page(PageError(500, "bug")).encode("utf-8")
     app.add_middleware(MountRoot)
     refusals = {s: error_page(PageError(s, "request")).encode() for s in (413, 414, 431)}
+    # No SlashRedirects here: its "the other form has a route" test is always true under
+    # the mounts and the catch-all /p/<id>/..., so it would send a 404 round in circles;
+    # each pathway's own app has it.
     app.add_middleware(RequestLimits, error_page=refusals.__getitem__)
-    app.add_middleware(SlashRedirects, routes=app.router.routes)
     app.add_middleware(SecurityHeaders, error_page=fallback)
     return app
 
