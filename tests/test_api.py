@@ -29,7 +29,7 @@ from schemathesis.specs.openapi.checks import (
 
 import pathways
 from paths import ROOT
-from pathways.answers import ErrorAnswer, JourneyAnswer, PathwayAnswer, StateView
+from pathways.answers import JourneyAnswer, PathwayAnswer, Problem, StateView
 from pathways.export import pathway_from_dict, pathway_to_dict
 from pathways.journey import Journey
 from pathways.loader import load_pathway
@@ -310,16 +310,20 @@ def _default_client() -> TestClient:
 # --------------------------------------------------------------------------- errors
 
 
-def error_of(response: Any, status: int, code: str) -> dict[str, Any]:
-    """The error answer, checked: status, JSON, the code, the statement and support."""
+def error_of(response: Any, status: int, kind: str) -> dict[str, Any]:
+    """The error answer, checked: problem details (RFC 9457) of this kind and status, with
+    the statement and support, its type a section of /api/docs."""
     assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/json"
+    assert response.headers["content-type"] == "application/problem+json"
     answer = response.json()
-    ErrorAnswer.model_validate(answer)
-    assert answer["error"]["code"] == code
+    Problem.model_validate(answer)
+    assert answer["type"] == f"/api/docs#problem-{kind}"
+    assert answer["status"] == status
+    assert answer["title"] and answer["detail"] and answer["hint"]
+    assert answer["instance"] == response.url.path
     assert answer["intended_purpose"]
     assert answer["support"]["phone"]
-    return dict(answer["error"])
+    return dict(answer)
 
 
 def test_a_damaged_token_is_a_400(client: TestClient, pathway: Pathway) -> None:
@@ -327,7 +331,7 @@ def test_a_damaged_token_is_a_400(client: TestClient, pathway: Pathway) -> None:
     good = Journey.begin(pathway).token
     for token in ("broken", good[:-1] + ("A" if good[-1] != "A" else "B"), "AAAAAAAAAA"):
         for tail in ("", "/back", "/restart", "/step/comes_back", "/jump/relapse", "/topics"):
-            error_of(client.get(f"/api/journeys/{token}{tail}"), 400, "bad_token")
+            error_of(client.get(f"/api/journeys/{token}{tail}"), 400, "bad-token")
 
 
 def test_unknown_states_and_steps_are_404s_that_list_what_exists(
@@ -335,13 +339,13 @@ def test_unknown_states_and_steps_are_404s_that_list_what_exists(
 ) -> None:
     """An unknown state, or a step not on from here, is a 404 with `allowed`."""
     start = Journey.begin(pathway)
-    error = error_of(client.get("/api/states/relaps"), 404, "unknown_state")
+    error = error_of(client.get("/api/states/relaps"), 404, "unknown-state")
     assert error["allowed"] == list(pathway.state_ids)
-    assert "did you mean 'relapse'" in error["message"]
-    error = error_of(client.get(f"/api/journeys/{start.token}/jump/nowhere"), 404, "unknown_state")
+    assert "did you mean 'relapse'" in error["detail"]
+    error = error_of(client.get(f"/api/journeys/{start.token}/jump/nowhere"), 404, "unknown-state")
     assert error["allowed"] == list(pathway.state_ids)
     error = error_of(
-        client.get(f"/api/journeys/{start.token}/step/comes_back"), 404, "step_not_available"
+        client.get(f"/api/journeys/{start.token}/step/comes_back"), 404, "step-not-available"
     )
     assert error["allowed"] == [s.trigger for s in start.next_steps()]
 
@@ -349,10 +353,10 @@ def test_unknown_states_and_steps_are_404s_that_list_what_exists(
 def test_unknown_topics_are_400s_and_bad_bodies_422s(client: TestClient, pathway: Pathway) -> None:
     """A topic value the pathway lacks is 400 (query) or 422 (body), listing the values."""
     values = ["positive", "negative", "not_known"]
-    error = error_of(client.get("/api/states/relapse?philadelphia=maybe"), 400, "unknown_topic")
+    error = error_of(client.get("/api/states/relapse?philadelphia=maybe"), 400, "unknown-topic")
     assert error["allowed"] == values
     token = Journey.begin(pathway).token
-    error_of(client.get(f"/api/journeys/{token}/topics?philadelphia=maybe"), 400, "unknown_topic")
+    error_of(client.get(f"/api/journeys/{token}/topics?philadelphia=maybe"), 400, "unknown-topic")
     bodies = {
         '{"context": {"philadelphia": "maybe"}}': values,
         '{"context": {"ph": "positive"}}': ["philadelphia"],
@@ -366,17 +370,75 @@ def test_unknown_topics_are_400s_and_bad_bodies_422s(client: TestClient, pathway
         response = client.post(
             "/api/journeys", content=body, headers={"content-type": "application/json"}
         )
-        assert error_of(response, 422, "invalid_request")["allowed"] == allowed, body
+        assert error_of(response, 422, "invalid-request")["allowed"] == allowed, body
 
 
 def test_other_addresses_and_methods_are_json_errors(client: TestClient) -> None:
-    """An unknown /api/ address is a JSON 404, a wrong method a JSON 405: never a page."""
-    error = error_of(client.get("/api/nowhere"), 404, "not_found")
+    """An unknown /api/ address is a problem 404, a wrong method a problem 405 whose Allow
+    header and `allowed` list the methods the address does answer: never a page."""
+    error = error_of(client.get("/api/nowhere"), 404, "not-found")
     assert "/api/journeys/{token}/step/{trigger}" in error["allowed"]
-    error_of(client.get("/api"), 404, "not_found")
-    error = error_of(client.delete("/api/pathway"), 405, "method_not_allowed")
-    assert error["allowed"] == ["GET"]
-    error_of(client.put("/api/journeys"), 405, "method_not_allowed")
+    error_of(client.get("/api"), 404, "not-found")
+    response = client.delete("/api/pathway")
+    assert error_of(response, 405, "method-not-allowed")["allowed"] == ["GET", "HEAD"]
+    assert response.headers["allow"] == "GET, HEAD"
+    response = client.put("/api/journeys")
+    assert error_of(response, 405, "method-not-allowed")["allowed"] == ["POST"]
+    assert response.headers["allow"] == "POST"
+
+
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def test_every_405_allows_exactly_the_methods_that_answer(
+    client: TestClient, pathway: Pathway
+) -> None:
+    """At every address of the API and the site, a method gets 405 exactly when it is not
+    in the Allow header of the 405s there (HEAD with GET, wherever GET answers)."""
+    token = Journey.begin(pathway).token
+    addresses = [
+        route.path.replace("{token}", token)
+        .replace("{state_id}", "relapse")
+        .replace("{state}", "relapse")
+        .replace("{trigger}", "goes_into_remission")
+        .replace("{name}", "site.css")
+        for route in client.app.routes  # type: ignore[attr-defined]
+        if "{" not in route.path or "{token}" in route.path or "state_id" in route.path
+    ]
+    assert "/api/journeys" in addresses and f"/j/{token}" in addresses
+    for address in dict.fromkeys(addresses):
+        answers = {m: client.request(m, address, json={}) for m in METHODS}
+        refused = {m for m, r in answers.items() if r.status_code == 405}
+        assert refused, address
+        for method in refused:
+            allow = answers[method].headers["allow"].split(", ")
+            assert set(allow) == set(METHODS) - refused, (address, method)
+        if address.startswith("/api/") and address != "/api/docs":  # the docs are a page
+            for method in refused - {"HEAD"}:  # a HEAD answer has no body
+                error = error_of(answers[method], 405, "method-not-allowed")
+                assert set(error["allowed"]) == set(METHODS) - refused
+
+
+def test_too_large_requests_under_api_are_problems(client: TestClient) -> None:
+    """A body over the limit is a problem 413 however it is sent (with Content-Length or
+    chunked, never a 422 'not valid JSON'); a long address 414, large headers 431. Pages
+    outside /api/ keep their HTML error page."""
+    json_type = {"content-type": "application/json"}
+    big = b'{"context": {}, "at": "' + b"a" * (64 * 1024) + b'"}'
+    sized = client.post("/api/journeys", content=big, headers=json_type)
+    assert error_of(sized, 413, "body-too-large")["allowed"] == []
+    assert sized.headers["connection"] == "close"
+    pieces = iter([big[:100], big[100:40_000], big[40_000:]])
+    chunked = client.post("/api/journeys", content=pieces, headers=json_type)
+    assert chunked.request.headers.get("transfer-encoding") == "chunked"
+    error_of(chunked, 413, "body-too-large")
+    error_of(client.get("/api/states/" + "a" * 5000), 414, "address-too-long")
+    error_of(client.get("/api/pathway", headers={"x-big": "a" * 17_000}), 431, "headers-too-large")
+    page = client.get("/j/" + "a" * 5000)
+    assert page.status_code == 414
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
+    small = client.post("/api/journeys", content=b'{"at": "relapse"}', headers=json_type)
+    assert small.status_code == 201
 
 
 @settings(max_examples=60, deadline=None)
@@ -387,21 +449,25 @@ def test_other_addresses_and_methods_are_json_errors(client: TestClient) -> None
     method=st.sampled_from(["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"]),
 )
 def test_nothing_under_api_is_a_page_or_a_500(tail: str, method: str) -> None:
-    """Any address and method under /api/ gets JSON (or an empty HEAD), and never a 500."""
+    """Any address and method under /api/ gets JSON, its errors problem details (or an
+    empty HEAD), and never a 500."""
     response = _default_client().request(method, "/api/" + tail)
     assert response.status_code < 500
     # The client resolves dot segments ("/api/.." is "/"), as browsers do: only addresses
     # that stay under /api/ are the API's.
     if response.url.path.startswith("/api/") and response.url.path != "/api/docs":
-        # /api/fhir answers FHIR's own JSON type (its errors are application/json).
-        json_types = {"application/json", "application/fhir+json"}
-        assert response.headers["content-type"] in json_types, tail
+        # /api/fhir answers FHIR's own JSON type; every error is problem details.
+        success = {"application/json", "application/fhir+json"}
+        if response.is_success:
+            assert response.headers["content-type"] in success, tail
+        else:
+            assert response.headers["content-type"] == "application/problem+json", tail
 
 
 def test_a_bug_is_a_json_500_with_the_headers(
     pathway: Pathway, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A fault in the guide answers JSON 500 (details in the log), never a page."""
+    """A fault in the guide answers a problem 500 (details in the log), never a page."""
     app = create_app(pathway=pathway)
 
     def broken(*args: object) -> dict[str, Any]:
@@ -410,7 +476,10 @@ def test_a_bug_is_a_json_500_with_the_headers(
     monkeypatch.setattr(app.state.json_api, "journey_answer", broken)
     with TestClient(app, raise_server_exceptions=False) as c:
         response = c.get(f"/api/journeys/{Journey.begin(pathway).token}")
-    error_of(response, 500, "server_error")
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    answer = Problem.model_validate(response.json())
+    assert answer.type == "/api/docs#problem-server-error" and answer.instance is None
     assert "RuntimeError" not in response.text
     assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
 
@@ -462,8 +531,17 @@ def test_openapi_describes_the_api_and_nothing_else(client: TestClient) -> None:
         ("GET", "/api/fhir"),
     }
     schemas = document["components"]["schemas"]
-    for name in ("StateView", "JourneyAnswer", "PathwayAnswer", "ErrorAnswer"):
+    for name in ("StateView", "JourneyAnswer", "PathwayAnswer", "Problem"):
         assert {"intended_purpose", "support"} <= set(schemas[name]["required"]), name
+    problem = {"$ref": "#/components/schemas/Problem"}
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            errors = {s: r for s, r in operation["responses"].items() if s[0] == "4"}
+            assert {"405", "4XX"} <= set(errors), (method, path)
+            for status, response in errors.items():
+                content = response["content"]
+                assert content == {"application/problem+json": {"schema": problem}}, status
+    assert "413" in document["paths"]["/api/journeys"]["post"]["responses"]
     for name, schema in schemas.items():
         if schema.get("type") == "object" and "properties" in schema:
             assert schema.get("additionalProperties") is False, name
@@ -481,6 +559,15 @@ def test_api_docs_page_is_ours_and_lists_every_operation(client: TestClient) -> 
     assert not re.search(r"""(src|href)=["']https?:""", page)
     examples = re.findall(r'Try it: <a href="([^"]+)"', page)
     assert examples and all(client.get(url).status_code == 200 for url in examples)
+    kinds = [
+        client.get("/api/nowhere"),
+        client.get("/api/states/nowhere"),
+        client.delete("/api/pathway"),
+        client.get("/api/journeys/broken"),
+    ]
+    for answer in kinds:
+        anchor = answer.json()["type"].removeprefix("/api/docs#")
+        assert f'id="{anchor}"' in page, anchor
 
 
 # --------------------------------------------------------------------------- schemathesis
@@ -550,7 +637,8 @@ def subset(shown: Any, actual: Any, where: str = "") -> None:
 def test_readme_curl_example_answers_as_shown(
     client: TestClient, where: str, command: str, shown: str | None
 ) -> None:
-    """Each curl command in the docs gets a 2xx answer, and the JSON shown after it."""
+    """Each curl command in the docs gets a 2xx answer (or, where an error is shown, its
+    problem details), and the JSON shown after it."""
     words = shlex.split(command)[1:]
     method, headers, body, url = "GET", {}, None, ""
     while words:
@@ -568,7 +656,9 @@ def test_readme_curl_example_answers_as_shown(
             raise AssertionError(f"{where}: the test does not know curl's {word}")
     response = client.request(method, url, headers=headers, content=body)
     answer = response.json()
-    if shown is None or "error" not in json.loads(shown):
+    if shown is None or "status" not in json.loads(shown):
         assert 200 <= response.status_code < 300, (where, answer)
+    else:  # an error shown: problem details
+        assert response.headers["content-type"] == "application/problem+json", where
     if shown is not None:
         subset(json.loads(shown), answer, where)

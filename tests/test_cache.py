@@ -81,6 +81,17 @@ def test_help_loads_no_heavy_library_through_the_launcher() -> None:
     assert not set(HEAVY) & _imported(result.stderr)
 
 
+def test_help_shows_the_statement_of_pathways_file_without_heavy_libraries() -> None:
+    """`PATHWAYS_FILE=tests/data/minimal.yaml pathways --help` shows that document's
+    statement (not the built-in one's), still loading no YAML library or pydantic."""
+    minimal = ROOT / "tests" / "data" / "minimal.yaml"
+    result = run_pathways("--help", env={"PATHWAYS_FILE": str(minimal)})
+    shown = " ".join(result.stdout.split())
+    assert load_pathway(minimal).metadata.intended_purpose in shown
+    assert load_pathway(ROOT / "pathways.yaml").metadata.intended_purpose not in shown
+    assert not set(HEAVY) & _imported(result.stderr)
+
+
 @pytest.mark.parametrize("how", ["option", "environment"])
 def test_no_cache_neither_reads_nor_writes(how: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """--no-cache and PATHWAYS_NO_CACHE=1 leave the cache folder untouched."""

@@ -208,8 +208,8 @@ def test_a_token_of_one_pathway_at_another_is_a_clear_400(client: TestClient) ->
     assert "belongs to another guide" in page.text
     answer = client.get(f"/p/diabetes_clinic/api/journeys/{token}")
     assert answer.status_code == 400
-    assert answer.json()["error"]["code"] == "bad_token"
-    assert "another pathway" in answer.json()["error"]["message"]
+    assert answer.json()["type"].endswith("#problem-bad-token")
+    assert "another pathway" in answer.json()["detail"]
     assert client.get(f"/p/diabetes_clinic/embed/{token}").status_code == 400
 
 

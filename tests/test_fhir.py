@@ -29,6 +29,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from paths import ROOT
 from pathways import fhir, fhir_import
 from pathways.cli import main
 from pathways.errors import ContentError
@@ -42,7 +43,6 @@ from strategies import dump_yaml, valid_documents
 from test_hostile import PAYLOAD, SHORT, hostile_document
 from test_interchange import _with_two_topics
 
-ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
 
 # --------------------------------------------------------------------------- the checks

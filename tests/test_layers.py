@@ -20,6 +20,7 @@ LAYERS = {
     "errors": 1,
     "resources": 1,
     "cache": 1,
+    "statement": 1,
     "collector": 1,
     "markup": 1,
     "texts": 1,  # rules for text a reader meets: bidi controls, web addresses, phones

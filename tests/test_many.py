@@ -24,6 +24,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from paths import ROOT
 from pathways import resources
 from pathways.cli import main
 from pathways.diagram import to_dot, to_mermaid
@@ -37,7 +38,6 @@ from pathways.templating import FORMATS, Renderer
 from pathways.web import create_app
 from strategies import valid_documents
 
-ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "pathways"
 OWN = sorted((Path(__file__).parent / "data" / "pathways").glob("*.yaml"))
 

@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 
+from paths import ROOT
 from pathways.cli import main
 from pathways.errors import ContentError
 from pathways.journey import Journey
@@ -35,7 +36,6 @@ from pathways.site import build_site
 from pathways.web import create_app
 from test_web import parse
 
-ROOT = Path(__file__).resolve().parents[1]
 STATIC = ROOT / "templates" / "web" / "static"
 QRCODE = ROOT / "node_modules" / "qrcode-generator"
 

@@ -6,23 +6,10 @@ against it. Data only; ``api.py`` makes the answers and serves them. Layer 4.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from pathways.schema import Pathway as PathwayDocument
-
-ErrorCode = Literal[
-    "bad_token",
-    "unknown_topic",
-    "unknown_state",
-    "step_not_available",
-    "not_found",
-    "method_not_allowed",
-    "invalid_request",
-    "server_error",
-]
-
 
 # --------------------------------------------------------------------------- answers
 
@@ -217,13 +204,24 @@ class PathwayAnswer(Framed):
     pathway: PathwayExport
 
 
-class ErrorDetail(Answer):
-    code: ErrorCode
-    message: str
-    allowed: list[str] = Field(
-        description="What would have been accepted (steps, states, topics), if that is known."
+class Problem(Framed):
+    """An error answer: problem details (RFC 9457, ``application/problem+json``), with
+    the statement and the support line like every answer."""
+
+    type: str = Field(
+        description="What kind of problem, as a URI reference: its section of /api/docs.",
+        json_schema_extra={"format": "uri-reference"},
     )
-
-
-class ErrorAnswer(Framed):
-    error: ErrorDetail
+    title: str = Field(description="The kind of problem in words; the same for every one.")
+    status: int = Field(description="The HTTP status code of the answer.")
+    detail: str = Field(description="This occurrence of the problem, in words.")
+    instance: str | None = Field(
+        None,
+        description="The address that was asked for (left out of the answer to a fault,"
+        " which is made in advance).",
+    )
+    allowed: list[str] = Field(
+        description="What would have been accepted (steps, states, topic values, keys,"
+        " methods, addresses), where that is a known list; else empty."
+    )
+    hint: str = Field(description="What a client can do about it.")

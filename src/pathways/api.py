@@ -22,10 +22,15 @@ and changes nothing: safe and idempotent in HTTP's terms, and cacheable, linkabl
 retryable. Beginning is the one POST, because it takes the starting choices as a JSON body
 and makes a new journey address (``201 Created`` with ``Location``).
 
-Errors are ``{"error": {"code", "message", "allowed"}}`` (plus the statement and the
-support line) with 400 (a damaged token, a topic or value this pathway does not have),
-404 (no such state, step or address), 405 (wrong method) or 422 (a body or parameter of
-the wrong shape); never a 500 for anything a client sends, and never HTML.
+Every error is problem details (RFC 9457, ``application/problem+json``): ``type`` (a
+section of /api/docs), ``title``, ``status``, ``detail``, ``instance``, and the extension
+members ``allowed`` (what would have been accepted) and ``hint``, plus the statement and the
+support line. 400 (a damaged token, a topic or value this pathway does not have), 404 (no
+such state, step or address), 405 (wrong method; ``Allow`` lists the right ones), 413, 414,
+431 (a body, address or headers too large: ``middleware/limits.py`` asks for the answer)
+or 422 (a body or parameter of the wrong shape); never a 500 for anything a client sends,
+and never HTML. The one error type is ``pages.HttpError``; ``JsonApi.problem`` renders it
+here, ``Pages.error_page`` as a page elsewhere.
 
 No cookies, no sessions, and no CORS headers: a page on another origin cannot read these
 answers from the browser. Call the API from a server, or serve pathways from the same
@@ -47,13 +52,9 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from pathways import fhir
-from pathways.answers import (
-    ErrorAnswer,
-    ErrorCode,
-    JourneyAnswer,
-    PathwayAnswer,
-    StateView,
-)
+from pathways.answers import JourneyAnswer, PathwayAnswer, StateView
+from pathways.answers import Problem as ProblemAnswer
+from pathways.apidocs import PROBLEM_TYPES, problem_anchor
 from pathways.embed import EMBED_PREFIX
 from pathways.errors import (
     JourneyError,
@@ -65,7 +66,9 @@ from pathways.errors import (
 from pathways.export import pathway_to_dict
 from pathways.journey import Journey
 from pathways.links import at_root, journey_path
+from pathways.middleware.limits import MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_URL_BYTES
 from pathways.middleware.prefix import route_path
+from pathways.pages import HttpError
 from pathways.schema import Pathway as PathwayDocument
 from pathways.templating import journey_view
 
@@ -75,31 +78,45 @@ TOKEN_PATTERN = r"^[A-Za-z0-9_-]+$"
 
 # --------------------------------------------------------------------------- errors
 
+_KINDS = {
+    "token": "bad-token",
+    "topic": "unknown-topic",
+    "state": "unknown-state",
+    "step": "step-not-available",
+    "page": "not-found",
+    "method": "method-not-allowed",
+    "bug": "server-error",
+}
+_REQUEST = {413: "body-too-large", 414: "address-too-long", 431: "headers-too-large"}
 
-class ApiError(Exception):
-    """A request the API answers with an error (4xx) as JSON."""
-
-    def __init__(
-        self, status: int, code: ErrorCode, message: str, allowed: Sequence[str] = ()
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code: ErrorCode = code
-        self.message = message
-        self.allowed = tuple(allowed)
-
-
-_JOURNEY_ERRORS: Mapping[type[JourneyError], tuple[int, ErrorCode]] = {
-    TokenError: (400, "bad_token"),
-    UnknownContextError: (400, "unknown_topic"),
-    UnknownStateError: (404, "unknown_state"),
-    StepNotAvailableError: (404, "step_not_available"),
+_JOURNEY_ERRORS: Mapping[type[JourneyError], tuple[int, str]] = {
+    TokenError: (400, "token"),
+    UnknownContextError: (400, "topic"),
+    UnknownStateError: (404, "state"),
+    StepNotAvailableError: (404, "step"),
 }
 
 
-def _from_journey_error(exc: JourneyError) -> ApiError:
-    status, code = next(v for k, v in _JOURNEY_ERRORS.items() if isinstance(exc, k))
-    return ApiError(status, code, exc.message, exc.allowed)
+def from_journey_error(exc: JourneyError) -> HttpError:
+    """A journey's problem (a bad token, topic, state or step) as the API's HTTP error."""
+    status, kind = next(v for k, v in _JOURNEY_ERRORS.items() if isinstance(exc, k))
+    return HttpError(status, kind, detail=exc.message, allowed=exc.allowed)
+
+
+def problem_type(error: HttpError) -> str:
+    """The name of an error's problem type (a key of PROBLEM_TYPES)."""
+    if error.kind == "request":
+        return _REQUEST.get(error.status, "invalid-request")
+    return _KINDS.get(error.kind, "invalid-request")
+
+
+def refusal_detail(status: int) -> str:
+    """What a request refused for its size (413, 414, 431) was, in words."""
+    return {
+        413: f"the request body is larger than {MAX_BODY_BYTES} bytes",
+        414: f"the address is longer than {MAX_URL_BYTES} bytes",
+        431: f"the request headers are larger than {MAX_HEADER_BYTES} bytes",
+    }.get(status, "the request is not valid")
 
 
 def is_api_path(path: str) -> bool:
@@ -114,16 +131,27 @@ BAD_TOKEN = "The token is damaged, or belongs to another version of the pathway.
 BAD_TOPIC = "A topic value this pathway does not have (`allowed` lists them)."
 
 
+PROBLEM_JSON = "application/problem+json"
+_PROBLEM_CONTENT = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+
+
 def _errors(**described: str) -> dict[int | str, dict[str, Any]]:
-    """The error answers a route can give, as OpenAPI responses: ``e404="..."``; and any
-    other 4xx (a wrong method, say) has the same shape."""
+    """The error answers a route can give, as OpenAPI responses (``e404="..."``), each a
+    Problem; 405 and 414, 431 (and 413 for a body) are possible anywhere, and any other
+    4xx has the same shape."""
+    described = {
+        "e405": "A method this address does not answer (`Allow` lists the ones it does).",
+        "e414": "An address longer than the limit.",
+        "e431": "Request headers larger than the limit.",
+        **described,
+    }
     responses: dict[int | str, dict[str, Any]] = {
-        int(status.removeprefix("e")): {"model": ErrorAnswer, "description": text}
-        for status, text in described.items()
+        int(status.removeprefix("e")): {"description": text, "content": _PROBLEM_CONTENT}
+        for status, text in sorted(described.items())
     }
     responses["4XX"] = {
-        "model": ErrorAnswer,
-        "description": "Any other error of the request (a wrong method, say): the same shape.",
+        "description": "Any other error of the request: a Problem too.",
+        "content": _PROBLEM_CONTENT,
     }
     return responses
 
@@ -147,47 +175,49 @@ class JsonApi:
 
     # ------------------------------------------------------------------ answers
 
-    def error_body(
-        self, code: ErrorCode, message: str, allowed: Sequence[str] = ()
-    ) -> dict[str, Any]:
-        return {
-            "error": {"code": code, "message": message, "allowed": list(allowed)},
-            **self.framing,
+    def problem_body(self, error: HttpError, instance: str | None) -> dict[str, Any]:
+        """An error as problem details (RFC 9457), with the statement and the support line."""
+        name = problem_type(error)
+        title, hint = PROBLEM_TYPES[name]
+        answer: dict[str, Any] = {
+            "type": f"{DOCS_PATH}#{problem_anchor(name)}",
+            "title": title,
+            "status": error.status,
+            "detail": error.detail or title,
         }
+        if instance is not None:
+            answer["instance"] = instance
+        return {**answer, "allowed": list(error.allowed), "hint": hint, **self.framing}
 
-    def error_response(
-        self,
-        status: int,
-        code: ErrorCode,
-        message: str,
-        allowed: Sequence[str] = (),
-        headers: Mapping[str, str] | None = None,
-    ) -> JSONResponse:
+    def problem(self, error: HttpError, instance: str) -> JSONResponse:
+        """The answer to an error under /api/: its problem details."""
+        answer = self.problem_body(error, instance)
         return JSONResponse(
-            self.error_body(code, message, allowed), status_code=status, headers=headers
+            answer, status_code=error.status, headers=error.headers, media_type=PROBLEM_JSON
         )
 
-    def http_error(
-        self, status: int, path: str, method: str, allow: str | None = None
-    ) -> JSONResponse:
-        """The answer to an address or method the API does not have."""
-        path = at_root(path)  # as the client asked for it, under the app's mount
+    def http_error(self, status: int, path: str, method: str, allow: Sequence[str]) -> HttpError:
+        """What the framework refused (no such address, a wrong method, a body it could
+        not read or one too large), as the API's error."""
         if status == 404:
-            return self.error_response(
-                404, "not_found", f"the API has no address '{path}'", self.addresses()
+            return HttpError(
+                404, "page", detail=f"the API has no address '{path}'", allowed=self.addresses()
             )
         if status == 405:
-            methods = [m.strip() for m in (allow or "").split(",") if m.strip()]
-            return self.error_response(
-                405, "method_not_allowed", f"'{path}' does not answer {method}", methods
+            return HttpError(
+                405,
+                "method",
+                detail=f"'{path}' does not answer {method}",
+                allowed=allow,
+                headers={"allow": ", ".join(allow)},
             )
         if status == 400:
             # The framework could not read the body at all (not UTF-8, cut short): the same
             # answer as a body that is not JSON.
-            return self.error_response(422, "invalid_request", "the body is not valid JSON")
-        return self.error_response(status, "invalid_request", f"the request to '{path}' failed")
+            return HttpError(422, "request", detail="the body is not valid JSON")
+        return HttpError(status, "request", detail=refusal_detail(status))
 
-    def invalid_request(self, errors: Sequence[Any]) -> JSONResponse:
+    def invalid_request(self, errors: Sequence[Any]) -> HttpError:
         """A parameter or body of the wrong shape (422), said in one line, with what would
         have been accepted where that is a list (topic values, states, keys)."""
         problems: list[str] = []
@@ -201,7 +231,7 @@ class JsonApi:
             problems.append(f"{where or 'body'}: {error.get('msg', 'not valid')}")
             allowed = allowed or self._allowed_at(loc, error.get("type", ""))
         message = "; ".join(problems[:3]) or "the request is not valid"
-        return self.error_response(422, "invalid_request", message, allowed)
+        return HttpError(422, "request", detail=message, allowed=allowed)
 
     def _allowed_at(self, loc: tuple[Any, ...], kind: str) -> list[str]:
         """What a body value or key at ``loc`` may be, if it is one of a known list."""
@@ -217,18 +247,13 @@ class JsonApi:
             return ["context", "at"]
         return []
 
-    def refusal_body(self, status: int) -> bytes:
-        """The answer to a request too large to read (413, 414, 431), made in advance."""
-        what = {413: "body", 414: "address", 431: "headers"}[status]
-        body = self.error_body("invalid_request", f"the request's {what} is too large")
-        return ErrorAnswer.model_validate(body).model_dump_json().encode("utf-8")
-
     def server_error_body(self) -> bytes:
-        """The answer to a bug (500), made in advance: JSON like every other answer."""
-        body = self.error_body(
-            "server_error", "the guide could not answer: a fault in the guide, not the request"
+        """The answer to a bug (500), made in advance: problem details like every error."""
+        error = HttpError(
+            500, "bug", detail="the guide could not answer: a fault in the guide, not the request"
         )
-        return ErrorAnswer.model_validate(body).model_dump_json().encode("utf-8")
+        answer = ProblemAnswer.model_validate(self.problem_body(error, None))
+        return answer.model_dump_json(exclude_none=True).encode("utf-8")
 
     def addresses(self) -> list[str]:
         """The API's addresses, as a client asks for them (under the app's mount)."""
@@ -380,27 +405,23 @@ def install(app: FastAPI, pathway: PathwayDocument) -> JsonApi:
         "generate_unique_id_function": lambda route: route.name,
     }
 
-    @app.exception_handler(ApiError)
-    async def api_error(request: Request, exc: ApiError) -> Response:
-        return api.error_response(exc.status, exc.code, exc.message, exc.allowed)
-
     # Every journey problem in an API route (a bad token, topic, state or step) is answered
-    # here, once, as its ApiError; the web pages catch theirs where they happen.
+    # here, once, as its HttpError; the web pages catch theirs where they happen.
     @app.exception_handler(JourneyError)
     async def journey_error(request: Request, exc: JourneyError) -> Response:
         if not is_api_path(route_path(request.scope)):
             raise exc  # a page route lets none escape: a bug, answered as one
-        error = _from_journey_error(exc)
-        owner = getattr(app.state, "token_owner", None)
+        error = from_journey_error(exc)
         token = request.path_params.get("token")
+        owner = getattr(app.state, "token_owner", None)
         if isinstance(exc, TokenError) and owner is not None and token:
             title = owner(token)
-            if title is not None:
-                error.message = (
+            if title is not None:  # a catalogue's other pathway: say where it belongs
+                error.detail = (
                     f"this journey link belongs to another pathway served here, '{title}':"
                     " ask that pathway's address for it"
                 )
-        return await api_error(request, error)
+        return api.problem(error, request.url.path)
 
     @app.get(
         f"{PREFIX}/pathway",
@@ -458,7 +479,8 @@ def install(app: FastAPI, pathway: PathwayDocument) -> JsonApi:
         " the journey; `Location` is its address.",
         response_description="The new journey, at its first state.",
         responses=_errors(
-            e422="The body is not JSON of this shape: unknown keys, topic values or states."
+            e413="A body larger than the limit, however it is sent (chunked too).",
+            e422="The body is not JSON of this shape: unknown keys, topic values or states.",
         ),
         **common,
     )(begin_journey)
@@ -546,19 +568,31 @@ def install(app: FastAPI, pathway: PathwayDocument) -> JsonApi:
         response_description="A FHIR R4 Bundle.",
         responses={
             200: {"content": {fhir.MEDIA_TYPE: {"schema": {"type": "object"}}}},
-            # Errors are JSON as everywhere else, whatever this route's own answer is.
-            "4XX": {
-                "description": "Any error of the request (a wrong method, say).",
-                "content": {
-                    "application/json": {"schema": {"$ref": "#/components/schemas/ErrorAnswer"}}
-                },
-            },
+            **_errors(),
         },
         **common,
     )
     async def get_fhir() -> Response:
         body = pathway.derived("fhir-json", lambda: fhir.to_fhir_json(pathway).encode())
         return FhirResponse(body)
+
+    # The routes' error answers refer to the Problem schema (under application/problem+json,
+    # which FastAPI's `responses` models cannot say): it joins the document's components.
+    make_openapi = app.openapi
+
+    def openapi_document() -> dict[str, Any]:
+        document = make_openapi()  # made once, then kept by FastAPI (so changed once here)
+        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        if "Problem" not in schemas:
+            problem = ProblemAnswer.model_json_schema(
+                ref_template="#/components/schemas/{model}", mode="serialization"
+            )
+            for name, schema in problem.pop("$defs", {}).items():
+                schemas.setdefault(name, schema)
+            schemas["Problem"] = problem
+        return document
+
+    app.openapi = openapi_document  # type: ignore[method-assign]
 
     # HEAD for every GET (monitors and link checkers use it), kept out of the OpenAPI
     # document, which describes what a client reads.

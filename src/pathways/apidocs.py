@@ -1,6 +1,6 @@
 """The JSON API's documentation in words: the text at the top of the OpenAPI document and
 the data of its page (``/api/docs``), each operation with an example address that works
-on this pathway.
+on this pathway; and every kind of problem the API answers, with its status, title and hint.
 
 Made from the OpenAPI document ``api.py`` describes, with no web framework. Layer 4.
 """
@@ -12,9 +12,72 @@ from typing import Any
 
 from pathways.journey import Journey
 from pathways.links import at_root
+from pathways.middleware.limits import MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_URL_BYTES
 from pathways.schema import Pathway as PathwayDocument
 
-__all__ = ["describe", "openapi_description"]
+__all__ = ["PROBLEM_STATUS", "PROBLEM_TYPES", "describe", "openapi_description", "problem_anchor"]
+
+
+# --------------------------------------------------------------------------- problems
+
+PROBLEM_TYPES: Mapping[str, tuple[str, str]] = {
+    "bad-token": (
+        "Damaged journey token",
+        "Begin a journey (`POST /api/journeys`) and use the token its answer gives.",
+    ),
+    "unknown-topic": ("Unknown topic", "Use one of `allowed`, or leave the topic out."),
+    "unknown-state": ("No such state", "Use one of the state ids in `allowed`."),
+    "step-not-available": (
+        "Step not available here",
+        "Take one of the steps in `allowed` (the state's `next`).",
+    ),
+    "not-found": ("No such address", "Use one of the addresses in `allowed`."),
+    "method-not-allowed": (
+        "Method not allowed",
+        "Use one of the methods in `allowed` (the `Allow` header says the same).",
+    ),
+    "invalid-request": (
+        "Request not valid",
+        "Send what /openapi.json describes; `allowed` lists the accepted values where known.",
+    ),
+    "body-too-large": (
+        "Request body too large",
+        f"Send a body of at most {MAX_BODY_BYTES} bytes, with or without Content-Length.",
+    ),
+    "address-too-long": (
+        "Address too long",
+        f"Use an address of at most {MAX_URL_BYTES} bytes (path and query).",
+    ),
+    "headers-too-large": (
+        "Request headers too large",
+        f"Send at most {MAX_HEADER_BYTES} bytes of headers in all.",
+    ),
+    "server-error": (
+        "Fault in the guide",
+        "The request was not at fault: try again later, or tell whoever runs this guide.",
+    ),
+}
+"""Every kind of problem the API answers, by the name in its ``type``: (title, hint)."""
+
+PROBLEM_STATUS: Mapping[str, int] = {
+    "bad-token": 400,
+    "unknown-topic": 400,
+    "unknown-state": 404,
+    "step-not-available": 404,
+    "not-found": 404,
+    "method-not-allowed": 405,
+    "invalid-request": 422,
+    "body-too-large": 413,
+    "address-too-long": 414,
+    "headers-too-large": 431,
+    "server-error": 500,
+}
+"""The status each kind of problem is answered with."""
+
+
+def problem_anchor(name: str) -> str:
+    """The id of a problem type's section on the API's documentation page."""
+    return f"problem-{name}"
 
 
 def openapi_description(pathway: PathwayDocument) -> str:
@@ -25,9 +88,10 @@ def openapi_description(pathway: PathwayDocument) -> str:
         " its token. The server keeps nothing: a journey is its token, so every move is a"
         " safe GET that computes a new token (only beginning a journey is a POST, with a"
         " JSON body). Every answer carries `intended_purpose` and `support`: show them"
-        ' beside anything you show. Errors are `{"error": {"code", "message",'
-        ' "allowed"}}` with status 400, 404, 405 or 422. No cookies; no CORS headers'
-        " (call the API from a server, or embed `/embed/` in an iframe)."
+        " beside anything you show. Errors are problem details (RFC 9457,"
+        " `application/problem+json`: `type`, `title`, `status`, `detail`, `instance`,"
+        " `allowed`, `hint`) with status 400, 404, 405, 413, 414, 431 or 422. No cookies;"
+        " no CORS headers (call the API from a server, or embed `/embed/` in an iframe)."
     )
 
 
@@ -89,6 +153,15 @@ def describe(openapi: Mapping[str, Any], pathway: PathwayDocument) -> dict[str, 
             for c in pathway.contexts
         ],
         "example_token": token,
+        "problems": [
+            {
+                "anchor": problem_anchor(name),
+                "status": PROBLEM_STATUS[name],
+                "title": title,
+                "hint": _code_pieces(hint),
+            }
+            for name, (title, hint) in PROBLEM_TYPES.items()
+        ],
     }
 
 

@@ -32,7 +32,7 @@ from pathways.assets import Asset, load_assets
 from pathways.errors import ContentError, Location, Problem
 from pathways.links import MOUNT, at_root, mount_of
 from pathways.loader import Document, load_document
-from pathways.pages import PageError
+from pathways.pages import HttpError
 from pathways.schema import Pathway, Scope
 from pathways.templating import Renderer, from_template, long_date, reviewer_words
 
@@ -284,7 +284,7 @@ class CataloguePages:
                 raise
             raise problem from None
 
-    def error_page(self, error: PageError, *, home: str) -> str:
+    def error_page(self, error: HttpError, *, home: str) -> str:
         """The catalogue's own error page (an address under none of its pathways): a
         pathway withdrawn for review says so and why; anything else is not found."""
         return self.page(

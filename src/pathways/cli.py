@@ -39,14 +39,6 @@ if TYPE_CHECKING:
     pass
 
 
-INTENDED_PURPOSE = (
-    "This is general information. It is not medical advice and cannot tell you what will"
-    " happen to you. Your healthcare team will talk to you about your own care."
-)
-"""What every pathway is and is not, in words that hold for any topic: ``--help`` shows
-it without loading a pathway (which would cost pydantic and PyYAML), and the pathway's
-own statement is on every page it renders."""
-
 TEXT_FORMATS = ("text", "markdown", "html", "json")
 GRAPH_FORMATS = ("mermaid", "dot")
 
@@ -56,11 +48,8 @@ GRAPH_FORMATS = ("mermaid", "dot")
 
 @click.group(
     cls=CleanGroup,
-    help="Explains a health pathway, step by step and in plain words: what might happen"
-    f" next, and what each step means.\n\n{INTENDED_PURPOSE}\n\n"
-    f"The pathway is the file given with --pathway, else ${resources.PATHWAY_ENV}, else the"
-    " built-in one; every page shows that pathway's own statement of what it is for.\n\n"
-    "Start with `pathways walk`, or `pathways show` to read one step.",
+    help=f"The pathway is the file ${resources.PATHWAY_ENV} names, else the built-in one."
+    " Start with `pathways walk`, or `pathways show` to read one step.",
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 88},
 )
 @click.version_option(__version__, "--version", prog_name="pathways")

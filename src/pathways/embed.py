@@ -49,7 +49,7 @@ from pathways.journey import Journey
 from pathways.links import Links, Mode, at_root, journey_path
 from pathways.middleware.headers import CONTENT_SECURITY_POLICY, SECURITY_HEADERS
 from pathways.notes import notes_view
-from pathways.pages import PageError, Pages
+from pathways.pages import HttpError, Pages
 from pathways.routes import add_journey_routes, html, see
 from pathways.templating import text_safe
 
@@ -193,7 +193,7 @@ class Embed:
             links,
         )
 
-    def error_page(self, error: PageError) -> str:
+    def error_page(self, error: HttpError) -> str:
         pages, links = self.pages, self.links
         journey = error.journey
         choices = []
@@ -229,12 +229,12 @@ class Embed:
                 (f"embed page of state '{state.id}'", self.state_page(journey.jump(state.id)))
             )
         rendered.append(("embed notes page", self.notes_page(journey)))
-        rendered.append(("embed error page", self.error_page(PageError(404, "page"))))
+        rendered.append(("embed error page", self.error_page(HttpError(404, "page"))))
         pages.check_frames(rendered)
 
 
 def install(app: FastAPI, pages: Pages, origins: Sequence[str]) -> Embed:
-    """Add the embed's routes to the app (its errors are ``PageError``s, which the app's
+    """Add the embed's routes to the app (its errors are ``HttpError``s, which the app's
     one error handler renders as the embed's error page under ``/embed/``)."""
     embed = Embed(pages, origins)
     embed.check()
@@ -253,9 +253,9 @@ def install(app: FastAPI, pages: Pages, origins: Sequence[str]) -> Embed:
         try:
             journey = Journey.begin(pathway, chosen, at=at)
         except UnknownStateError:
-            raise PageError(404, "state", detail=at) from None
+            raise HttpError(404, "state", detail=at) from None
         except JourneyError:
-            raise PageError(400, "topic") from None
+            raise HttpError(400, "topic") from None
         return see(links.state(journey))
 
     def more(journey_of: Callable[[str], Journey]) -> list[tuple[str, Any]]:

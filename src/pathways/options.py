@@ -126,8 +126,73 @@ def out_option(f: F) -> F:
 # --------------------------------------------------------------------------- shared parts
 
 
+ABOUT = (
+    "Explains a health pathway, step by step and in plain words: what might happen next,"
+    " and what each step means."
+)
+UNREAD_PURPOSE = (
+    "Every page of the pathway in use ({path}) begins with its statement of what it is"
+    " for and what it is not: read it there."
+)
+"""What ``--help`` says when the statement cannot be read quickly (``statement.py``)."""
+
+
+def purpose_text(pathway_file: str | None = None) -> str:
+    """The intended-purpose statement of the pathway in use (``--pathway``, else
+    $PATHWAYS_FILE, else the built-in one) for help texts, read without loading a YAML
+    library; where it cannot be read plainly, a neutral sentence saying where it is."""
+    from pathways.statement import intended_purpose
+
+    path = resources.chosen_pathway_file(pathway_file)
+    return intended_purpose(path) or UNREAD_PURPOSE.format(path=path)
+
+
+def _pathway_given(args: list[str]) -> str | None:
+    """The value of the last ``--pathway`` on a command line, as click reads it."""
+    found = None
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--pathway" and index + 1 < len(args):
+            found = args[index + 1]
+        elif arg.startswith("--pathway="):
+            found = arg.removeprefix("--pathway=")
+    return found
+
+
+class HelpCommand(click.Command):
+    """A command whose help, where it takes ``--pathway``, ends with the statement of the
+    pathway it would use (``--help`` is answered before the options are read: the command
+    line is kept to find ``--pathway`` in it)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["pathways.args"] = list(args)
+        return super().parse_args(ctx, args)
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_help_text(ctx, formatter)
+        if any(param.name == "pathway_file" for param in self.params):
+            given = _pathway_given(ctx.meta.get("pathways.args", []))
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text(purpose_text(given))
+
+
 class CleanGroup(click.Group):
-    """A command group that turns a PathwaysError into one clean message and exit 1."""
+    """A command group that turns a PathwaysError into one clean message and exit 1, and
+    whose help shows the intended-purpose statement of the pathway in use."""
+
+    command_class = HelpCommand
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        own = self.help or ""
+        if ctx.parent is None:  # `pathways --help`: what this is, then the statement
+            text = f"{ABOUT}\n\n{purpose_text()}\n\n{own}"
+        else:  # a group of commands (export): its own text, then the statement
+            text = f"{own}\n\n{purpose_text()}"
+        formatter.write_paragraph()
+        with formatter.indentation():
+            formatter.write_text(text.strip())
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -67,8 +67,17 @@ def _holds_control(value: object) -> bool:
     return False
 
 
-class PageError(Exception):
-    """A request that gets a friendly error page instead of the page it asked for."""
+class HttpError(Exception):
+    """The one HTTP error: a request answered with an error instead of what it asked for.
+
+    Its parts stay apart until an answer is made of them: ``status``, ``kind`` (what went
+    wrong: ``state``, ``step``, ``token``, ``topic``, ``page``, ``method``, ``request`` or
+    ``bug``; each renderer has a title for each), ``detail`` (this occurrence, in words),
+    ``allowed`` (what would have been accepted), ``headers`` (``Allow`` on a 405) and, for
+    a page, the ``journey`` and ``mode`` to offer a way back to. The web app renders it as
+    a friendly page (``Pages.error_page``, the embed's under ``/embed/``) or, under
+    ``/api/``, as problem details (RFC 9457, ``api.py``).
+    """
 
     def __init__(
         self,
@@ -78,6 +87,8 @@ class PageError(Exception):
         journey: Journey | None = None,
         mode: Mode = "patient",
         detail: str | None = None,
+        allowed: Iterable[str] = (),
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(kind)
         self.status = status
@@ -85,6 +96,8 @@ class PageError(Exception):
         self.journey = journey
         self.mode = mode
         self.detail = detail
+        self.allowed: tuple[str, ...] = tuple(allowed)
+        self.headers: dict[str, str] = dict(headers or {})
 
 
 class Pages:
@@ -189,8 +202,8 @@ class Pages:
         except TokenError:
             owner = self.token_owner(token)
             if owner is not None:
-                raise PageError(400, "elsewhere", mode=mode, detail=owner) from None
-            raise PageError(400, "token", mode=mode) from None
+                raise HttpError(400, "elsewhere", mode=mode, detail=owner) from None
+            raise HttpError(400, "token", mode=mode) from None
 
     token_owner: Callable[[str], str | None] = staticmethod(lambda token: None)
     """The title of the other pathway of a catalogue a token belongs to, if any (set by
@@ -524,7 +537,7 @@ class Pages:
             links,
         )
 
-    def error_page(self, error: PageError) -> str:
+    def error_page(self, error: HttpError) -> str:
         journey = error.journey
         data: dict[str, Any] = {
             "page": "error",
@@ -564,7 +577,7 @@ class Pages:
         pages.append(("print page", self.print_page(journey)))
         pages.append(("notes page", self.notes_page(journey)))
         pages.append(("glossary page", self.glossary_page()))
-        pages.append(("error page", self.error_page(PageError(404, "state", detail="x"))))
+        pages.append(("error page", self.error_page(HttpError(404, "state", detail="x"))))
         self.check_frames(pages)
 
     def check_frames(self, pages: Iterable[tuple[str, str]]) -> None:

@@ -4,7 +4,7 @@ The patient pages (``/j/``), presenter mode (``/present/``) and the embed (``/em
 each show a journey at ``<prefix>/<token>`` with a step and a topic choice under it; they
 differ only in their ``Links``, the page they render and the extra routes they add (the
 map, the jump). ``add_journey_routes`` makes those routes from the one pattern, and their
-problems become one ``PageError`` each, rendered by the app's one HTML error handler.
+problems become one ``HttpError`` each, rendered by the app's one HTML error handler.
 
 Layer 5, below ``web.py`` and ``embed.py``, which both use it (so neither imports the
 other's routes).
@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pathways.errors import JourneyError, StepNotAvailableError
 from pathways.journey import Journey
 from pathways.links import Links, Mode
-from pathways.pages import GET, PageError, Pages
+from pathways.pages import GET, HttpError, Pages
 
 
 def html(body: str, status: int = 200) -> HTMLResponse:
@@ -78,7 +78,7 @@ def add_journey_routes(
         try:
             moved = journey.step(trigger)
         except StepNotAvailableError:
-            raise PageError(404, "step", journey=journey, mode=mode, detail=trigger) from None
+            raise HttpError(404, "step", journey=journey, mode=mode, detail=trigger) from None
         return see(links.state(moved, mode))
 
     async def topic(token: str, request: Request) -> RedirectResponse:
@@ -86,7 +86,7 @@ def add_journey_routes(
         try:
             moved = journey.with_context(**pages.topic_choice(request.query_params))
         except JourneyError:
-            raise PageError(400, "topic", journey=journey, mode=mode) from None
+            raise HttpError(400, "topic", journey=journey, mode=mode) from None
         return see(links.state(moved, mode))
 
     state_page_route.__name__ = "state_page"

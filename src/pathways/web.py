@@ -44,6 +44,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match
+from starlette.types import Scope
 
 from pathways import api, apidocs, embed, resources
 from pathways.catalogue import MOUNT, Catalogue, CataloguePages, Entry
@@ -57,7 +59,7 @@ from pathways.middleware.headers import SECURITY_HEADERS, SecurityHeaders
 from pathways.middleware.limits import RequestLimits
 from pathways.middleware.prefix import MountRoot, route_path
 from pathways.middleware.redirects import SlashRedirects
-from pathways.pages import PageError, Pages
+from pathways.pages import HttpError, Pages
 from pathways.routes import add_journey_routes, add_routes, html, see
 from pathways.schema import Pathway
 
@@ -112,7 +114,7 @@ def create_app(
         openapi_url="/openapi.json",
         docs_url=None,  # FastAPI's interactive docs load scripts from other hosts:
         redoc_url=None,  # /api/docs is a page of our own instead
-        redirect_slashes=False,  # its Location names the Host: middleware/redirects.py's is relative
+        redirect_slashes=False,  # its Location names the Host: middleware.redirects' is relative
     )
     app.state.pages = pages
     app.state.json_api = api.install(app, pathway)
@@ -132,37 +134,54 @@ def create_app(
 def _add_error_handlers(
     app: FastAPI, pages: Pages, json_api: api.JsonApi, embedded: embed.Embed
 ) -> None:
-    """One handler for the HTML error pages (the embed's under ``/embed/``, the site's
-    elsewhere) and the JSON API's answers for its own addresses."""
+    """Every error is an ``HttpError`` by the time it is answered, and ``answer`` renders
+    it: problem details under ``/api/``, else the embed's error page under ``/embed/`` or
+    the site's. What the framework refuses (no such address, a wrong method, a request of
+    the wrong shape) is made an ``HttpError`` here first."""
 
-    def error_page(path: str, error: PageError) -> HTMLResponse:
+    def answer(request: Request, error: HttpError) -> Response:
+        path = route_path(request.scope)
+        if api.is_api_path(path):
+            return json_api.problem(error, path)
         page = embedded.error_page if embed.is_embed_path(path) else pages.error_page
-        return html(page(error), error.status)
+        return HTMLResponse(page(error), status_code=error.status, headers=error.headers)
 
-    @app.exception_handler(PageError)
-    async def page_error(request: Request, exc: PageError) -> Response:
-        return error_page(route_path(request.scope), exc)
+    @app.exception_handler(HttpError)
+    async def http_error(request: Request, exc: HttpError) -> Response:
+        return answer(request, exc)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        path = route_path(request.scope)
-        response: Response
+    async def framework_error(request: Request, exc: StarletteHTTPException) -> Response:
+        path, status = route_path(request.scope), exc.status_code
+        allow = allowed_methods(app, request.scope) if status == 405 else []
+        error: HttpError
         if api.is_api_path(path):
-            allow = (exc.headers or {}).get("Allow")
-            response = json_api.http_error(exc.status_code, path, request.method, allow)
+            error = json_api.http_error(status, path, request.method, allow)
+        elif status == 405:
+            error = HttpError(405, "method", headers={"allow": ", ".join(allow)})
         else:
-            kind = "method" if exc.status_code == 405 else "page"
-            response = error_page(path, PageError(exc.status_code, kind))
-        if exc.headers:
-            response.headers.update(exc.headers)
-        return response
+            kind = "page" if status == 404 else "request"
+            error = HttpError(status, kind, headers=exc.headers)
+        return answer(request, error)
 
     @app.exception_handler(RequestValidationError)
     async def request_error(request: Request, exc: RequestValidationError) -> Response:
-        path = route_path(request.scope)
-        if api.is_api_path(path):
-            return json_api.invalid_request(exc.errors())
-        return error_page(path, PageError(400, "request"))
+        if api.is_api_path(route_path(request.scope)):
+            return answer(request, json_api.invalid_request(exc.errors()))
+        return answer(request, HttpError(400, "request"))
+
+
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(app: FastAPI, scope: Scope) -> list[str]:
+    """The methods some route answers at this request's address (for ``Allow`` on a 405):
+    every route's own, since GET and HEAD may be routes of their own (as in the API)."""
+    methods: set[str] = set()
+    for route in app.router.routes:
+        if isinstance(route, BaseRoute) and route.matches(scope)[0] != Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return [m for m in METHODS if m in methods] + sorted(methods - set(METHODS))
 
 
 def _add_pages(app: FastAPI, pages: Pages) -> None:
@@ -182,7 +201,7 @@ def _add_pages(app: FastAPI, pages: Pages) -> None:
         try:
             journey = Journey.begin(pathway, chosen)
         except JourneyError:
-            raise PageError(400, "topic", mode=mode) from None
+            raise HttpError(400, "topic", mode=mode) from None
         return see(pages.url(journey, mode))
 
     add_routes(app, "", "site", [(api.DOCS_PATH, api_docs), ("/", start), ("/begin", begin)])
@@ -208,7 +227,7 @@ def _add_pages(app: FastAPI, pages: Pages) -> None:
     async def static(name: str, request: Request) -> Response:
         asset = pages.assets.get(name)
         if asset is None:
-            raise PageError(404, "page")
+            raise HttpError(404, "page")
         etag = f'"{asset.digest}"'
         cache = (
             f"public, max-age={STATIC_MAX_AGE}, immutable"
@@ -225,7 +244,7 @@ def _add_pages(app: FastAPI, pages: Pages) -> None:
 
     async def favicon() -> Response:
         if "favicon.svg" not in pages.assets:
-            raise PageError(404, "page")
+            raise HttpError(404, "page")
         return see(pages.links.asset(pages.assets["favicon.svg"]))
 
     add_routes(
@@ -248,16 +267,18 @@ def _add_middleware(
     """The ASGI middlewares, innermost first: built pages from memory, the request limits,
     relative trailing-slash redirects, cache validators, compression, then the security
     headers (outside: they see every response, errors too)."""
-    fallback = pages.error_page(PageError(500, "bug")).encode("utf-8")
+    fallback = pages.error_page(HttpError(500, "bug")).encode("utf-8")
     app.add_middleware(MountRoot)
     app.add_middleware(FinishedPages, pages=pages)
-    refusals = {s: pages.error_page(PageError(s, "request")).encode() for s in (413, 414, 431)}
-    json_refusals = {s: json_api.refusal_body(s) for s in (413, 414, 431)}
-    app.add_middleware(
-        RequestLimits,
-        error_page=refusals.__getitem__,
-        prefixed=[(api.PREFIX, b"application/json", json_refusals.__getitem__)],
-    )
+    refusals = {s: pages.error_page(HttpError(s, "request")) for s in (413, 414, 431)}
+
+    def refusal(path: str, status: int) -> Response:
+        if api.is_api_path(path):
+            error = HttpError(status, "request", detail=api.refusal_detail(status))
+            return json_api.problem(error, path)
+        return html(refusals[status], status)
+
+    app.add_middleware(RequestLimits, refusal=refusal)
     app.add_middleware(SlashRedirects, routes=app.router.routes)
     sources = template_sources(pages.environment)
     digests = [asset.digest for asset in pages.assets.values()]
@@ -267,7 +288,7 @@ def _add_middleware(
         SecurityHeaders,
         error_page=fallback,
         prefixed=[
-            (api.PREFIX, SECURITY_HEADERS, b"application/json", json_api.server_error_body()),
+            (api.PREFIX, SECURITY_HEADERS, api.PROBLEM_JSON.encode(), json_api.server_error_body()),
             (
                 embed.EMBED_PREFIX,
                 embed.embed_headers(origins),
@@ -288,7 +309,7 @@ def _add_journey_routes(app: FastAPI, pages: Pages, mode: Mode) -> None:
             try:
                 moved = journey.jump(state)
             except UnknownStateError:
-                raise PageError(404, "state", journey=journey, mode=mode, detail=state) from None
+                raise HttpError(404, "state", journey=journey, mode=mode, detail=state) from None
             return see(pages.url(moved, mode))
 
         async def jump_form(token: str, to: str = "") -> Response:
@@ -383,7 +404,7 @@ def create_catalogue_app(
     async def static(name: str) -> Response:
         asset = shelf.assets.get(name)
         if asset is None:
-            raise PageError(404, "page")
+            raise HttpError(404, "page")
         return Response(
             asset.body,
             media_type=asset.media_type,
@@ -406,9 +427,9 @@ def create_catalogue_app(
     async def not_mounted(pathway_id: str, request: Request) -> Response:
         entry = catalogue.entry(pathway_id)
         if entry is None:
-            raise PageError(404, "page")
+            raise HttpError(404, "page")
         if entry.withdrawn is not None:
-            raise PageError(410, "withdrawn", detail=entry.withdrawn)
+            raise HttpError(410, "withdrawn", detail=entry.withdrawn)
         return see(at_root(mount_of(pathway_id) + "/"))
 
     async def old_address(request: Request) -> Response:
@@ -449,11 +470,11 @@ def create_catalogue_app(
             )
     app.state.openapi = catalogue_openapi(app.openapi_schema or _own_openapi(app), children)
 
-    def error_page(error: PageError) -> str:
+    def error_page(error: HttpError) -> str:
         return shelf.error_page(error, home=at_root("/"))
 
-    @app.exception_handler(PageError)
-    async def page_error(request: Request, exc: PageError) -> Response:
+    @app.exception_handler(HttpError)
+    async def page_error(request: Request, exc: HttpError) -> Response:
         return html(error_page(exc), exc.status)
 
     @app.exception_handler(StarletteHTTPException)
@@ -475,19 +496,19 @@ def create_catalogue_app(
             response.headers.update(exc.headers or {})
             return response
         kind = "method" if exc.status_code == 405 else "page"
-        return html(error_page(PageError(exc.status_code, kind)), exc.status_code)
+        return html(error_page(HttpError(exc.status_code, kind)), exc.status_code)
 
     @app.exception_handler(RequestValidationError)
     async def request_error(request: Request, exc: RequestValidationError) -> Response:
-        return html(error_page(PageError(400, "request")), 400)
+        return html(error_page(HttpError(400, "request")), 400)
 
-    fallback = error_page(PageError(500, "bug")).encode("utf-8")
+    fallback = error_page(HttpError(500, "bug")).encode("utf-8")
     app.add_middleware(MountRoot)
-    refusals = {s: error_page(PageError(s, "request")).encode() for s in (413, 414, 431)}
+    refusals = {s: error_page(HttpError(s, "request")) for s in (413, 414, 431)}
     # No SlashRedirects here: its "the other form has a route" test is always true under
     # the mounts and the catch-all /p/<id>/..., so it would send a 404 round in circles;
     # each pathway's own app has it.
-    app.add_middleware(RequestLimits, error_page=refusals.__getitem__)
+    app.add_middleware(RequestLimits, refusal=lambda path, status: html(refusals[status], status))
     app.add_middleware(SecurityHeaders, error_page=fallback)
     return app
 

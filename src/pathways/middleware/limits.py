@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from pathways.middleware.prefix import route_path
 
 MAX_URL_BYTES = 4096
 """Longest path plus query accepted (414 beyond). The longest journey token is 1,000
@@ -17,31 +16,21 @@ MAX_BODY_BYTES = 64 * 1024
 """Largest request body accepted (413 beyond). Pages read none; a JSON request is small."""
 
 
-class _BodyTooLarge(Exception):
-    """A request body grew past MAX_BODY_BYTES while it was being read."""
-
-
 class RequestLimits:
     """ASGI middleware: an oversized request is refused before any work is done on it.
 
-    A very long address gets 414, very large headers 431 and a body over the limit 413
-    (from its Content-Length, or counted as it arrives), each with the friendly error
-    page. This keeps one reader's mistake or one abuser from tying up the worker, whatever
-    server runs the app.
+    A very long address gets 414, very large headers 431 and a body over the limit 413:
+    from its Content-Length, or counted as it arrives (a chunked body has none), when the
+    reading raises ``HTTPException(413)`` for the app's error handler to answer, as it
+    answers any other. ``refusal(path, status)`` is the answer (an ASGI app, such as a
+    Starlette ``Response``): the app's error page, or problem details under its API. This
+    keeps one reader's mistake or one abuser from tying up the worker, whatever server
+    runs the app.
     """
 
-    def __init__(
-        self,
-        app: ASGIApp,
-        error_page: Callable[[int], bytes],
-        *,
-        prefixed: Sequence[tuple[str, bytes, Callable[[int], bytes]]] = (),
-    ) -> None:
+    def __init__(self, app: ASGIApp, refusal: Callable[[str, int], ASGIApp]) -> None:
         self.app = app
-        self.error_page = error_page
-        # Addresses under a prefix are refused in their own form: (prefix, media type,
-        # body for a status), e.g. the JSON API's JSON error.
-        self.prefixed = tuple(prefixed)
+        self.refusal = refusal
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -62,7 +51,7 @@ class RequestLimits:
                 ):
                     status = 413
         if status is not None:
-            await self._refuse(send, status, scope)
+            await self._refuse(scope, receive, send, status)
             return
         received = 0
         started = False
@@ -73,37 +62,33 @@ class RequestLimits:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > MAX_BODY_BYTES:
-                    raise _BodyTooLarge
+                    raise HTTPException(413)
             return message
 
         async def watched(message: Message) -> None:
             nonlocal started
-            started = started or message["type"] == "http.response.start"
+            if message["type"] == "http.response.start":
+                started = True
+                if received > MAX_BODY_BYTES:  # the app answered the 413: the rest is unread
+                    headers = [(n, v) for n, v in message.get("headers", []) if n != b"connection"]
+                    message = {**message, "headers": [*headers, (b"connection", b"close")]}
             await send(message)
 
         try:
             await self.app(scope, counted, watched)
-        except _BodyTooLarge:
-            if started:
+        except HTTPException as exc:
+            # Only an app with no handler for it lets the 413 escape.
+            if started or exc.status_code != 413:
                 raise
-            await self._refuse(send, 413, scope)
+            await self._refuse(scope, receive, send, 413)
 
-    async def _refuse(self, send: Send, status: int, scope: Scope) -> None:
-        body, media_type = self.error_page(status), b"text/html; charset=utf-8"
-        path = route_path(scope)
-        for prefix, prefixed_type, prefixed_body in self.prefixed:
-            if path == prefix or path.startswith(prefix + "/"):
-                body, media_type = prefixed_body(status), prefixed_type
-                break
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [
-                    (b"content-length", str(len(body)).encode("ascii")),
-                    (b"content-type", media_type),
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, status: int) -> None:
+        """Answer ``refusal``'s answer, and close the connection (the body is not read)."""
+
+        async def closing(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(n, v) for n, v in message.get("headers", []) if n != b"connection"]
+                message = {**message, "headers": [*headers, (b"connection", b"close")]}
+            await send(message)
+
+        await self.refusal(scope["path"], status)(scope, receive, closing)
