@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import uvicorn
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -82,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--pathway", default=None, help="a pathway file (default: embedded)")
     parser.add_argument("--catalogue", nargs="+", default=None, help="pathway files or folders")
+    parser.add_argument(
+        "--only", choices=["map"], default=None, help="only the map and presenter shots"
+    )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -91,6 +94,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.catalogue:
         return catalogue_shots(args.catalogue, args.out, chromium)
     with serve(args.pathway) as base, sync_playwright() as pw:
+        if args.only == "map":
+            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            try:
+                map_and_presenter_shots(browser, base, args.out)
+            finally:
+                browser.close()
+            return 0
         browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
@@ -116,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
                     page.screenshot(path=str(path), full_page=True)
                     print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
                 context.close()
+            map_and_presenter_shots(browser, base, args.out)
         finally:
             browser.close()
     return 0
@@ -137,6 +148,46 @@ def catalogue_shots(files: list[str], out: Path, chromium: str) -> int:
         finally:
             browser.close()
     return 0
+
+
+MAP_SIZES = ((375, 812), (1280, 800))
+PROJECTOR = (1920, 1080)
+
+
+def map_and_presenter_shots(browser: Browser, base: str, out: Path) -> None:
+    """The map at two different places (the relapse, then an option after it) on a phone
+    and a laptop, first screen only, as a reader opens it from a state page's map link;
+    and presenter mode at the relapse on a projector, first screen and whole page."""
+    page = browser.new_page()
+    page.goto(f"{base}/begin")
+    for trigger in WALK:
+        page.goto(f"{page.url}/step/{trigger}")
+    relapse = page.url
+    page.goto(f"{relapse}/step/try_antibody_drug")
+    antibody = page.url
+    page.close()
+    places = {"relapse": relapse, "antibody": antibody}
+    for width, height in MAP_SIZES:
+        context = browser.new_context(viewport={"width": width, "height": height})
+        page = context.new_page()
+        for name, url in places.items():
+            page.goto(url)
+            page.click("a[href*='/map']")
+            page.wait_for_load_state()
+            _shot(page, out / f"map-{name}-{width}x{height}.png")
+        context.close()
+    width, height = PROJECTOR
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(relapse.replace("/j/", "/present/"))
+    _shot(page, out / f"presenter-relapse-{width}x{height}.png")
+    _shot(page, out / f"presenter-relapse-{width}x{height}-whole.png", full_page=True)
+    context.close()
+
+
+def _shot(page: Page, path: Path, *, full_page: bool = False) -> None:
+    page.screenshot(path=str(path), full_page=full_page)
+    print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
 
 
 if __name__ == "__main__":

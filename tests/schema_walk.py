@@ -81,6 +81,21 @@ def text_field(model: type[BaseModel], name: str) -> TextField | None:
     return None
 
 
+def _holds_mapping(field: FieldInfo) -> bool:
+    """Whether the field is a mapping (of ids to parts), perhaps optional."""
+    todo = [field.annotation]
+    while todo:
+        annotation = todo.pop()
+        origin = get_origin(annotation)
+        if origin is not None and isinstance(origin, type) and issubclass(origin, Mapping):
+            return True
+        if origin in (typing.Annotated, typing.Union, types.UnionType):
+            todo.extend(
+                get_args(annotation)[:1] if origin is typing.Annotated else get_args(annotation)
+            )
+    return False
+
+
 def submodel(model: type[BaseModel], name: str) -> type[BaseModel] | None:
     """The model a field holds (alone, optional or in a list), if it holds one."""
     for leaf, _, _ in _field_leaves(model.model_fields[name]):
@@ -138,7 +153,10 @@ def fill_texts(
         value = data.get(name)
         if value is None and all(not f.is_required() for f in nested.model_fields.values()):
             value = data[name] = {}
-        parts = value if isinstance(value, list) else [] if value is None else [value]
+        if _holds_mapping(info) and isinstance(value, dict):
+            parts = list(value.values())  # a mapping of parts (by id): each value is one
+        else:
+            parts = value if isinstance(value, list) else [] if value is None else [value]
         for part in parts:
             filled |= fill_texts(part, make, nested)
     return filled
@@ -160,3 +178,8 @@ def add_optional_parts(document: dict[str, Any]) -> None:
     document["what_matters"] = [{"id": "most", "prompt": "what matters most"}]
     step = document["transitions"][0]
     document["states"][0]["notes"] = [{"step": step["trigger"], "text": "a note", **cited}]
+    document["comparison"] = [{"id": "how_given", "title": "how it is given"}]
+    document["states"][0]["compare"] = {"how_given": {"text": "a cell", **cited}}
+    document["phases"] = [
+        {"id": "all", "title": "every step", "states": [s["id"] for s in document["states"]]}
+    ]

@@ -23,12 +23,14 @@ def _fold(text: str) -> str:
 
 
 def test_every_text_of_every_state_is_reviewed(review: str, pathway: Pathway) -> None:
-    """Each summary, paragraph, fact, note and no-figure line appears word for word."""
+    """Each summary, paragraph, fact, note, no-figure line and option-grid cell appears
+    word for word."""
     for state in pathway.states:
         assert f"### `{state.id}`" in review, state.id
         texts = [state.summary, *state.explanation, *(f.text for f in state.facts)]
         texts += [n.text for n in state.notes]
         texts += [state.no_figure] if state.no_figure else []
+        texts += [said.text for said in state.compare.values()]
         for text in texts:
             assert _fold(text) in review, (state.id, text)
 

@@ -52,6 +52,7 @@ def test_export_has_every_state_with_its_content(pathway: Pathway) -> None:
             "end",
             "notes",
             "no_figure",
+            "compare",
         }
         assert exported["explanation"] == list(state.explanation)
         assert exported["end"] is state.end

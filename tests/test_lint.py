@@ -740,6 +740,7 @@ ADVICE_EXEMPT = {
     "Fact.section": "names one of those headings",
     "OptionNote.section": "names one of those headings",
     "Scope.section": "names one of those headings",
+    "Said.section": "names one of those headings",
     "Source.url": "an address",
     "SupportContact.phone": "a phone number",
     "LintSettings.advice_phrases": "the phrases that read as advice, listed on purpose",

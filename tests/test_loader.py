@@ -439,3 +439,43 @@ def test_any_text_at_all_gives_a_pathway_error_never_a_crash(text: str) -> None:
     with pytest.raises(ContentError) as caught:
         parse_pathway(text, "any.yaml")
     assert_every_problem_located(caught.value, "any.yaml", text)
+
+
+# --------------------------------------------------------------------------- phases
+
+
+PHASES = """
+phases:
+  - id: now
+    title: Now
+    states: [relapse, reinduction]
+  - id: later
+    title: Later
+    states: [remission, palliative_care]
+"""
+
+
+def test_phases_are_read_in_order() -> None:
+    """A document's phases keep their order and states."""
+    pathway = parse_pathway(replaced("states:\n", PHASES.lstrip() + "states:\n"), "t.yaml")
+    assert [(p.id, p.states) for p in pathway.phases] == [
+        ("now", ("relapse", "reinduction")),
+        ("later", ("remission", "palliative_care")),
+    ]
+
+
+def test_phase_naming_an_unknown_state_or_leaving_one_out_is_refused() -> None:
+    """A phase that names a state twice, or no state, or an unknown one is an error at its
+    place, with the fix; a state in no phase is named."""
+    broken = PHASES.replace("[relapse, reinduction]", "[relapse, reinductoin]").replace(
+        "[remission, palliative_care]", "[remission, relapse]"
+    )
+    text = replaced("states:\n", broken.lstrip() + "states:\n")
+    found = problems_of(text)
+    assert any(
+        "phase 'now' names unknown state 'reinductoin'" in p and "did you mean 'reinduction'" in p
+        for p in found
+    ), found
+    assert any("state 'relapse' is in phase 'now' and in phase 'later'" in p for p in found)
+    assert any("no phase names states 'reinduction', 'palliative_care'" in p for p in found)
+    assert all(re.match(r"test\.yaml:\d+:\d+: ", p) for p in found), found

@@ -332,7 +332,9 @@ def test_the_whole_map_marks_no_place(site: Site, pathway: Pathway) -> None:
     hrefs = sorted(a.attrs.get("xlink:href") or "" for a in svg.find_all("a"))
     assert hrefs == sorted(f"states/{s.id}.html" for s in pathway.states)
     items = page.find("section", class_="map-list").find_all("li")
-    assert [li.find("a").text for li in items] == [s.title for s in pathway.states]
+    assert [li.find("a").text for li in items] == [
+        pathway.state(s).title for phase in pathway.phases for s in phase.states
+    ]
 
 
 def test_glossary_explains_every_word_a_to_z_with_its_pages(site: Site, pathway: Pathway) -> None:
@@ -367,8 +369,9 @@ def test_auto_gives_one_map_above_the_limit(
 def test_one_map_is_laid_out_once(
     pathway: Pathway, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With one map the layout runs once, whatever the number of states; with a map per
-    state, once per state and once for the whole map."""
+    """With one map it is made once, whatever the number of states; with a map per state,
+    it is marked once per state and once for the whole map (the layout itself is made once
+    per topic: tests/test_mapsvg.py)."""
     calls: list[str | None] = []
     real: Callable[..., str] = pages_module.map_svg
 

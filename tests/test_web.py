@@ -377,11 +377,16 @@ def test_map_links_resolve_to_jumps_from_this_journey(client: TestClient, pathwa
 
 
 def test_map_has_the_same_as_a_text_list(client: TestClient, pathway: Pathway) -> None:
-    """Below the map, a list links every state and says in words where you are."""
+    """Below the map, a list links every state, phase by phase under the phases' names,
+    and says in words where you are."""
     journey = journey_at(pathway, "goes_into_remission", "comes_back")
     page = parse(client.get(url_of(journey, "/map")).text)
-    items = page.find("section", class_="map-list").find("ol").find_all("li")
-    assert [li.find("a").text for li in items] == [s.title for s in pathway.states]
+    section = page.find("section", class_="map-list")
+    items = section.find_all("li")
+    assert [li.find("a").text for li in items] == [
+        pathway.state(s).title for phase in pathway.phases for s in phase.states
+    ]
+    assert [h.text for h in section.find_all("h3")] == [p.title for p in pathway.phases]
     marked = {li.find("a").text: li.text for li in items}
     assert "(you are here)" in marked[pathway.state(journey.state).title]
     for step in journey.next_steps():
@@ -391,17 +396,61 @@ def test_map_has_the_same_as_a_text_list(client: TestClient, pathway: Pathway) -
 def test_presenter_mode_has_large_options_keys_and_jump(
     client: TestClient, pathway: Pathway
 ) -> None:
-    """Presenter pages show the options as a numbered grid, a jump list and a way back."""
+    """Presenter pages show the options as the numbered columns of a grid, a jump list and
+    a way back."""
     journey = journey_at(pathway, "goes_into_remission", "comes_back")
     page = parse(client.get(url_of(journey, mode="present")).text)
     assert page.find("body").has_class("mode-present")
-    grid = page.find("ul", class_="choice-grid")
+    grid = page.find("table", class_="grid").find("thead")
     keys = [k.text for k in grid.find_all("kbd")]
     assert keys == [str(i + 1) for i in range(len(journey.next_steps()))]
     select = page.find("select", name="to")
     assert [o.attrs["value"] for o in select.find_all("option")] == list(pathway.state_ids)
     assert page.find("a", href=url_of(journey))  # back to patient mode, same place
     assert page.find("details", class_="shortcuts")
+
+
+def test_option_grid_compares_what_the_source_says(client: TestClient, pathway: Pathway) -> None:
+    """At a branch the presenter's grid has a column per option and a row per thing the
+    source may say; a cell the source leaves empty says "The source does not say"."""
+    journey = journey_at(pathway, "goes_into_remission", "comes_back")
+    page = parse(client.get(url_of(journey, mode="present")).text)
+    table = page.find("table", class_="grid")
+    heads = [
+        th.find("span", class_="choice-label").text for th in table.find("thead").find_all("th")
+    ]
+    assert heads == [step.label for step in journey.next_steps()]
+    rows = {tr.find("th").text: tr.find_all("td") for tr in table.find("tbody").find_all("tr")}
+    assert list(rows) == [
+        "What it is",
+        *(r.title for r in pathway.comparison),
+        "What the figures are",
+        "The source",
+    ]
+    dests = [step.dest for step in journey.next_steps()]
+    for row in pathway.comparison:
+        for dest, cell in zip(dests, rows[row.title], strict=True):
+            said = pathway.state(dest).compare.get(row.id)
+            if said is None:
+                assert cell.text.strip() == "The source does not say", (row.id, dest)
+            else:
+                assert said.text in cell.text and said.section in cell.text
+    side_effects = dict(zip(dests, rows["What the source says about side effects"], strict=True))
+    assert "It does not say fewer than what" in side_effects["antibody_therapy"].text
+    assert side_effects["palliative_care"].text.strip() == "The source does not say"
+    figures = dict(zip(dests, rows["What the figures are"], strict=True))
+    assert "4 in 10" in figures["reinduction"].text
+    assert figures["antibody_therapy"].text.strip() == pathway.state("antibody_therapy").no_figure
+    assert figures["palliative_care"].text.strip() == "The source does not say"
+
+
+def test_option_grid_only_at_a_branch(client: TestClient, pathway: Pathway) -> None:
+    """With one way on there is no grid (nothing to compare); patient pages have none."""
+    one = Journey.begin(pathway).jump("palliative_care")
+    assert len(one.next_steps()) == 1
+    assert "<table" not in client.get(url_of(one, mode="present")).text
+    relapse = journey_at(pathway, "goes_into_remission", "comes_back")
+    assert "<table" not in client.get(url_of(relapse)).text
 
 
 def test_print_page_lists_my_path_and_my_questions(client: TestClient, pathway: Pathway) -> None:

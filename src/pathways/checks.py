@@ -36,6 +36,8 @@ def check_pathway(
     _check_contexts(pathway, problems)
     _check_notes(pathway, problems)
     _check_chapters(pathway, problems)
+    _check_phases(pathway, problems)
+    _check_comparison(pathway, problems)
     if review:
         _check_review(pathway, problems, today or dt.date.today())
     _check_schema_version(pathway, problems)
@@ -375,6 +377,78 @@ def _check_chapters(p: Pathway, problems: ProblemList) -> None:
             )
 
 
+def _check_comparison(p: Pathway, problems: ProblemList) -> None:
+    """A state's comparison cells name rows the document declares, and cite the source."""
+    rows = [r.id for r in p.comparison]
+    for index, row_id in enumerate(rows):
+        if row_id in rows[:index]:
+            problems.add(
+                f"comparison row id '{row_id}' is used more than once",
+                path=("comparison", index, "id"),
+                hint="give each row its own id",
+            )
+    for s_index, state in enumerate(p.states):
+        for row_id, said in state.compare.items():
+            path = ("states", s_index, "compare", row_id)
+            if row_id not in rows:
+                problems.add(
+                    f"state '{state.id}' fills comparison row '{row_id}', which the document"
+                    " does not declare",
+                    path=path,
+                    hint=did_you_mean(row_id, rows)
+                    if rows
+                    else "declare it under comparison: (id and title)",
+                )
+            _check_cited(
+                p,
+                problems,
+                f"state '{state.id}' (comparison '{row_id}')",
+                said.source,
+                said.section,
+                path,
+            )
+
+
+def _check_phases(p: Pathway, problems: ProblemList) -> None:
+    """Phases, where given, place every state once and name only states."""
+    if not p.phases:
+        return
+    states = set(p.state_ids)
+    placed: dict[str, str] = {}
+    for index, phase in enumerate(p.phases):
+        if phase.id in [q.id for q in p.phases[:index]]:
+            problems.add(
+                f"phase id '{phase.id}' is used more than once",
+                path=("phases", index, "id"),
+                hint="give each phase its own id",
+            )
+        for s_index, state_id in enumerate(phase.states):
+            path = ("phases", index, "states", s_index)
+            if state_id not in states:
+                problems.add(
+                    f"phase '{phase.id}' names unknown state '{state_id}'",
+                    path=path,
+                    hint=did_you_mean(state_id, states),
+                )
+            elif state_id in placed:
+                problems.add(
+                    f"state '{state_id}' is in phase '{placed[state_id]}' and in phase"
+                    f" '{phase.id}'",
+                    path=path,
+                    hint="put each state in one phase",
+                )
+            else:
+                placed[state_id] = phase.id
+    missing = [s for s in p.state_ids if s not in placed]
+    if missing:
+        names = ", ".join(f"'{m}'" for m in missing)
+        problems.add(
+            f"no phase names state{'s' if len(missing) > 1 else ''} {names}",
+            path=("phases",),
+            hint="add each state to the phase it belongs to (the map draws phases as rows)",
+        )
+
+
 def _check_review(p: Pathway, problems: ProblemList, today: dt.date) -> None:
     meta = p.metadata
     if meta.next_review < today:
@@ -437,6 +511,13 @@ def iter_text(pathway: Pathway) -> Iterator[tuple[tuple[str | int, ...], str]]:
         yield ("transitions", i, "label"), t.label
     for i, prompt in enumerate(pathway.what_matters):
         yield ("what_matters", i, "prompt"), prompt.prompt
+    for i, phase in enumerate(pathway.phases):
+        yield ("phases", i, "title"), phase.title
+    for i, row in enumerate(pathway.comparison):
+        yield ("comparison", i, "title"), row.title
+    for i, state in enumerate(pathway.states):
+        for row_id, said in state.compare.items():
+            yield ("states", i, "compare", row_id, "text"), said.text
 
 
 def iter_all_text(pathway: Pathway) -> Iterator[tuple[tuple[str | int, ...], str]]:

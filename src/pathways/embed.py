@@ -117,7 +117,7 @@ class EmbedLinks(Links):
         return at_root(journey_path(self._token(journey), mode))
 
     def map(self, journey: Journey, mode: Mode) -> str:
-        return f"{self.site(journey)}/map"
+        return f"{self.site(journey)}/map#map-{journey.state}"
 
     def print(self, journey: Journey) -> str | None:
         return f"{self.site(journey)}/print"

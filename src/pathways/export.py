@@ -42,6 +42,7 @@ def pathway_to_dict(pathway: Pathway) -> dict[str, Any]:
                 "end": state["end"],
                 "notes": state["notes"],
                 "no_figure": state["no_figure"],
+                "compare": state["compare"],
             }
         )
     transitions = [
@@ -70,6 +71,8 @@ def pathway_to_dict(pathway: Pathway) -> dict[str, Any]:
         "states": states,
         "transitions": transitions,
         "what_matters": document["what_matters"],
+        "comparison": document["comparison"],
+        "phases": [{**p, "states": list(p["states"])} for p in document["phases"]],
         "lint": document["lint"],
     }
 

@@ -94,7 +94,8 @@ class Links:
         return self.state(journey.restart(), mode)
 
     def map(self, journey: Journey, mode: Mode) -> str:
-        return f"{self.state(journey, mode)}/map"
+        """The map, opened at the reader's box (so a narrow screen shows it)."""
+        return f"{self.state(journey, mode)}/map#map-{journey.state}"
 
     def whole_map(self) -> str | None:
         """A map at no place in particular (the web app's maps are all at a place)."""

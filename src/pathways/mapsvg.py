@@ -1,10 +1,18 @@
 """The pathway map for the web app: the whole pathway as an SVG diagram a browser can inline.
 
 The layout comes from Graphviz (``dot``) through pygraphviz, whose wheel carries Graphviz
-itself, so no system package is needed. The map marks where a reader is ("you are here")
-and where they could go next; each mark is carried by words in the box and by its shape
-(a double border, a dashed border), never by colour alone. Colours meet WCAG 2.2 AA:
-text at least 4.5:1 against its fill, borders and arrows at least 3:1 against the page.
+itself, so no system package is needed. It is made once per pathway, topic and link
+pattern (``layout``, kept on the pathway) and never again: where a reader is changes only
+the marking (``mark``), never where a box stands, so the picture holds still as the
+reader moves. The pathway's phases (``Pathway.phases``: parts of the pathway in time)
+are the map's rows, in order, so its arrows flow one way; a document without phases gets
+rows from the number of steps from the start.
+
+The map marks where a reader is ("you are here") and where they could go next; each mark
+is carried by words in the box and by its shape (a double border, a dashed border), never
+by colour alone. Colours meet WCAG 2.2 AA: text at least 4.5:1 against its fill, borders
+and arrows at least 3:1 against the page. Every box has room for a mark's words, so a
+mark fits without moving anything.
 
 Every state is a link. Links are relative (``jump/<state id>`` by default), so one SVG
 serves every journey that stands at the same place: the web layer caches it.
@@ -14,11 +22,15 @@ This module and ``diagram.py`` are the only ones that import ``pygraphviz`` (lay
 
 from __future__ import annotations
 
+import copy
 import html
+import itertools
 import re
 import textwrap
-from collections.abc import Collection
+from collections import deque
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from xml.etree import ElementTree
 
 import pygraphviz  # type: ignore[import-untyped]  # no stubs or py.typed
 
@@ -27,6 +39,8 @@ from pathways.schema import Pathway
 FONT = "Helvetica,Arial,sans-serif"
 WRAP = 22
 """Characters per line in a box: long titles wrap rather than stretch the map."""
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
 
 
 @dataclass(frozen=True)
@@ -36,9 +50,9 @@ class Look:
     fill: str
     text: str
     border: str
-    style: str
     penwidth: str
-    peripheries: str
+    dashes: str | None
+    double: bool
     words: str | None
 
 
@@ -47,33 +61,36 @@ HERE = Look(
     fill="#003087",
     text="#ffffff",
     border="#003087",
-    style="rounded,filled,bold",
-    penwidth="2",
-    peripheries="2",
+    penwidth="3",
+    dashes=None,
+    double=True,
     words="You are here",
 )
 NEXT = Look(
     fill="#fff4b3",
     text="#212b32",
     border="#212b32",
-    style="rounded,filled,dashed,bold",
     penwidth="2.5",
-    peripheries="1",
+    dashes="6,3",
+    double=False,
     words="Could come next",
 )
 OTHER = Look(
     fill="#ffffff",
     text="#212b32",
     border="#4c6272",
-    style="rounded,filled",
     penwidth="1.5",
-    peripheries="1",
+    dashes=None,
+    double=False,
     words=None,
 )
 EDGE = "#4c6272"
 EDGE_NEXT = "#212b32"
+PHASE_TEXT = "#212b32"
 
 LOOKS = {"here": HERE, "next": NEXT, "other": OTHER}
+WIDEST_MARK = max((look.words for look in LOOKS.values() if look.words), key=len)
+"""Every box is laid out with room for this line, so any mark fits without a new layout."""
 
 
 def _html_text(text: str) -> str:
@@ -85,23 +102,21 @@ def _html_text(text: str) -> str:
     return html.escape(text, quote=True).replace("\\", "\\\u200b")
 
 
-def _label(title: str, words: str | None, note: str | None = None) -> str:
-    """A Graphviz HTML-like label: the mark's words in bold, the state's title wrapped,
-    then a note in italics; all escaped."""
+def _label(title: str, note: str | None = None) -> str:
+    """A Graphviz HTML-like label: a line for the mark (the widest mark's words, replaced
+    when the box is marked), the state's title wrapped, then a note in italics."""
     lines = [_html_text(line) for line in textwrap.wrap(title, WRAP)] or [" "]
-    body = "<BR/>".join(lines)
-    if words:
-        body = f"<B>{_html_text(words)}</B><BR/>{body}"
+    body = f"<B>{_html_text(WIDEST_MARK)}</B><BR/>" + "<BR/>".join(lines)
     if note:
         body = f"{body}<BR/><I>{_html_text(note)}</I>"
     return f"<{body}>"
 
 
-HUB_SHARE = 0.75
+HUB_SHARE = 0.6
 """A state that this share of the others lead to (such as "talk to your healthcare team")
 is a hub: its arrows would cross the whole map, so it is drawn once, at the foot, with
-words saying that it can follow any (or most) other parts, and only the arrow from where
-the reader is. The text list beside the map still names every link."""
+words saying that it can follow any (or most) other parts, and no arrows; when it could
+come next, its box says so. The text list beside the map still names every link."""
 
 
 def hubs(pathway: Pathway) -> dict[str, str]:
@@ -121,57 +136,89 @@ def hubs(pathway: Pathway) -> dict[str, str]:
     return found
 
 
+@dataclass(frozen=True)
+class Row:
+    """One row of the map: a phase of the pathway (``title`` None: rows made from steps)."""
+
+    title: str | None
+    states: tuple[str, ...]
+
+
+def rows(pathway: Pathway) -> tuple[Row, ...]:
+    """The map's rows, top to bottom: the document's phases, or else the states by the
+    fewest steps from the start (states the start does not reach come last)."""
+    if pathway.phases:
+        return tuple(Row(p.title, tuple(p.states)) for p in pathway.phases)
+    depth = {pathway.start: 0}
+    queue = deque([pathway.start])
+    while queue:
+        here = queue.popleft()
+        for t in pathway.transitions:
+            if here in t.source and t.dest not in depth:
+                depth[t.dest] = depth[here] + 1
+                queue.append(t.dest)
+    last = max(depth.values()) + 1
+    by_depth: dict[int, list[str]] = {}
+    for state in pathway.states:
+        by_depth.setdefault(depth.get(state.id, last), []).append(state.id)
+    return tuple(Row(None, tuple(by_depth[d])) for d in sorted(by_depth))
+
+
 def build_graph(
     pathway: Pathway,
-    here: str | None = None,
-    next_states: Collection[str] = (),
+    context: Mapping[str, str] | None = None,
     *,
     link: str = "jump/{id}",
 ) -> pygraphviz.AGraph:
-    """The map as a graph: one box per state (linked), one arrow per pair of states."""
+    """The map as a graph: one row per phase, one box per state (linked, unmarked), one
+    arrow per pair of states a step for this topic joins (none into a hub)."""
     graph = pygraphviz.AGraph(directed=True, strict=True, name="pathway")
     graph.graph_attr.update(
         rankdir="TB",
         fontname=FONT,
         bgcolor="transparent",
-        nodesep="0.3",
-        ranksep="0.4",
-        concentrate="true",
+        nodesep="0.25",
+        ranksep="0.55",
+        newrank="true",
     )
     graph.node_attr.update(shape="box", fontname=FONT, fontsize="14", margin="0.15,0.08")
     graph.edge_attr.update(color=EDGE, penwidth="1.5", arrowsize="0.8")
     hub_words = hubs(pathway)
+    the_rows = rows(pathway)
+    row_of = {state_id: i for i, row in enumerate(the_rows) for state_id in row.states}
     for state in pathway.states:
-        kind = "here" if state.id == here else "next" if state.id in next_states else "other"
-        look = LOOKS[kind]
         graph.add_node(
             state.id,
-            label=_label(state.title, look.words, hub_words.get(state.id)),
+            label=_label(state.title, hub_words.get(state.id)),
             id=f"map-{state.id}",
             URL=link.format(id=state.id),
-            style=look.style,
-            fillcolor=look.fill,
-            fontcolor=look.text,
-            color=look.border,
-            penwidth=look.penwidth,
-            peripheries=look.peripheries,
-            **{"class": f"map-state map-{kind}"},
+            style="rounded,filled",
+            fillcolor=OTHER.fill,
+            fontcolor=OTHER.text,
+            color=OTHER.border,
+            penwidth=OTHER.penwidth,
+            **{"class": "map-state map-other"},
         )
-    if hub_words:
-        graph.add_subgraph(list(hub_words), name="hubs", rank="sink")
+    for index, row in enumerate(the_rows):
+        graph.add_subgraph(list(row.states), name=f"row_{index}", rank="same")
+    chosen = dict(pathway.check_context(context))
+    defaults = pathway.context_defaults()
     for source, t in pathway.edges():
-        leads_on = source == here and t.dest in next_states
-        if t.dest in hub_words and not leads_on:
+        if not t.applies(chosen, defaults):
             continue
-        if graph.has_edge(source, t.dest):
-            if leads_on:
-                graph.get_edge(source, t.dest).attr.update(color=EDGE_NEXT, penwidth="3")
+        if t.dest in hub_words or source == t.dest or graph.has_edge(source, t.dest):
             continue
+        backwards = row_of.get(t.dest, 0) <= row_of.get(source, 0)
         graph.add_edge(
             source,
             t.dest,
-            **({"color": EDGE_NEXT, "penwidth": "3"} if leads_on else {}),
+            id=f"map-edge-{source}-{t.dest}",
+            **({"constraint": "false"} if backwards else {}),
         )
+    for upper, lower in itertools.pairwise(the_rows):
+        # Keeps the rows in order where no step joins two of them.
+        if not graph.has_edge(upper.states[0], lower.states[0]):
+            graph.add_edge(upper.states[0], lower.states[0], style="invis", weight="0")
     return graph
 
 
@@ -180,6 +227,210 @@ _COMMENT = re.compile(r"<!--.*?-->\s*", re.S)
 _TITLE = re.compile(r"<title>.*?</title>\s*", re.S)
 _TOOLTIP = re.compile(r' xlink:title="[^"]*"')
 _SIZE = re.compile(r'<svg width="[^"]*" height="[^"]*"')
+_Q = f"{{{SVG_NS}}}"
+
+ElementTree.register_namespace("", SVG_NS)
+ElementTree.register_namespace("xlink", XLINK_NS)
+
+
+@dataclass(frozen=True)
+class Box:
+    """Where a state's box stands in the SVG's own coordinates (centre, size)."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A map laid out once: the unmarked SVG and each box's place. Marking a copy of it
+    never moves a box."""
+
+    svg: ElementTree.Element
+    boxes: Mapping[str, Box]
+
+
+def layout(
+    pathway: Pathway, context: Mapping[str, str] | None = None, *, link: str = "jump/{id}"
+) -> Layout:
+    """The map for this topic, laid out once per pathway, topic and link pattern."""
+    chosen = dict(pathway.check_context(context))
+    key = "mapsvg.layout:" + repr((sorted(chosen.items()), link))
+    return pathway.derived(key, lambda: _lay_out(pathway, chosen, link))
+
+
+def _lay_out(pathway: Pathway, chosen: Mapping[str, str], link: str) -> Layout:
+    graph = build_graph(pathway, chosen, link=link)
+    graph.layout(prog="dot")
+    boxes = {}
+    for state in pathway.states:
+        node = graph.get_node(state.id)
+        x, y = (float(v) for v in node.attr["pos"].split(","))
+        # Graphviz's SVG puts the origin at the foot: y is drawn as -y.
+        boxes[state.id] = Box(
+            x, -y, float(node.attr["width"]) * 72, float(node.attr["height"]) * 72
+        )
+    raw = graph.draw(format="svg")
+    svg = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
+    svg = _PROLOG.sub("", svg, count=1)
+    svg = _COMMENT.sub("", svg)
+    svg = _TITLE.sub("", svg)
+    svg = _TOOLTIP.sub("", svg)
+    svg = _SIZE.sub('<svg class="pathway-map"', svg, count=1)
+    root = ElementTree.fromstring(svg.strip())
+    _add_row_titles(root, rows(pathway), boxes)
+    return Layout(root, boxes)
+
+
+ROW_TITLES_WIDTH = 150.0
+"""Room at the map's left for the phases' names."""
+ROW_TITLE_WRAP = 17
+
+
+def _add_row_titles(
+    root: ElementTree.Element, the_rows: tuple[Row, ...], boxes: Mapping[str, Box]
+) -> None:
+    """Each phase's name at the left of its row, and a faint rule between rows, so the
+    map reads as a pathway from top to bottom."""
+    if not the_rows or not all(row.title for row in the_rows):
+        return
+    graph = next(g for g in root.iter(f"{_Q}g") if g.get("class") == "graph")
+    x0, y0, width, height = (float(v) for v in (root.get("viewBox") or "").split())
+    root.set(
+        "viewBox",
+        f"{x0 - ROW_TITLES_WIDTH:.2f} {y0:.2f} {width + ROW_TITLES_WIDTH:.2f} {height:.2f}",
+    )
+    titles = ElementTree.SubElement(graph, f"{_Q}g", {"class": "map-phases"})
+    # The graph's own group is moved down by the drawing's height; the rows' names go
+    # into it, so they share its coordinates.
+    tops = [min(boxes[s].y - boxes[s].height / 2 for s in row.states) for row in the_rows]
+    bottoms = [max(boxes[s].y + boxes[s].height / 2 for s in row.states) for row in the_rows]
+    left = -ROW_TITLES_WIDTH + 4
+    for index, row in enumerate(the_rows):
+        middle = (tops[index] + bottoms[index]) / 2
+        lines = textwrap.wrap(row.title or "", ROW_TITLE_WRAP)
+        first = middle - (len(lines) - 1) * 8.5 + 5
+        text = ElementTree.SubElement(
+            titles,
+            f"{_Q}text",
+            {
+                "x": f"{left:.2f}",
+                "y": f"{first:.2f}",
+                "font-family": FONT,
+                "font-size": "14",
+                "font-weight": "bold",
+                "fill": PHASE_TEXT,
+            },
+        )
+        for number, line in enumerate(lines):
+            span = ElementTree.SubElement(
+                text, f"{_Q}tspan", {"x": f"{left:.2f}", "dy": "0" if number == 0 else "17"}
+            )
+            span.text = line
+        if index:
+            rule = (bottoms[index - 1] + tops[index]) / 2
+            ElementTree.SubElement(
+                titles,
+                f"{_Q}line",
+                {
+                    "x1": f"{left:.2f}",
+                    "x2": f"{width:.2f}",
+                    "y1": f"{rule:.2f}",
+                    "y2": f"{rule:.2f}",
+                    "stroke": "#d8dde0",
+                    "stroke-width": "1",
+                },
+            )
+
+
+def _groups(root: ElementTree.Element) -> dict[str, ElementTree.Element]:
+    return {g.get("id") or "": g for g in root.iter(f"{_Q}g") if g.get("id")}
+
+
+def mark(
+    laid_out: Layout,
+    here: str | None = None,
+    next_states: Collection[str] = (),
+) -> str:
+    """The laid-out map with ``here`` and ``next_states`` marked, as an ``<svg>`` element:
+    fills, borders and the mark's words change; no box moves."""
+    root = copy.deepcopy(laid_out.svg)
+    groups = _groups(root)
+    for state_id, box in laid_out.boxes.items():
+        kind = "here" if state_id == here else "next" if state_id in next_states else "other"
+        look = LOOKS[kind]
+        group = groups[f"map-{state_id}"]
+        group.set("class", f"node map-state map-{kind}")
+        shapes = list(group.iter(f"{_Q}path")) + list(group.iter(f"{_Q}polygon"))
+        for shape in shapes:
+            shape.set("fill", look.fill)
+            shape.set("stroke", look.border)
+            shape.set("stroke-width", look.penwidth)
+            if look.dashes:
+                shape.set("stroke-dasharray", look.dashes)
+        texts = list(group.iter(f"{_Q}text"))
+        for text in texts:
+            text.set("fill", look.text)
+        parent = next(iter(group.iter(f"{_Q}a")), group)
+        if look.double and shapes:
+            inset = 4.0
+            parent.insert(
+                list(parent).index(shapes[-1]) + 1 if shapes[-1] in list(parent) else 1,
+                ElementTree.Element(
+                    f"{_Q}rect",
+                    {
+                        "x": f"{box.x - box.width / 2 + inset:.2f}",
+                        "y": f"{box.y - box.height / 2 + inset:.2f}",
+                        "width": f"{box.width - 2 * inset:.2f}",
+                        "height": f"{box.height - 2 * inset:.2f}",
+                        "rx": "3",
+                        "fill": "none",
+                        "stroke": look.text,
+                        "stroke-width": "1.5",
+                    },
+                ),
+            )
+        if not texts:
+            continue
+        first = texts[0]
+        if look.words:
+            first.text = look.words
+            for child in list(first):
+                first.remove(child)
+            # Laid out for the widest mark, drawn from its left: a shorter mark is centred.
+            first.set("text-anchor", "middle")
+            first.set("x", f"{box.x:.2f}")
+        else:
+            # No mark: the line kept for one goes, and the title moves up half a line so
+            # the words stay centred in the box.
+            holder = _parent_of(group, first)
+            if holder is not None:
+                holder.remove(first)
+            if len(texts) > 1:
+                shift = (float(texts[1].get("y", "0")) - float(first.get("y", "0"))) / 2
+                for text in texts[1:]:
+                    text.set("y", f"{float(text.get('y', '0')) - shift:.2f}")
+    if here is not None:
+        for target in next_states:
+            edge = groups.get(f"map-edge-{here}-{target}")
+            if edge is None:
+                continue
+            edge.set("class", "edge map-leads-on")
+            for shape in list(edge.iter(f"{_Q}path")) + list(edge.iter(f"{_Q}polygon")):
+                shape.set("stroke", EDGE_NEXT)
+                shape.set("stroke-width", "3")
+                if shape.tag == f"{_Q}polygon":
+                    shape.set("fill", EDGE_NEXT)
+    return ElementTree.tostring(root, encoding="unicode")
+
+
+def _parent_of(root: ElementTree.Element, child: ElementTree.Element) -> ElementTree.Element | None:
+    for element in root.iter():
+        if child in list(element):
+            return element
+    return None
 
 
 def map_svg(
@@ -187,21 +438,16 @@ def map_svg(
     here: str | None = None,
     next_states: Collection[str] = (),
     *,
+    context: Mapping[str, str] | None = None,
     link: str = "jump/{id}",
 ) -> str:
     """The map as an ``<svg>`` element to place inside an HTML page.
 
-    ``here`` is the reader's state, ``next_states`` the states one step on. ``link`` makes
-    each box's address from the state id (relative by default, so the SVG does not depend
-    on the journey and can be cached). The SVG scales to its container. Graphviz's
+    ``here`` is the reader's state, ``next_states`` the states one step on, ``context``
+    the topic choice (arrows of steps for other topics are left out). ``link`` makes each
+    box's address from the state id (relative by default, so the SVG does not depend on
+    the journey and can be cached). The SVG scales to its container. Graphviz's
     ``<title>`` elements (state ids) and tooltips are removed: the words in each box name
     its link, and a tooltip would only repeat them.
     """
-    raw = build_graph(pathway, here, next_states, link=link).draw(format="svg", prog="dot")
-    svg = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
-    svg = _PROLOG.sub("", svg, count=1)
-    svg = _COMMENT.sub("", svg)
-    svg = _TITLE.sub("", svg)
-    svg = _TOOLTIP.sub("", svg)
-    svg = _SIZE.sub('<svg class="pathway-map"', svg, count=1)
-    return svg.strip()
+    return mark(layout(pathway, context, link=link), here, next_states)

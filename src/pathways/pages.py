@@ -19,6 +19,7 @@ from pathways.glossary import mark_terms
 from pathways.journey import Journey
 from pathways.links import ROOT, Links, Mode, at_root, journey_path, mount_of
 from pathways.mapsvg import map_svg
+from pathways.mapsvg import rows as map_rows
 from pathways.notes import (
     ANSWER_MAX,
     NOTES_MAX_CHARS,
@@ -136,7 +137,9 @@ class Pages:
                         )
                     ]
                 )
-        self._maps: dict[tuple[str | None, tuple[str, ...], str], str] = {}
+        self._maps: dict[
+            tuple[str | None, tuple[str, ...], str, tuple[tuple[str, str], ...]], str
+        ] = {}
         self._leads_to: dict[str, list[str]] | None = None
         self._pages: OrderedDict[str, bytes] = OrderedDict()
         self._page_bytes = 0
@@ -319,12 +322,7 @@ class Pages:
         view = journey_view(journey)
         state = self.pathway.state(journey.state)
         pieces = mark_terms(self.pathway, state.explanation, state.terms)
-        choices = [
-            {**shown, "url": links.step(journey, mode, step), "key": index + 1}
-            for index, (shown, step) in enumerate(
-                zip(view["next"], journey.next_steps(), strict=True)
-            )
-        ]
+        choices = self.choices(journey, mode, links, view)
         path = (
             [
                 {
@@ -355,17 +353,7 @@ class Pages:
             for s in self.pathway.sources
             if s.id in cited
         ]
-        jump_url = links.jump_form(journey, mode)
-        # Only a page with the jump form lists every state (a static page would grow with
-        # the pathway, and the whole site quadratically).
-        jump_to = (
-            [
-                {"id": s.id, "title": s.title, "current": s.id == journey.state}
-                for s in self.pathway.states
-            ]
-            if jump_url is not None
-            else []
-        )
+        jump_url, jump_to = self.jump_list(journey, mode, links)
         return {
             **view,
             **self._nav(journey, mode, links),
@@ -380,7 +368,95 @@ class Pages:
             "jump_to": jump_to,
             "switch_to": self.switch_to() if mode == "present" else [],
             "notes_questions": keyed_questions(state.questions),
+            "grid": self.option_grid(journey) if mode == "present" else None,
         }
+
+    def choices(
+        self,
+        journey: Journey,
+        mode: Mode,
+        links: Links,
+        view: Mapping[str, Any] | None = None,
+    ) -> list[dict[str, Any]]:
+        """The ways on from here, each with its address and its number key."""
+        shown = (view or journey_view(journey))["next"]
+        return [
+            {**one, "url": links.step(journey, mode, step), "key": index + 1}
+            for index, (one, step) in enumerate(zip(shown, journey.next_steps(), strict=True))
+        ]
+
+    def jump_list(
+        self, journey: Journey, mode: Mode, links: Links
+    ) -> tuple[str | None, list[dict[str, Any]]]:
+        """The jump form's address and its places; none where there is no form.
+
+        Only a page with the jump form lists every state (a static page would grow with
+        the pathway, and the whole site quadratically)."""
+        jump_url = links.jump_form(journey, mode)
+        if jump_url is None:
+            return None, []
+        return jump_url, [
+            {"id": s.id, "title": s.title, "current": s.id == journey.state}
+            for s in self.pathway.states
+        ]
+
+    def option_grid(self, journey: Journey) -> list[dict[str, Any]] | None:
+        """At a branch (two or more ways on), what the source says about each option, row
+        by row: what it is, the document's comparison rows (how it is given, ...), its
+        figures and its source. A cell the source leaves empty is None (the page says "The
+        source does not say"), never a guess."""
+        steps = journey.next_steps()
+        if len(steps) < 2:
+            return None
+        pathway = self.pathway
+        sources = {s.id: s for s in pathway.sources}
+        dests = [pathway.state(step.dest) for step in steps]
+
+        def cited(source_id: str, sections: Sequence[str]) -> str:
+            source = sources[source_id]
+            quoted = ", ".join(f"“{section}”" for section in sections)
+            return f"{source.publisher}, “{source.title}”: {quoted}"
+
+        def figures(state_id: str) -> list[str] | None:
+            state = pathway.state(state_id)
+            found = [
+                f"{f.text} Whom this figure is about: {f.number.about}."
+                for f in state.facts
+                if f.number
+            ]
+            if found:
+                return found
+            return [state.no_figure] if state.no_figure else None
+
+        def source_of(state_id: str) -> list[str] | None:
+            state = pathway.state(state_id)
+            by_source: dict[str, list[str]] = {}
+            for fact in state.facts:
+                sections = by_source.setdefault(fact.source, [])
+                if fact.section not in sections:
+                    sections.append(fact.section)
+            return [cited(sid, sections) for sid, sections in by_source.items()] or None
+
+        rows: list[dict[str, Any]] = [
+            {"id": "summary", "title": "What it is", "cells": [[d.summary] for d in dests]}
+        ]
+        for row in pathway.comparison:
+            cells: list[list[str] | None] = []
+            for dest in dests:
+                said = dest.compare.get(row.id)
+                cells.append([said.text, f"Section: “{said.section}”."] if said else None)
+            rows.append({"id": row.id, "title": row.title, "cells": cells})
+        rows.append(
+            {
+                "id": "figures",
+                "title": "What the figures are",
+                "cells": [figures(d.id) for d in dests],
+            }
+        )
+        rows.append(
+            {"id": "source", "title": "The source", "cells": [source_of(d.id) for d in dests]}
+        )
+        return rows
 
     def state_page(self, journey: Journey, mode: Mode, links: Links | None = None) -> str:
         view = self.state_view(journey, mode, links)
@@ -390,23 +466,26 @@ class Pages:
 
     def _map_key(
         self, journey: Journey | None, links: Links, mode: Mode = "patient"
-    ) -> tuple[str | None, tuple[str, ...], str]:
+    ) -> tuple[str | None, tuple[str, ...], str, tuple[tuple[str, str], ...]]:
         if journey is None:
-            return (None, (), links.map_boxes(None, mode))
+            return (None, (), links.map_boxes(None, mode), ())
         next_states = tuple(sorted({step.dest for step in journey.next_steps()}))
-        return (journey.state, next_states, links.map_boxes(journey, mode))
+        topic = tuple(sorted(journey.context.items()))
+        return (journey.state, next_states, links.map_boxes(journey, mode), topic)
 
     def map_svg(
         self, journey: Journey | None, links: Links | None = None, mode: Mode = "patient"
     ) -> str:
-        """The map for this place and topic (None: no place marked), laid out once and
-        then kept."""
+        """The map for this place and topic (None: no place marked): laid out once per
+        topic (``mapsvg.layout``), marked for this place, and kept."""
         links = links or self.links
         key = self._map_key(journey, links, mode)
         svg = self._maps.get(key)
         if svg is None:
-            here, next_states, boxes = key
-            svg = self._maps[key] = map_svg(self.pathway, here, next_states, link=boxes)
+            here, next_states, boxes, topic = key
+            svg = self._maps[key] = map_svg(
+                self.pathway, here, next_states, context=dict(topic), link=boxes
+            )
         return svg
 
     def has_map(self, journey: Journey) -> bool:
@@ -448,9 +527,23 @@ class Pages:
             }
             for s in self.pathway.states
         ]
+        by_id = {state["id"]: state for state in states}
+        groups = [
+            {"title": row.title, "states": [by_id[s] for s in row.states]}
+            for row in self.pathway.derived("mapsvg.rows", lambda: map_rows(self.pathway))
+        ]
         nav = self._nav(at, mode, links)
         if journey is None:
             nav.update(state_url=None, back_url=None)
+        present: dict[str, Any] = {"choices": [], "jump_url": None, "jump_to": [], "path": None}
+        if journey is not None and mode == "present":
+            jump_url, jump_to = self.jump_list(journey, mode, links)
+            present = {
+                "choices": self.choices(journey, mode, links),
+                "jump_url": jump_url,
+                "jump_to": jump_to,
+                "path": self.state_view(journey, mode, links)["path"],
+            }
         return self.render(
             ["map.html"],
             {
@@ -458,6 +551,8 @@ class Pages:
                 "page": "map",
                 "here_title": self.pathway.state(here_id).title if here_id else None,
                 "states": states,
+                "groups": groups,
+                **present,
                 "svg_markup": self.map_svg(journey, links, mode),
             },
             links,

@@ -303,6 +303,23 @@ class OptionNote(Model):
     section: Text
 
 
+class ComparisonRow(Model):
+    """A row of the presenter's option grid that the states fill in (e.g. "How it is
+    given"): each option's cell is what its state's ``compare`` says under this id, or
+    "The source does not say"."""
+
+    id: Id
+    title: Text = Field(description="e.g. 'How it is given'.")
+
+
+class Said(Model):
+    """What the source says about one thing, in our own words, with where it says it."""
+
+    text: Text
+    source: Id
+    section: Text
+
+
 class State(Model):
     """A point in the journey."""
 
@@ -322,6 +339,11 @@ class State(Model):
         description="Said where the figures would be when the source gives none for this"
         " option, e.g. 'The source gives no figure for this.'",
     )
+    compare: Mapping[Id, Said] = Field(
+        default_factory=dict,
+        description="This option's cells in the option grid, by comparison row id; a row"
+        " left out shows 'The source does not say'.",
+    )
 
 
 class Chapter(Model):
@@ -331,6 +353,16 @@ class Chapter(Model):
     title: Text = Field(description="e.g. 'Start at the first appointment'.")
     start: Id = Field(description="The state the entry begins at (with no path before it).")
     summary: Text | None = Field(default=None, description="A short line under the title.")
+
+
+class Phase(Model):
+    """A part of the pathway in time (e.g. the first treatment, after it, the end points):
+    the map draws each phase as one row, in the document's order, so that its arrows flow
+    one way."""
+
+    id: Id
+    title: Text = Field(description="e.g. 'After the operation'.")
+    states: IdOrIds = Field(min_length=1, description="The states in this phase.")
 
 
 class Transition(Model):
@@ -479,6 +511,17 @@ class Pathway(Model):
     what_matters: tuple[NotePrompt, ...] = Field(
         default=(),
         description="Open prompts for the reader's own notes, each with a free-text answer.",
+    )
+    comparison: tuple[ComparisonRow, ...] = Field(
+        default=(),
+        description="Rows of the presenter's option grid that states fill in with"
+        " 'compare', on top of what each option is, its figures and its source.",
+    )
+    phases: tuple[Phase, ...] = Field(
+        default=(),
+        description="The parts of the pathway in time, in order, each naming its states;"
+        " the map draws them as rows. Without them the map's rows follow the steps from"
+        " the start.",
     )
     lint: LintSettings = LintSettings()
 
