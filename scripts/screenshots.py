@@ -10,6 +10,11 @@ poppler-utils). Anyone can rerun it:
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--pathway FILE]
     .venv/bin/python scripts/screenshots.py --only map   # the map and presenter shots
 
+With ``--catalogue FILE|DIR...`` it serves those pathways together and takes the catalogue
+instead, as a phone (375x812) and a laptop (1280x800) show it on opening:
+
+    .venv/bin/python scripts/screenshots.py --catalogue tests/data/pathways pathways.yaml
+
 It serves the app on 127.0.0.1 at a free port for the length of the run, and drives
 Debian's chromium (/usr/bin/chromium, or $CHROMIUM) with playwright; nothing is fetched
 from anywhere else.
@@ -36,7 +41,8 @@ from playwright.sync_api import Browser, Page, sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from pathways.web import create_app  # noqa: E402 - after the path is set for a checkout
+from pathways.catalogue import load_catalogue  # noqa: E402 - after the path is set
+from pathways.web import create_app, create_catalogue_app  # noqa: E402
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -61,12 +67,11 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(pathway_file: str | None) -> Iterator[str]:
+def serve(pathway_file: str | None, catalogue: list[str] | None = None) -> Iterator[str]:
     """The app on 127.0.0.1 at a free port, in a thread, for the length of the block."""
     port = free_port()
-    config = uvicorn.Config(
-        create_app(pathway_file), host="127.0.0.1", port=port, log_level="warning"
-    )
+    app = create_catalogue_app(load_catalogue(catalogue)) if catalogue else create_app(pathway_file)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -86,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--pathway", default=None, help="a pathway file (default: embedded)")
+    parser.add_argument("--catalogue", nargs="+", default=None, help="pathway files or folders")
     parser.add_argument(
         "--only", choices=["map"], default=None, help="only the map and presenter shots"
     )
@@ -95,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     if not Path(chromium).exists():
         print(f"screenshots: no browser at {chromium} (apt-get install chromium)", file=sys.stderr)
         return 1
+    if args.catalogue:
+        return catalogue_shots(args.catalogue, args.out, chromium)
     with serve(args.pathway) as base, sync_playwright() as pw:
         if args.only == "map":
             browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
@@ -161,6 +169,24 @@ def print_pages(browser: Browser, url: str, out: Path) -> None:
             target = out / f"print-pdf-{n}.png"
             shutil.move(png, target)
             print(target.relative_to(ROOT) if target.is_relative_to(ROOT) else target)
+
+
+def catalogue_shots(files: list[str], out: Path, chromium: str) -> int:
+    """The catalogue as a phone and a laptop show it on opening (the first screenful)."""
+    with serve(None, files) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            for width, height in ((375, 812), (1280, 800)):
+                context = browser.new_context(viewport={"width": width, "height": height})
+                page = context.new_page()
+                page.goto(f"{base}/")
+                path = out / f"catalogue-{width}x{height}.png"
+                page.screenshot(path=str(path))
+                print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+                context.close()
+        finally:
+            browser.close()
+    return 0
 
 
 MAP_SIZES = ((375, 812), (1280, 800))

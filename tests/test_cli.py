@@ -229,7 +229,6 @@ def test_show_prints_the_start_as_text_by_default(real: Pathway) -> None:
     assert not too_wide  # only a line holding an address may run past 80 (it cannot break)
 
 
-
 @pytest.mark.parametrize("fmt", ["text", "markdown", "html", "json"])
 def test_show_prints_a_state_in_each_format(fmt: str) -> None:
     """`pathways show STATE --format F` prints that state in that format."""

@@ -72,8 +72,6 @@ def _hostile_text(field: TextField, value: str) -> str:
     return f"{value} {PAYLOAD}".strip()
 
 
-
-
 def hostile_document() -> dict[str, Any]:
     """The minimal pathway with the payload in every text field of the schema (each field
     the document leaves out is given one), and very long strings too."""

@@ -65,8 +65,9 @@ from pathways.errors import (
 )
 from pathways.export import pathway_to_dict
 from pathways.journey import Journey
-from pathways.links import journey_path
+from pathways.links import at_root, journey_path
 from pathways.middleware.limits import MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_URL_BYTES
+from pathways.middleware.prefix import route_path
 from pathways.pages import HttpError
 from pathways.schema import Pathway as PathwayDocument
 from pathways.templating import journey_view
@@ -255,22 +256,26 @@ class JsonApi:
         return answer.model_dump_json(exclude_none=True).encode("utf-8")
 
     def addresses(self) -> list[str]:
+        """The API's addresses, as a client asks for them (under the app's mount)."""
         return [
-            f"{PREFIX}/pathway",
-            f"{PREFIX}/states/{{state_id}}",
-            f"{PREFIX}/journeys",
-            f"{PREFIX}/journeys/{{token}}",
-            f"{PREFIX}/journeys/{{token}}/step/{{trigger}}",
-            f"{PREFIX}/journeys/{{token}}/back",
-            f"{PREFIX}/journeys/{{token}}/restart",
-            f"{PREFIX}/journeys/{{token}}/jump/{{state_id}}",
-            f"{PREFIX}/journeys/{{token}}/topics",
-            f"{PREFIX}/fhir",
+            at_root(address)
+            for address in (
+                f"{PREFIX}/pathway",
+                f"{PREFIX}/states/{{state_id}}",
+                f"{PREFIX}/journeys",
+                f"{PREFIX}/journeys/{{token}}",
+                f"{PREFIX}/journeys/{{token}}/step/{{trigger}}",
+                f"{PREFIX}/journeys/{{token}}/back",
+                f"{PREFIX}/journeys/{{token}}/restart",
+                f"{PREFIX}/journeys/{{token}}/jump/{{state_id}}",
+                f"{PREFIX}/journeys/{{token}}/topics",
+                f"{PREFIX}/fhir",
+            )
         ]
 
     def journey_answer(self, journey: Journey) -> dict[str, Any]:
         token = journey.token
-        at = f"{PREFIX}/journeys/{token}"
+        at = at_root(f"{PREFIX}/journeys/{token}")
         return {
             **self.framing,
             "journey": {
@@ -286,16 +291,16 @@ class JsonApi:
             "state": journey_view(journey),
             "links": {
                 "self": at,
-                "back": f"{PREFIX}/journeys/{journey.back().token}"
+                "back": at_root(f"{PREFIX}/journeys/{journey.back().token}")
                 if journey.can_go_back
                 else None,
-                "restart": f"{PREFIX}/journeys/{journey.restart().token}",
+                "restart": at_root(f"{PREFIX}/journeys/{journey.restart().token}"),
                 "steps": [
                     {"trigger": s.trigger, "href": f"{at}/step/{s.trigger}"}
                     for s in journey.next_steps()
                 ],
-                "page": journey_path(token),
-                "embed": f"{EMBED_PREFIX}/{token}",
+                "page": at_root(journey_path(token)),
+                "embed": at_root(f"{EMBED_PREFIX}/{token}"),
             },
         }
 
@@ -406,9 +411,19 @@ def install(app: FastAPI, pathway: PathwayDocument) -> JsonApi:
     # here, once, as its HttpError; the web pages catch theirs where they happen.
     @app.exception_handler(JourneyError)
     async def journey_error(request: Request, exc: JourneyError) -> Response:
-        if not is_api_path(request.url.path):
+        if not is_api_path(route_path(request.scope)):
             raise exc  # a page route lets none escape: a bug, answered as one
-        return api.problem(from_journey_error(exc), request.url.path)
+        error = from_journey_error(exc)
+        token = request.path_params.get("token")
+        owner = getattr(app.state, "token_owner", None)
+        if isinstance(exc, TokenError) and owner is not None and token:
+            title = owner(token)
+            if title is not None:  # a catalogue's other pathway: say where it belongs
+                error.detail = (
+                    f"this journey link belongs to another pathway served here, '{title}':"
+                    " ask that pathway's address for it"
+                )
+        return api.problem(error, request.url.path)
 
     @app.get(
         f"{PREFIX}/pathway",

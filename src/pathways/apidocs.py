@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pathways.journey import Journey
+from pathways.links import at_root
 from pathways.middleware.limits import MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_URL_BYTES
 from pathways.schema import Pathway as PathwayDocument
 
@@ -137,14 +138,16 @@ def describe(openapi: Mapping[str, Any], pathway: PathwayDocument) -> dict[str, 
                         }
                         for status, response in sorted(operation.get("responses", {}).items())
                     ],
-                    "example": example if method == "get" and "{" not in example else None,
+                    "example": (
+                        at_root(example) if method == "get" and "{" not in example else None
+                    ),
                 }
             )
     return {
         "page": "api",
         "mode": "patient",
         "operations": operations,
-        "openapi_url": "/openapi.json",
+        "openapi_url": at_root("/openapi.json"),
         "body_topics": [
             {"id": c.id, "options": [v.id for v in c.values], "default": c.default}
             for c in pathway.contexts

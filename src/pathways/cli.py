@@ -39,7 +39,6 @@ if TYPE_CHECKING:
     pass
 
 
-
 TEXT_FORMATS = ("text", "markdown", "html", "json")
 GRAPH_FORMATS = ("mermaid", "dot")
 
@@ -317,6 +316,15 @@ def _check_origins(
         raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
 
 
+def _check_root_path(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    from pathways.middleware.prefix import check_prefix
+
+    try:
+        return check_prefix(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+
+
 @main.command(short_help="Serve the pathway as a web app (patients, nurses, the map).")
 @click.option(
     "--host",
@@ -344,11 +352,30 @@ def _check_origins(
     " up.",
 )
 @click.option(
+    "--pathway",
+    "pathway_files",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    metavar="FILE|DIR",
+    help="A pathway document to serve, or a folder of them; repeat for more. Several are"
+    " each served at /p/<id>/ with a catalogue of them at /. Default: $PATHWAYS_DIR (a"
+    f" folder), else ${resources.PATHWAY_ENV}, else the built-in one.",
+)
+@click.option(
+    "--root-path",
+    default="",
+    metavar="PATH",
+    callback=_check_root_path,
+    help="The path the whole app is served under on a larger site, e.g. /guides, when a"
+    " proxy in front strips it. Default: none, the app is at the root of its host.",
+)
+@click.option(
     "--forwarded-allow-ips",
     metavar="ADDRESSES",
     default="",
     help="Comma-separated addresses of the proxies (e.g. 127.0.0.1 for nginx on this"
-    " machine) whose X-Forwarded-For and X-Forwarded-Proto are believed. Default: none.",
+    " machine) whose X-Forwarded-For, X-Forwarded-Proto and X-Forwarded-Prefix are"
+    " believed. Default: none.",
 )
 @click.option(
     "--max-connections",
@@ -365,17 +392,17 @@ def _check_origins(
     type=click.FloatRange(0.1),
     help="Seconds a client has to send a request's headers; its body gets three times that.",
 )
-@pathway_option
 @templates_option
 def serve(
     host: str,
     port: int,
     reload_content: bool,
     embed_origins: tuple[str, ...],
+    pathway_files: tuple[Path, ...],
+    root_path: str,
     forwarded_allow_ips: str,
     max_connections: int,
     header_timeout: float,
-    pathway_file: Path | None,
     templates_dir: Path | None,
 ) -> None:
     """Serve the pathway as a web app at http://HOST:PORT/ until Ctrl+C.
@@ -386,18 +413,41 @@ def serve(
     hosts and set no cookies: the journey is in each page's address, which is why
     addresses are not written to the log.
 
+    Several pathways (--pathway repeated, or a folder): each at /p/<id>/ (its
+    metadata.id), a catalogue of them at /, and the single-pathway addresses lead to the
+    first. Every document is checked first: one that is broken stops the start.
+
     For developers: a JSON API under /api/ (described at /openapi.json and /api/docs) and
     an embeddable page at /embed/ for the sites given with --embed-origin.
     """
     import gc
+    import os
 
     from pathways import server
+    from pathways.catalogue import DIR_ENV, load_catalogue
     from pathways.middleware.headers import SECURITY_HEADERS
-    from pathways.web import create_app
+    from pathways.web import create_app, create_catalogue_app
+
+    given = list(pathway_files)
+    if not given and os.environ.get(DIR_ENV):
+        given = [Path(os.environ[DIR_ENV])]
+    single: Path | None = given[0] if len(given) == 1 and given[0].is_file() else None
+    catalogue = None
+    if given and single is None:
+        catalogue = load_catalogue(given)
+        if len(catalogue.entries) == 1:
+            single = Path(catalogue.entries[0].filename)
+            catalogue = None
+    if catalogue is not None and reload_content:
+        raise click.UsageError("--reload-content serves one pathway: give one --pathway FILE")
 
     def build() -> Any:
+        if catalogue is not None:
+            return create_catalogue_app(
+                catalogue, templates_dir=templates_dir, embed_origins=embed_origins
+            )
         return create_app(
-            pathway=load_chosen_pathway(pathway_file),
+            pathway=load_chosen_pathway(single),
             templates_dir=templates_dir,
             embed_origins=embed_origins,
             # Reloading: each app keeps the templates it was checked with.
@@ -406,17 +456,23 @@ def serve(
 
     served = app = build()
     if reload_content:
-        served = _live(build, pathway_file, templates_dir)
+        served = _live(build, single, templates_dir)
         app = served.app
     # What start-up built lives as long as the server: keep the cycle collector off it.
     gc.freeze()
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"Serving '{app.title}' at http://{shown}:{port}/ (Ctrl+C to stop)", err=True)
+    what = f"{len(catalogue.served)} pathways" if catalogue is not None else f"'{app.title}'"
+    click.echo(f"Serving {what} at http://{shown}:{port}{root_path}/ (Ctrl+C to stop)", err=True)
+    if catalogue is not None:
+        for entry in catalogue.entries:
+            where = "withdrawn for review" if entry.withdrawn else f"{root_path}/p/{entry.id}/"
+            click.echo(f"  {entry.filename}: {where}", err=True)
     settings = server.ServerSettings(
         header_timeout=header_timeout,
         body_timeout=3 * header_timeout,
         max_connections=max_connections,
         forwarded_allow_ips=tuple(a.strip() for a in forwarded_allow_ips.split(",") if a.strip()),
+        root_path=root_path,
     )
     server.serve(served, host=host, port=port, settings=settings, headers=SECURITY_HEADERS)
 

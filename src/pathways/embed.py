@@ -46,7 +46,7 @@ from pathways.errors import (
     UnknownStateError,
 )
 from pathways.journey import Journey
-from pathways.links import Links, Mode, journey_path
+from pathways.links import Links, Mode, at_root, journey_path
 from pathways.middleware.headers import CONTENT_SECURITY_POLICY, SECURITY_HEADERS
 from pathways.notes import notes_view
 from pathways.pages import WAY_IN, HttpError, Pages
@@ -107,14 +107,14 @@ class EmbedLinks(Links):
         return None  # each embedded page explains its own words; the frame stays on the walk
 
     def home(self) -> str:
-        return f"{EMBED_PREFIX}/"
+        return at_root(f"{EMBED_PREFIX}/")
 
     def state(self, journey: Journey, mode: Mode = "patient") -> str:
-        return f"{EMBED_PREFIX}/{self._token(journey)}"
+        return at_root(f"{EMBED_PREFIX}/{self._token(journey)}")
 
     def site(self, journey: Journey, mode: Mode = "patient") -> str:
         """The same place in the full guide (opened in a new tab)."""
-        return journey_path(self._token(journey), mode)
+        return at_root(journey_path(self._token(journey), mode))
 
     def map(self, journey: Journey, mode: Mode) -> str:
         return f"{self.site(journey)}/map#map-{journey.state}"
@@ -129,7 +129,7 @@ class EmbedLinks(Links):
         return f"{self.state(journey)}/notes"
 
     def begin_form(self) -> str | None:
-        return f"{EMBED_PREFIX}/begin"
+        return at_root(f"{EMBED_PREFIX}/begin")
 
     def jump_form(self, journey: Journey, mode: Mode) -> str | None:
         return None
@@ -149,7 +149,7 @@ class Embed:
             "page": page,
             "embed": True,
             "embed_origins": " ".join(self.origins),
-            "full_url": "/",
+            "full_url": at_root("/"),
         }
 
     def start_page(self) -> str:
@@ -245,7 +245,7 @@ def install(app: FastAPI, pages: Pages, origins: Sequence[str]) -> Embed:
         return html(pages.cached(f"{EMBED_PREFIX}/", embed.start_page))
 
     async def start_bare() -> Response:
-        return see(f"{EMBED_PREFIX}/")
+        return see(at_root(f"{EMBED_PREFIX}/"))
 
     async def begin(request: Request) -> Response:
         chosen = pages.topic_choice(request.query_params)

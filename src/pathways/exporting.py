@@ -156,10 +156,19 @@ def write_json_schema(out: Path | None) -> None:
     help="each: a map page for every state, with it marked; one: a single map that every"
     " state links into; auto: each, up to 100 states.",
 )
-@pathway_option
+@click.option(
+    "--pathway",
+    "pathway_files",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    metavar="FILE|DIR",
+    help="A pathway document, or a folder of them; repeat for more. Several make a site"
+    " with a list of them at index.html and each in a folder of its own. Default:"
+    f" ${resources.PATHWAY_ENV}, else the built-in one.",
+)
 @templates_option
 def export_site(
-    folder: Path, maps: str, pathway_file: Path | None, templates_dir: Path | None
+    folder: Path, maps: str, pathway_files: tuple[Path, ...], templates_dir: Path | None
 ) -> None:
     """Write the guide as static HTML into FOLDER: the start page, every state, the map
     and the glossary, linked by relative paths.
@@ -167,16 +176,21 @@ def export_site(
     Open FOLDER/index.html in a browser, or copy FOLDER to any static host or CDN: no
     server is needed and nothing is loaded from another host. FOLDER must be new, empty
     or an earlier site; building again replaces only the files the site is made of.
+    Several pathways: FOLDER/index.html lists them and FOLDER/<id>/ holds each one's site.
     """
 
-    from pathways.site import Maps, build_site
+    from pathways.catalogue import load_catalogue
+    from pathways.site import Maps, build_catalogue_site, build_site
 
-    site = build_site(
-        load_chosen_pathway(pathway_file),
-        folder,
-        resources.chosen_templates_dir(templates_dir),
-        maps=cast(Maps, maps),
-    )
+    templates = resources.chosen_templates_dir(templates_dir)
+    single = pathway_files[0] if len(pathway_files) == 1 and pathway_files[0].is_file() else None
+    catalogue = load_catalogue(pathway_files) if pathway_files and single is None else None
+    if catalogue is not None and len(catalogue.entries) == 1:
+        single, catalogue = Path(catalogue.entries[0].filename), None
+    if catalogue is not None:
+        site = build_catalogue_site(catalogue, folder, templates, maps=cast(Maps, maps))
+    else:
+        site = build_site(load_chosen_pathway(single), folder, templates, maps=cast(Maps, maps))
     click.echo(
         f"wrote {len(site.pages)} pages ({len(site.files)} files) to {folder};"
         f" open {folder / 'index.html'}",

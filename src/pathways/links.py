@@ -8,6 +8,7 @@ Layer 4, below ``pages.py``; no web framework.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextvars import ContextVar
 from typing import Literal
 
 from pathways.assets import Asset
@@ -18,6 +19,28 @@ __all__ = ["MODES", "PREFIX", "Links", "Mode", "journey_path"]
 Mode = Literal["patient", "present"]
 MODES: tuple[Mode, ...] = ("patient", "present")
 PREFIX: Mapping[Mode, str] = {"patient": "/j", "present": "/present"}
+
+
+ROOT: ContextVar[str] = ContextVar("pathways_root", default="")
+"""Where the app answering this request is mounted, as the reader's browser sees it: ``""``
+for an app at the root of its host; ``/p/<id>`` for one pathway of a catalogue; with
+``--root-path`` or a trusted proxy's ``X-Forwarded-Prefix`` in front (``/guides/p/<id>``).
+Set for each request by ``middleware.prefix.MountRoot`` from the ASGI ``root_path``; every
+address on a page is made ``at_root``, so an app works under any prefix."""
+
+
+def at_root(path: str) -> str:
+    """An address of this app (``/begin``, ``/j/<token>``) as the browser must ask for it."""
+    return ROOT.get() + path
+
+
+MOUNT = "/p"
+"""Each pathway of a catalogue lives at ``/p/<metadata.id>/``."""
+
+
+def mount_of(pathway_id: str) -> str:
+    """The prefix a pathway of a catalogue is served under: ``/p/<id>``."""
+    return f"{MOUNT}/{pathway_id}"
 
 
 def journey_path(token: str, mode: Mode = "patient", tail: str = "") -> str:
@@ -50,13 +73,13 @@ class Links:
         return token
 
     def home(self) -> str:
-        return "/"
+        return at_root("/")
 
     def asset(self, asset: Asset) -> str:
-        return asset.url
+        return at_root(asset.url)
 
     def state(self, journey: Journey, mode: Mode = "patient") -> str:
-        return journey_path(self._token(journey), mode)
+        return at_root(journey_path(self._token(journey), mode))
 
     def step(self, journey: Journey, mode: Mode, step: Step) -> str:
         return f"{self.state(journey, mode)}/step/{step.trigger}"
@@ -96,7 +119,7 @@ class Links:
         return self.state(journey, mode)
 
     def begin_form(self) -> str | None:
-        return "/begin"
+        return at_root("/begin")
 
     def topic_form(self, journey: Journey, mode: Mode) -> str | None:
         return f"{self.state(journey, mode)}/topic"
@@ -105,4 +128,4 @@ class Links:
         return f"{self.state(journey, mode)}/jump"
 
     def glossary(self) -> str | None:
-        return "/glossary"
+        return at_root("/glossary")

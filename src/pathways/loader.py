@@ -98,7 +98,10 @@ def parse_pathway(
 
 
 def load_document(
-    path: str | os.PathLike[str] | None = None, *, today: dt.date | None = None
+    path: str | os.PathLike[str] | None = None,
+    *,
+    today: dt.date | None = None,
+    review: bool = True,
 ) -> Document:
     """Read and validate a pathway file, keeping where each value is in it.
 
@@ -107,11 +110,15 @@ def load_document(
     """
     chosen = resources.chosen_pathway_file(path)
     filename = os.fspath(path) if path else str(chosen)
-    return parse_document(read_text(chosen, filename), filename, today=today)
+    return parse_document(read_text(chosen, filename), filename, today=today, review=review)
 
 
 def parse_document(
-    text: str, filename: str = "<string>", *, today: dt.date | None = None
+    text: str,
+    filename: str = "<string>",
+    *,
+    today: dt.date | None = None,
+    review: bool = True,
 ) -> Document:
     """Validate pathway YAML text, keeping where each value is in it."""
     if text.startswith("\ufeff"):
@@ -126,7 +133,7 @@ def parse_document(
                 in_file_order(_validation_problems(error, document_data, source_map, filename))
             ) from None
     document = Document(pathway, filename, source_map)
-    problems = check_pathway(pathway, today=today)
+    problems = check_pathway(pathway, today=today, review=review)
     if problems:
         located = [
             dataclasses.replace(problem, location=document.locate(problem.path))

@@ -194,7 +194,6 @@ class CleanGroup(click.Group):
         with formatter.indentation():
             formatter.write_text(text.strip())
 
-
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)

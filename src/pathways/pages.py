@@ -17,7 +17,7 @@ from pathways.assets import load_assets
 from pathways.errors import ContentError, Location, Problem, TokenError
 from pathways.glossary import mark_terms
 from pathways.journey import Journey
-from pathways.links import Links, Mode, journey_path
+from pathways.links import ROOT, Links, Mode, at_root, journey_path, mount_of
 from pathways.mapsvg import map_svg
 from pathways.mapsvg import rows as map_rows
 from pathways.notes import (
@@ -117,6 +117,7 @@ class Pages:
         links: Links | None = None,
         *,
         snapshot_templates: bool = False,
+        catalogue: Sequence[tuple[str, str]] = (),
     ) -> None:
         # Pages show no control characters. A pathway almost never holds one (YAML refuses
         # them unescaped), so the app keeps the one Pathway it was given; only one that
@@ -125,6 +126,9 @@ class Pages:
             pathway = Pathway.model_validate(_clean(pathway.model_dump()))
         self.pathway = pathway
         self.links = links or Links()
+        # The (id, title) of every pathway served beside this one: presenter mode can
+        # switch to another without going back to the catalogue.
+        self.catalogue = tuple(catalogue)
         self.renderer = Renderer(templates_dir, snapshot=snapshot_templates)
         self.environment = self.renderer.environment
         self.assets = load_assets(templates_dir)
@@ -166,7 +170,8 @@ class Pages:
     # ------------------------------------------------------------------ helpers
 
     def url(self, journey: Journey, mode: Mode = "patient", tail: str = "") -> str:
-        return journey_path(journey.token, mode, tail)
+        """The journey's page as the browser asks for it (under the app's mount)."""
+        return at_root(journey_path(journey.token, mode, tail))
 
     def cached(self, address: str, build: Callable[[], str]) -> str:
         """The finished page at ``address`` (a path), built once and kept while it is among
@@ -176,6 +181,7 @@ class Pages:
         no page reads the query), so the same address always gets the same page while the
         app runs, and ``FinishedPages`` can send it without routing the request again.
         """
+        address = at_root(address)  # the same page under another mount has other links
         kept = self.finished(address)
         if kept is not None:
             return kept.decode("utf-8")
@@ -202,7 +208,32 @@ class Pages:
         try:
             return Journey.from_token(self.pathway, token)
         except TokenError:
+            owner = self.token_owner(token)
+            if owner is not None:
+                raise HttpError(400, "elsewhere", mode=mode, detail=owner) from None
             raise HttpError(400, "token", mode=mode) from None
+
+    token_owner: Callable[[str], str | None] = staticmethod(lambda token: None)
+    """The title of the other pathway of a catalogue a token belongs to, if any (set by
+    ``web.create_catalogue_app``): its reader is told where the link belongs instead of
+    being shown a page of the wrong pathway."""
+
+    def switch_to(self) -> list[dict[str, Any]]:
+        """Presenter mode's list of the other pathways served beside this one, each at its
+        own presenter start (empty for a pathway served alone)."""
+        own = mount_of(self.pathway.metadata.id)
+        root = ROOT.get()
+        if not self.catalogue or not root.endswith(own):
+            return []
+        base = root.removesuffix(own)
+        return [
+            {
+                "title": title,
+                "url": f"{base}{mount_of(pathway_id)}/begin?mode=present",
+                "current": pathway_id == self.pathway.metadata.id,
+            }
+            for pathway_id, title in self.catalogue
+        ]
 
     def render(self, names: Sequence[str], data: dict[str, Any], links: Links | None = None) -> str:
         links = links or self.links
@@ -372,6 +403,7 @@ class Pages:
             "topic_url": links.topic_form(journey, mode),
             "jump_url": jump_url,
             "jump_to": jump_to,
+            "switch_to": self.switch_to() if mode == "present" else [],
             "notes_questions": keyed_questions(state.questions),
             "grid": self.option_grid(journey) if mode == "present" else None,
         }

@@ -191,6 +191,15 @@ class Metadata(Model):
         description="The version of the document schema this document was written for"
         " (1 when absent); a newer program reads every older version.",
     )
+    summary: Text | None = Field(
+        default=None,
+        description="One or two sentences on what the pathway covers, for a catalogue of"
+        " pathways (the intended-purpose statement stands in when there is none).",
+    )
+    tags: tuple[Text, ...] = Field(
+        default=(),
+        description="Topics a catalogue can filter by, e.g. 'surgery', 'children'.",
+    )
 
 
 class Source(Model):

@@ -39,7 +39,10 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import uvicorn
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from pathways.middleware.prefix import ForwardedPrefix
 
 log = logging.getLogger("pathways.server")
 
@@ -65,7 +68,10 @@ class ServerSettings:
     keep_alive: int = KEEP_ALIVE
     max_connections: int = MAX_CONNECTIONS
     forwarded_allow_ips: tuple[str, ...] = ()
-    """Addresses of proxies whose X-Forwarded-For/-Proto are believed; none by default."""
+    """Addresses of proxies whose X-Forwarded-For/-Proto/-Prefix are believed; none by
+    default."""
+    root_path: str = ""
+    """The path the whole app is served under (``--root-path``), e.g. ``/guides``."""
 
 
 # --------------------------------------------------------------------------- open files
@@ -416,7 +422,7 @@ def serve(
     gate = Gate(settings, limit, backlog, tuple(headers), tally)
     protocol = type("PathwaysProtocol", (GuardedProtocol,), {"gate": gate})
     config = uvicorn.Config(
-        app,
+        behind_proxy(app, settings.forwarded_allow_ips),
         host=host,
         port=port,
         http=protocol,
@@ -425,8 +431,8 @@ def serve(
         server_header=False,
         timeout_keep_alive=settings.keep_alive,
         backlog=backlog,
-        proxy_headers=bool(settings.forwarded_allow_ips),
-        forwarded_allow_ips=list(settings.forwarded_allow_ips) or None,
+        proxy_headers=False,  # behind_proxy: the same rule, with X-Forwarded-Prefix too
+        root_path=settings.root_path,
     )
     server_log = logging.getLogger("uvicorn.error")
     server_log.addFilter(_Counted(tally))
@@ -459,6 +465,18 @@ def serve(
 
     with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:
         runner.run(run())
+
+
+def behind_proxy(app: Any, forwarded_allow_ips: Sequence[str]) -> Any:
+    """The app as served: the forwarded headers of the proxies in ``forwarded_allow_ips``
+    count (uvicorn's own rule for X-Forwarded-For and -Proto, and the same rule for
+    X-Forwarded-Prefix, checked against the proxy itself, before the client's address is
+    replaced by the one it forwards). None trusted: the app as it is."""
+    if not forwarded_allow_ips:
+        return app
+    trusted = list(forwarded_allow_ips)
+    inner: Any = ProxyHeadersMiddleware(app, trusted_hosts=trusted)
+    return ForwardedPrefix(inner, inner.trusted_hosts.__contains__)
 
 
 class _Server(uvicorn.Server):

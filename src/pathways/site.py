@@ -24,6 +24,9 @@ Layout of the folder::
     static/                 the stylesheet, the script and the icon, named by their content
     .pathways-site          the files this build wrote, so a rebuild can remove old ones
 
+Several pathways (``build_catalogue_site``): ``index.html`` is the catalogue, and each
+pathway's site as above is in a folder ``<id>/`` beside it.
+
 Maps: laying out a map takes Graphviz tens of milliseconds and its SVG grows with the
 pathway, so a map per state makes the site quadratic in the number of states. Up to
 ``MAPS_EACH_UP_TO`` states (or with ``maps="each"``) every state gets its own marked map;
@@ -49,6 +52,7 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from pathways.assets import Asset
+from pathways.catalogue import Catalogue, CataloguePages, Entry
 from pathways.errors import ContentError, Location, PathwaysError, Problem
 from pathways.journey import Journey, Step
 from pathways.links import Links, Mode
@@ -197,16 +201,87 @@ def build_site(
     leaves out the statement or the support line, and ``PathwaysError`` for a folder that
     cannot be used; either way ``out`` is left as it was.
     """
+    chosen = _chosen_maps(pathway, maps)
+    out = Path(out)
+    earlier = _earlier(out)
+    files = _site_files(pathway, templates_dir, chosen)
+    _write_site(out, files, earlier)
+    return Site(out, tuple(sorted(files)), chosen)
+
+
+def build_catalogue_site(
+    catalogue: Catalogue,
+    out: str | os.PathLike[str],
+    templates_dir: str | os.PathLike[str] | None = None,
+    *,
+    maps: Maps = "auto",
+) -> Site:
+    """Write the static site of several pathways into ``out``: ``index.html`` lists them
+    (the catalogue page, with no search: a static file has no server to ask, and the
+    script that filters as one types needs the search box), and each served pathway's
+    whole site is in a folder named by its id (``<id>/index.html``), every link relative.
+    A pathway withdrawn for review is listed as such and has no folder. ``maps`` is the
+    choice for every pathway ("auto": for each by its size)."""
+    folder = Path(templates_dir) if templates_dir is not None else None
+    out = Path(out)
+    earlier = _earlier(out)
+    files: dict[str, bytes] = {}
+    kinds: set[Literal["each", "one"]] = set()
+    for entry in catalogue.served:
+        chosen = _chosen_maps(entry.pathway, maps)
+        kinds.add(chosen)
+        for name, body in _site_files(entry.pathway, folder, chosen).items():
+            files[f"{entry.id}/{name}"] = body
+    shelf = CataloguePages(catalogue, folder)
+
+    def url_of(entry: Entry, page: str) -> str | None:
+        return f"{entry.id}/index.html" if page == "start" else None
+
+    html = shelf.page(
+        shelf.view(
+            "",
+            None,
+            url_of,
+            home="index.html",
+            asset_url=lambda asset: f"static/{static_name(asset)}",
+            searchable=False,
+        )
+    )
+    files["index.html"] = html.encode("utf-8")
+    for asset in shelf.assets.values():
+        name = f"static/{static_name(asset)}"
+        if name in html:
+            files[name] = asset.body
+    _write_site(out, files, earlier)
+    return Site(out, tuple(sorted(files)), "each" if kinds == {"each"} else "one")
+
+
+def _chosen_maps(pathway: Pathway, maps: Maps) -> Literal["each", "one"]:
     if maps not in MAPS:
         raise ValueError(f"maps must be one of {', '.join(MAPS)}, not {maps!r}")
-    chosen: Literal["each", "one"] = (
-        ("each" if len(pathway.states) <= MAPS_EACH_UP_TO else "one") if maps == "auto" else maps
-    )
-    out = Path(out)
+    return ("each" if len(pathway.states) <= MAPS_EACH_UP_TO else "one") if maps == "auto" else maps
+
+
+def _earlier(out: Path) -> frozenset[str]:
     try:
-        earlier = _earlier_build(out)
+        return _earlier_build(out)
     except OSError as exc:
         raise PathwaysError(f"cannot use '{out}' for the site: {exc.strerror or exc}") from None
+
+
+def _write_site(out: Path, files: Mapping[str, bytes], earlier: frozenset[str]) -> None:
+    try:
+        _write(out, files, earlier)
+    except OSError as exc:
+        raise PathwaysError(
+            f"could not write the site into '{out}': {exc.strerror or exc}"
+        ) from None
+
+
+def _site_files(
+    pathway: Pathway, templates_dir: str | os.PathLike[str] | None, chosen: Literal["each", "one"]
+) -> dict[str, bytes]:
+    """Every file of one pathway's site, checked: name -> bytes."""
     pages = Pages(pathway, Path(templates_dir) if templates_dir is not None else None)
     try:
         made = site_pages(pages, maps=chosen)
@@ -227,13 +302,7 @@ def build_site(
         name = f"static/{static_name(asset)}"
         if any(name in html for _, html in made.values()):
             files[name] = asset.body
-    try:
-        _write(out, files, earlier)
-    except OSError as exc:
-        raise PathwaysError(
-            f"could not write the site into '{out}': {exc.strerror or exc}"
-        ) from None
-    return Site(out, tuple(sorted(files)), chosen)
+    return files
 
 
 def _check(pages: Pages, html: str, what: str, name: str) -> None:

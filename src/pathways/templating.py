@@ -314,6 +314,9 @@ def _long_date(iso: str) -> str:
     return f"{date.day}\u00a0{_MONTHS[date.month - 1]}\u00a0{date.year}"
 
 
+long_date = _long_date
+"""The public name of the rule (the catalogue says its dates the same way)."""
+
 _MONTHS = (
     "January",
     "February",

@@ -34,27 +34,30 @@ framework there, so the static site can use them too) and the ASGI middlewares
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match
 from starlette.types import Scope
 
 from pathways import api, apidocs, embed, resources
+from pathways.catalogue import MOUNT, Catalogue, CataloguePages, Entry
 from pathways.errors import JourneyError, UnknownStateError
 from pathways.journey import Journey
-from pathways.links import MODES, PREFIX, Mode, journey_path
+from pathways.links import MODES, PREFIX, Mode, at_root, journey_path, mount_of
 from pathways.middleware.compression import Compression
 from pathways.middleware.finished import FinishedPages
 from pathways.middleware.freshness import Freshness, content_version, template_sources
 from pathways.middleware.headers import SECURITY_HEADERS, SecurityHeaders
 from pathways.middleware.limits import RequestLimits
+from pathways.middleware.prefix import MountRoot, route_path
 from pathways.middleware.redirects import SlashRedirects
 from pathways.pages import WAY_IN, HttpError, Pages
 from pathways.routes import add_journey_routes, add_routes, html, see
@@ -75,6 +78,7 @@ def create_app(
     pathway: Pathway | None = None,
     embed_origins: Sequence[str] = (),
     snapshot_templates: bool = False,
+    catalogue: Sequence[tuple[str, str]] = (),
 ) -> FastAPI:
     """The web app for one pathway, loaded and checked once, here.
 
@@ -84,7 +88,9 @@ def create_app(
     templates folder that is not valid raises ``ContentError`` before any request is served.
     ``embed_origins`` are the origins (``https://portal.example``) whose pages may show the
     embed (``/embed/``) in an iframe; none by default. One that is not an origin raises
-    ValueError. ``snapshot_templates``: compile every template now and never read the
+    ValueError. ``catalogue``: the ids and titles of every pathway served beside this one
+    (by ``create_catalogue_app``), which presenter mode offers to switch to.
+    ``snapshot_templates``: compile every template now and never read the
     files again (see ``templating.Renderer``), for an app that must keep running the
     templates it was checked with while the files change (``live.py``).
     """
@@ -97,6 +103,7 @@ def create_app(
         pathway,
         resources.chosen_templates_dir(templates_dir),
         snapshot_templates=snapshot_templates,
+        catalogue=catalogue,
     )
     pages.check()
 
@@ -115,8 +122,12 @@ def create_app(
     app.state.embed = embed.install(app, pages, origins)
     _add_error_handlers(app, pages, app.state.json_api, app.state.embed)
     _add_pages(app, pages)
-    # Made once every route is there (the page describes them) and kept, not cached.
-    app.state.api_docs = pages.render(["api.html"], apidocs.describe(app.openapi(), pages.pathway))
+    # Made once every route is there (the page describes them), so a broken template
+    # stops the start; then once for each mount it is asked for under.
+    app.state.api_docs = lambda: pages.render(
+        ["api.html"], apidocs.describe(app.openapi(), pages.pathway)
+    )
+    app.state.api_docs()
     _add_middleware(app, pages, app.state.json_api, origins)
     return app
 
@@ -130,7 +141,7 @@ def _add_error_handlers(
     the wrong shape) is made an ``HttpError`` here first."""
 
     def answer(request: Request, error: HttpError) -> Response:
-        path = request.url.path
+        path = route_path(request.scope)
         if api.is_api_path(path):
             return json_api.problem(error, path)
         page = embedded.error_page if embed.is_embed_path(path) else pages.error_page
@@ -142,7 +153,7 @@ def _add_error_handlers(
 
     @app.exception_handler(StarletteHTTPException)
     async def framework_error(request: Request, exc: StarletteHTTPException) -> Response:
-        path, status = request.url.path, exc.status_code
+        path, status = route_path(request.scope), exc.status_code
         allow = allowed_methods(app, request.scope) if status == 405 else []
         error: HttpError
         if api.is_api_path(path):
@@ -156,7 +167,7 @@ def _add_error_handlers(
 
     @app.exception_handler(RequestValidationError)
     async def request_error(request: Request, exc: RequestValidationError) -> Response:
-        if api.is_api_path(request.url.path):
+        if api.is_api_path(route_path(request.scope)):
             return answer(request, json_api.invalid_request(exc.errors()))
         return answer(request, HttpError(400, "request"))
 
@@ -180,7 +191,7 @@ def _add_pages(app: FastAPI, pages: Pages) -> None:
     pathway = pages.pathway
 
     async def api_docs() -> Response:
-        return html(app.state.api_docs)
+        return html(pages.cached(api.DOCS_PATH, app.state.api_docs))
 
     async def start() -> Response:
         return html(pages.cached("/", pages.start_page))
@@ -239,7 +250,7 @@ def _add_pages(app: FastAPI, pages: Pages) -> None:
     async def favicon() -> Response:
         if "favicon.svg" not in pages.assets:
             raise HttpError(404, "page")
-        return see(pages.assets["favicon.svg"].url)
+        return see(pages.links.asset(pages.assets["favicon.svg"]))
 
     add_routes(
         app,
@@ -262,6 +273,7 @@ def _add_middleware(
     relative trailing-slash redirects, cache validators, compression, then the security
     headers (outside: they see every response, errors too)."""
     fallback = pages.error_page(HttpError(500, "bug")).encode("utf-8")
+    app.add_middleware(MountRoot)
     app.add_middleware(FinishedPages, pages=pages)
     refusals = {s: pages.error_page(HttpError(s, "request")) for s in (413, 414, 431)}
 
@@ -335,3 +347,257 @@ def _add_journey_routes(app: FastAPI, pages: Pages, mode: Mode) -> None:
         state_page=lambda journey: pages.state_page(journey, mode),
         after=more,
     )
+
+
+# --------------------------------------------------------------------------- many pathways
+
+OLD_ADDRESSES = ("/begin", "/j/", "/present/", "/embed", "/api/", "/glossary", "/favicon.ico")
+"""Where a single-pathway app had its pages: with several pathways they lead (307, so a
+POST stays a POST) to the same page of the default pathway, under its ``/p/<id>``."""
+
+
+def create_catalogue_app(
+    catalogue: Catalogue,
+    templates_dir: str | Path | None = None,
+    *,
+    embed_origins: Sequence[str] = (),
+) -> FastAPI:
+    """The web app for several pathways: a catalogue at ``/``, each served pathway's whole
+    app (pages, presenter mode, API, embed) at ``/p/<id>/``, ``/api/pathways`` listing them
+    and one ``/openapi.json`` describing every pathway's API. Every pathway and template is
+    checked here, before any request; a ContentError names what is wrong."""
+    templates = resources.chosen_templates_dir(templates_dir)
+    served = catalogue.served
+    children = {
+        entry.id: create_app(
+            pathway=entry.pathway,
+            templates_dir=templates,
+            embed_origins=embed_origins,
+            catalogue=[(e.id, e.pathway.metadata.title) for e in served],
+        )
+        for entry in served
+    }
+    shelf = CataloguePages(catalogue, templates)
+    app = FastAPI(
+        title="Guides in this collection",
+        version="1",
+        description=(
+            "The pathways served together here. Each one's JSON API is under"
+            " `/p/<id>/api/`; `/api/pathways` lists them. Every answer of a pathway carries"
+            " its `intended_purpose` and `support`: show them beside anything you show."
+        ),
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        redirect_slashes=False,  # its Location names the Host (middleware/redirects.py)
+    )
+    app.state.catalogue = catalogue
+    app.state.children = children
+    for child in children.values():
+        owner = _token_owner(children, child.state.pages.pathway)
+        child.state.pages.token_owner = child.state.token_owner = owner
+
+    def url_of(entry: Entry, page: str) -> str | None:
+        mount = mount_of(entry.id)
+        tail = {"start": "/", "present": "/begin?mode=present", "api": api.DOCS_PATH}[page]
+        return at_root(mount + tail)
+
+    async def home(request: Request, q: str = "", tag: str = "") -> Response:
+        view = shelf.view(q.strip()[:200], tag.strip() or None, url_of, home=at_root("/"))
+        return html(shelf.page(view))
+
+    async def static(name: str) -> Response:
+        asset = shelf.assets.get(name)
+        if asset is None:
+            raise HttpError(404, "page")
+        return Response(
+            asset.body,
+            media_type=asset.media_type,
+            headers={"etag": f'"{asset.digest}"', "cache-control": "public, max-age=300"},
+        )
+
+    async def listing() -> Response:
+        return JSONResponse(
+            {
+                "pathways": [
+                    _listing_entry(entry, url_of if entry.withdrawn is None else None)
+                    for entry in catalogue.entries
+                ]
+            }
+        )
+
+    async def openapi_json() -> Response:
+        return JSONResponse(app.state.openapi)
+
+    async def not_mounted(pathway_id: str, request: Request) -> Response:
+        entry = catalogue.entry(pathway_id)
+        if entry is None:
+            raise HttpError(404, "page")
+        if entry.withdrawn is not None:
+            raise HttpError(410, "withdrawn", detail=entry.withdrawn)
+        return see(at_root(mount_of(pathway_id) + "/"))
+
+    async def old_address(request: Request) -> Response:
+        path = route_path(request.scope)
+        if path == f"{api.PREFIX}/pathways":  # the catalogue's own, asked with another method
+            raise StarletteHTTPException(405, headers={"Allow": "GET"})
+        if path == f"{api.PREFIX}/pathways/":
+            return RedirectResponse(at_root(f"{api.PREFIX}/pathways"), status_code=307)
+        query = f"?{request.url.query}" if request.url.query else ""
+        target = at_root(mount_of(catalogue.default.id) + path) + query
+        return RedirectResponse(target, status_code=307)
+
+    add_routes(app, "", "catalogue", [("/", home), ("/static/{name}", static)])
+    app.add_api_route(
+        f"{api.PREFIX}/pathways",
+        listing,
+        methods=["GET"],
+        name="list_pathways",
+        summary="Every pathway served here",
+        description="Each pathway with its title, summary, topics, dates and addresses;"
+        " one withdrawn for review says why, and has no addresses.",
+        tags=["catalogue"],
+    )
+    app.add_api_route("/openapi.json", openapi_json, methods=["GET"], include_in_schema=False)
+    # /p/<id> bare, before the mounts (which would answer it with an absolute redirect).
+    add_routes(app, MOUNT, "catalogue", [("/{pathway_id}", not_mounted)])
+    for pathway_id, child in children.items():
+        app.mount(mount_of(pathway_id), child)
+    # After the mounts: a pathway that is withdrawn, or not served here.
+    add_routes(app, MOUNT, "catalogue_under", [("/{pathway_id}/{rest:path}", not_mounted)])
+    for old in OLD_ADDRESSES:
+        for tail in ("", "{rest:path}") if old.endswith("/") else ("", "/{rest:path}"):
+            app.add_api_route(
+                old + tail,
+                old_address,
+                methods=["GET", "HEAD", "POST"],
+                include_in_schema=False,
+            )
+    app.state.openapi = catalogue_openapi(app.openapi_schema or _own_openapi(app), children)
+
+    def error_page(error: HttpError) -> str:
+        return shelf.error_page(error, home=at_root("/"))
+
+    @app.exception_handler(HttpError)
+    async def page_error(request: Request, exc: HttpError) -> Response:
+        return html(error_page(exc), exc.status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        path = route_path(request.scope)
+        if api.is_api_path(path):
+            status = exc.status_code
+            code = {404: "not_found", 405: "method_not_allowed"}.get(status, "invalid_request")
+            message = (
+                f"'{path}' does not answer {request.method}"
+                if status == 405
+                else f"the catalogue has no address '{path}'"
+            )
+            allowed = [f"{api.PREFIX}/pathways"] if status == 404 else ["GET"]
+            response: Response = JSONResponse(
+                {"error": {"code": code, "message": message, "allowed": allowed}},
+                status_code=status,
+            )
+            response.headers.update(exc.headers or {})
+            return response
+        kind = "method" if exc.status_code == 405 else "page"
+        return html(error_page(HttpError(exc.status_code, kind)), exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def request_error(request: Request, exc: RequestValidationError) -> Response:
+        return html(error_page(HttpError(400, "request")), 400)
+
+    fallback = error_page(HttpError(500, "bug")).encode("utf-8")
+    app.add_middleware(MountRoot)
+    refusals = {s: error_page(HttpError(s, "request")) for s in (413, 414, 431)}
+    # No SlashRedirects here: its "the other form has a route" test is always true under
+    # the mounts and the catch-all /p/<id>/..., so it would send a 404 round in circles;
+    # each pathway's own app has it.
+    app.add_middleware(RequestLimits, refusal=lambda path, status: html(refusals[status], status))
+    app.add_middleware(SecurityHeaders, error_page=fallback)
+    return app
+
+
+def _token_owner(children: Mapping[str, FastAPI], own: Pathway) -> Callable[[str], str | None]:
+    """Which other pathway of the catalogue a token that is not ``own``'s belongs to."""
+
+    def owner(token: str) -> str | None:
+        for child in children.values():
+            pathway: Pathway = child.state.pages.pathway
+            if pathway is own:
+                continue
+            try:
+                Journey.from_token(pathway, token)
+            except JourneyError:
+                continue
+            return pathway.metadata.title
+        return None
+
+    return owner
+
+
+def _own_openapi(app: FastAPI) -> dict[str, Any]:
+    from fastapi.openapi.utils import get_openapi
+
+    return get_openapi(
+        title=app.title, version=app.version, description=app.description, routes=app.routes
+    )
+
+
+def _listing_entry(
+    entry: Entry, url_of: Callable[[Entry, str], str | None] | None
+) -> dict[str, Any]:
+    meta = entry.pathway.metadata
+    links = None
+    if url_of is not None:
+        mount = at_root(mount_of(entry.id))
+        links = {
+            "page": url_of(entry, "start"),
+            "present": url_of(entry, "present"),
+            "api": f"{mount}{api.PREFIX}/pathway",
+            "embed": f"{mount}{embed.EMBED_PREFIX}/",
+            "docs": url_of(entry, "api"),
+        }
+    return {
+        "id": entry.id,
+        "title": meta.title,
+        "summary": meta.summary,
+        "intended_purpose": meta.intended_purpose,
+        "tags": list(meta.tags),
+        "language": meta.language,
+        "publisher": meta.publisher,
+        "version": meta.version,
+        "reviewed": meta.reviewed.isoformat(),
+        "next_review": meta.next_review.isoformat(),
+        "status": "withdrawn" if entry.withdrawn else "served",
+        "withdrawn": entry.withdrawn,
+        "links": links,
+    }
+
+
+def catalogue_openapi(own: Mapping[str, Any], children: Mapping[str, FastAPI]) -> dict[str, Any]:
+    """One OpenAPI document for every pathway: each one's paths under ``/p/<id>``, its
+    operation ids prefixed with the id, and its schemas renamed where two pathways' models
+    of the same name differ (a begin body lists each pathway's own topics)."""
+    merged: dict[str, Any] = json.loads(json.dumps(own))
+    paths: dict[str, Any] = merged.setdefault("paths", {})
+    schemas: dict[str, Any] = merged.setdefault("components", {}).setdefault("schemas", {})
+    for pathway_id, child in children.items():
+        document = child.openapi()
+        renames: dict[str, str] = {}
+        for name, schema in document.get("components", {}).get("schemas", {}).items():
+            if name in schemas and schemas[name] != schema:
+                renames[name] = f"{name}_{pathway_id}"
+        text = json.dumps(document)
+        for old, new in renames.items():
+            text = text.replace(f'"#/components/schemas/{old}"', f'"#/components/schemas/{new}"')
+        document = json.loads(text)
+        for name, schema in document.get("components", {}).get("schemas", {}).items():
+            schemas[renames.get(name, name)] = schema
+        for path, item in document.get("paths", {}).items():
+            for operation in item.values():
+                if isinstance(operation, dict) and "operationId" in operation:
+                    operation["operationId"] = f"{pathway_id}__{operation['operationId']}"
+                    operation["tags"] = [pathway_id]
+            paths[mount_of(pathway_id) + path] = item
+    return merged

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from pathways.middleware.prefix import route_key
 from pathways.pages import Pages
 
 
@@ -22,7 +23,7 @@ class FinishedPages:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
-            body = self.pages.finished(scope["path"])
+            body = self.pages.finished(route_key(scope))
             if body is not None:
                 await send(
                     {

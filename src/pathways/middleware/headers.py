@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from pathways.middleware.prefix import route_path
+
 log = logging.getLogger("pathways.web")
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -73,7 +75,7 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         started = False
-        security, error_type, error_body = self._for(scope.get("path", ""))
+        security, error_type, error_body = self._for(route_path(scope))
 
         async def send_with_headers(message: Message) -> None:
             nonlocal started
