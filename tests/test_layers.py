@@ -40,9 +40,11 @@ LAYERS = {
     "lint": 3,
     "assets": 3,
     "glossary": 3,
+    "grid": 3,  # presenter mode's option grid, from the pathway alone
     "apidocs": 4,  # the JSON API's documentation in words
     "answers": 4,  # the JSON API's answer models
     "links": 4,  # where a page's links lead, and the one /j/<token> address builder
+    "httperror": 4,  # the one HTTP error, rendered as a page or as problem details
     "pages": 4,  # every HTML page, no web framework: the web app, the embed and the site use it
     "middleware": 4,
     "middleware.headers": 4,

@@ -64,11 +64,11 @@ from pathways.errors import (
     UnknownStateError,
 )
 from pathways.export import pathway_to_dict
+from pathways.httperror import HttpError
 from pathways.journey import Journey
 from pathways.links import at_root, journey_path
 from pathways.middleware.limits import MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_URL_BYTES
 from pathways.middleware.prefix import route_path
-from pathways.pages import HttpError
 from pathways.schema import Pathway as PathwayDocument
 from pathways.templating import journey_view
 

@@ -30,9 +30,9 @@ from typing import Any
 
 from pathways.assets import Asset, load_assets
 from pathways.errors import ContentError, Location, Problem
+from pathways.httperror import HttpError
 from pathways.links import MOUNT, at_root, mount_of
 from pathways.loader import Document, load_document
-from pathways.pages import HttpError
 from pathways.schema import Pathway, Scope
 from pathways.templating import Renderer, from_template, long_date, reviewer_words
 

@@ -45,11 +45,12 @@ from pathways.errors import (
     JourneyError,
     UnknownStateError,
 )
+from pathways.httperror import HttpError
 from pathways.journey import Journey
 from pathways.links import Links, Mode, at_root, journey_path
 from pathways.middleware.headers import CONTENT_SECURITY_POLICY, SECURITY_HEADERS
 from pathways.notes import notes_view
-from pathways.pages import WAY_IN, HttpError, Pages
+from pathways.pages import WAY_IN, Pages
 from pathways.routes import add_journey_routes, html, see
 from pathways.templating import text_safe
 

@@ -16,6 +16,8 @@ from typing import Any
 from pathways.assets import load_assets
 from pathways.errors import ContentError, Location, Problem, TokenError
 from pathways.glossary import mark_terms
+from pathways.grid import option_grid
+from pathways.httperror import HttpError
 from pathways.journey import Journey
 from pathways.links import ROOT, Links, Mode, at_root, journey_path, mount_of
 from pathways.mapsvg import map_svg
@@ -71,39 +73,6 @@ def _holds_control(value: object) -> bool:
 WAY_IN = "way-in"
 """The start form's name for a chapter (a way in): never a topic's name, since ids have
 no hyphen, so it cannot clash with a topic in the same query."""
-
-
-class HttpError(Exception):
-    """The one HTTP error: a request answered with an error instead of what it asked for.
-
-    Its parts stay apart until an answer is made of them: ``status``, ``kind`` (what went
-    wrong: ``state``, ``step``, ``token``, ``topic``, ``page``, ``method``, ``request`` or
-    ``bug``; each renderer has a title for each), ``detail`` (this occurrence, in words),
-    ``allowed`` (what would have been accepted), ``headers`` (``Allow`` on a 405) and, for
-    a page, the ``journey`` and ``mode`` to offer a way back to. The web app renders it as
-    a friendly page (``Pages.error_page``, the embed's under ``/embed/``) or, under
-    ``/api/``, as problem details (RFC 9457, ``api.py``).
-    """
-
-    def __init__(
-        self,
-        status: int,
-        kind: str,
-        *,
-        journey: Journey | None = None,
-        mode: Mode = "patient",
-        detail: str | None = None,
-        allowed: Iterable[str] = (),
-        headers: Mapping[str, str] | None = None,
-    ) -> None:
-        super().__init__(kind)
-        self.status = status
-        self.kind = kind
-        self.journey = journey
-        self.mode = mode
-        self.detail = detail
-        self.allowed: tuple[str, ...] = tuple(allowed)
-        self.headers: dict[str, str] = dict(headers or {})
 
 
 class Pages:
@@ -405,7 +374,7 @@ class Pages:
             "jump_to": jump_to,
             "switch_to": self.switch_to() if mode == "present" else [],
             "notes_questions": keyed_questions(state.questions),
-            "grid": self.option_grid(journey) if mode == "present" else None,
+            "grid": option_grid(self.pathway, journey) if mode == "present" else None,
         }
 
     def choices(
@@ -436,64 +405,6 @@ class Pages:
             {"id": s.id, "title": s.title, "current": s.id == journey.state}
             for s in self.pathway.states
         ]
-
-    def option_grid(self, journey: Journey) -> list[dict[str, Any]] | None:
-        """At a branch (two or more ways on), what the source says about each option, row
-        by row: what it is, the document's comparison rows (how it is given, ...), its
-        figures and its source. A cell the source leaves empty is None (the page says "The
-        source does not say"), never a guess."""
-        steps = journey.next_steps()
-        if len(steps) < 2:
-            return None
-        pathway = self.pathway
-        sources = {s.id: s for s in pathway.sources}
-        dests = [pathway.state(step.dest) for step in steps]
-
-        def cited(source_id: str, sections: Sequence[str]) -> str:
-            source = sources[source_id]
-            quoted = ", ".join(f"“{section}”" for section in sections)
-            return f"{source.publisher}, “{source.title}”: {quoted}"
-
-        def figures(state_id: str) -> list[str] | None:
-            state = pathway.state(state_id)
-            found = [
-                f"{f.text} Whom this figure is about: {f.number.about}."
-                for f in state.facts
-                if f.number
-            ]
-            if found:
-                return found
-            return [state.no_figure] if state.no_figure else None
-
-        def source_of(state_id: str) -> list[str] | None:
-            state = pathway.state(state_id)
-            by_source: dict[str, list[str]] = {}
-            for fact in state.facts:
-                sections = by_source.setdefault(fact.source, [])
-                if fact.section not in sections:
-                    sections.append(fact.section)
-            return [cited(sid, sections) for sid, sections in by_source.items()] or None
-
-        rows: list[dict[str, Any]] = [
-            {"id": "summary", "title": "What it is", "cells": [[d.summary] for d in dests]}
-        ]
-        for row in pathway.comparison:
-            cells: list[list[str] | None] = []
-            for dest in dests:
-                said = dest.compare.get(row.id)
-                cells.append([said.text, f"Section: “{said.section}”."] if said else None)
-            rows.append({"id": row.id, "title": row.title, "cells": cells})
-        rows.append(
-            {
-                "id": "figures",
-                "title": "What the figures are",
-                "cells": [figures(d.id) for d in dests],
-            }
-        )
-        rows.append(
-            {"id": "source", "title": "The source", "cells": [source_of(d.id) for d in dests]}
-        )
-        return rows
 
     def state_page(self, journey: Journey, mode: Mode, links: Links | None = None) -> str:
         view = self.state_view(journey, mode, links)

@@ -19,9 +19,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from pathways.errors import JourneyError, StepNotAvailableError
+from pathways.httperror import HttpError
 from pathways.journey import Journey
 from pathways.links import Links, Mode
-from pathways.pages import GET, HttpError, Pages
+from pathways.pages import GET, Pages
 
 
 def html(body: str, status: int = 200) -> HTMLResponse:

@@ -50,6 +50,7 @@ from starlette.types import Scope
 from pathways import api, apidocs, embed, resources
 from pathways.catalogue import MOUNT, Catalogue, CataloguePages, Entry
 from pathways.errors import JourneyError, UnknownStateError
+from pathways.httperror import HttpError
 from pathways.journey import Journey
 from pathways.links import MODES, PREFIX, Mode, at_root, journey_path, mount_of
 from pathways.middleware.compression import Compression
@@ -59,7 +60,7 @@ from pathways.middleware.headers import SECURITY_HEADERS, SecurityHeaders
 from pathways.middleware.limits import RequestLimits
 from pathways.middleware.prefix import MountRoot, route_path
 from pathways.middleware.redirects import SlashRedirects
-from pathways.pages import WAY_IN, HttpError, Pages
+from pathways.pages import WAY_IN, Pages
 from pathways.routes import add_journey_routes, add_routes, html, see
 from pathways.schema import Pathway
 from pathways.templating import text_safe
