@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
@@ -31,13 +31,10 @@ from pathways.options import (
     make_renderer,
     out_option,
     pathway_option,
+    pathways_option,
     templates_option,
     unused_templates_option,
 )
-
-if TYPE_CHECKING:
-    pass
-
 
 TEXT_FORMATS = ("text", "markdown", "html", "json")
 GRAPH_FORMATS = ("mermaid", "dot")
@@ -351,13 +348,8 @@ def _check_root_path(ctx: click.Context, param: click.Parameter, value: str) -> 
     " checks out; a broken edit is logged (file:line:col) and the last good version stays"
     " up.",
 )
-@click.option(
-    "--pathway",
-    "pathway_files",
-    multiple=True,
-    type=click.Path(exists=True, path_type=Path),
-    metavar="FILE|DIR",
-    help="A pathway document to serve, or a folder of them; repeat for more. Several are"
+@pathways_option(
+    "A pathway document to serve, or a folder of them; repeat for more. Several are"
     " each served at /p/<id>/ with a catalogue of them at /. Default: $PATHWAYS_DIR (a"
     f" folder), else ${resources.PATHWAY_ENV}, else the built-in one.",
 )

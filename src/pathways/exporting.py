@@ -20,6 +20,7 @@ from pathways.options import (
     load_chosen_pathway,
     out_option,
     pathway_option,
+    pathways_option,
     templates_option,
     unused_templates_option,
     write_out,
@@ -156,13 +157,8 @@ def write_json_schema(out: Path | None) -> None:
     help="each: a map page for every state, with it marked; one: a single map that every"
     " state links into; auto: each, up to 100 states.",
 )
-@click.option(
-    "--pathway",
-    "pathway_files",
-    multiple=True,
-    type=click.Path(exists=True, path_type=Path),
-    metavar="FILE|DIR",
-    help="A pathway document, or a folder of them; repeat for more. Several make a site"
+@pathways_option(
+    "A pathway document, or a folder of them; repeat for more. Several make a site"
     " with a list of them at index.html and each in a folder of its own. Default:"
     f" ${resources.PATHWAY_ENV}, else the built-in one.",
 )

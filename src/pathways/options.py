@@ -38,6 +38,19 @@ def pathway_option(f: F) -> F:
     )(f)
 
 
+def pathways_option(help_text: str) -> Callable[[F], F]:
+    """``--pathway FILE|DIR``, repeatable: the commands that take several pathways (serve,
+    export site), each saying what it does with more than one."""
+    return click.option(
+        "--pathway",
+        "pathway_files",
+        multiple=True,
+        type=click.Path(exists=True, path_type=Path),
+        metavar="FILE|DIR",
+        help=help_text,
+    )
+
+
 def templates_option(f: F) -> F:
     """``--templates DIR``: a folder of templates overriding the built-in ones."""
     return click.option(
