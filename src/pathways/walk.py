@@ -251,6 +251,8 @@ class Walk:
             ("Looked at: " if jumped else "") + self.journey.pathway.state(s).title
             for s, jumped in zip(self.journey.path, self.journey.jumps, strict=True)
         ]
+        if self.journey.trimmed:  # the oldest places were let go at the bound
+            titles.insert(0, "(earlier places no longer kept)")
         return _fill("Your path so far: " + " > ".join(titles), indent="  ")
 
     def _choices_hint(self) -> str:

@@ -51,7 +51,7 @@ from pathways import api, apidocs, embed, resources
 from pathways.catalogue import MOUNT, Catalogue, CataloguePages, Entry
 from pathways.errors import JourneyError, UnknownStateError
 from pathways.httperror import HttpError
-from pathways.journey import Journey
+from pathways.journey import Journey, PathTooLongError
 from pathways.links import MODES, PREFIX, Mode, at_root, journey_path, mount_of
 from pathways.middleware.compression import Compression
 from pathways.middleware.finished import FinishedPages
@@ -529,6 +529,8 @@ def _token_owner(children: Mapping[str, FastAPI], own: Pathway) -> Callable[[str
                 continue
             try:
                 Journey.from_token(pathway, token)
+            except PathTooLongError:
+                pass  # its own, if too long to show
             except JourneyError:
                 continue
             return pathway.metadata.title
