@@ -43,20 +43,22 @@ first place kept, so pages can number the steps kept truly and say that earlier 
 no longer kept."""
 TOKEN_VERSIONS = (1, TOKEN_VERSION, TRIMMED_VERSION)
 
-MAX_PATH = 50
+MAX_PATH = 40
 """The most places a journey keeps (and a link holds), the current one included.
 
 A journey lives in its address and anyone can make a valid one (the token's key is
 public), so this bound is what keeps every address cheap: each place on the path is a
-line of "your path so far" on every page and a few more bytes in every link on it. With
-50 places, the longest journey's page costs at most about 1.9 times the CPU of a
-one-place journey's page at the same step (the print page; the state page about 1.7
-times) and no page of the shipped pathway passes about 50 KB, against 3-5 times and up to
-76 KB at the old bound of 250 (benchmarks/long_journeys.py, docs/performance.md). 50
-places is still several walks round a relapse cycle, more than a reader or a nurse's demo
-takes in one sitting.
+line of "your path so far" on every page and a byte or two more in every link on it.
+Measured (benchmarks/long_journeys.py, docs/performance.md) on the shipped pathway and
+the test pathways, the longest journey's page against a one-place journey's page at the
+same step: 1.0 to 1.8 times the CPU by the median over the steps, 1.96 at the worst step
+(the print page and presenter mode's map, which list the path and the most places), and
+no page over 48 KB. At 50 places the worst step went past twice (2.1 to 2.2), at 60 the
+medians neared it; at the old bound of 250, pages cost 3 to 7 times a short one (the API
+15 times) and reached 76 KB. 40 places is still several walks round a pathway's cycles,
+more than a reader or a nurse's demonstration takes in one sitting.
 
-Walking on with a full path lets the oldest place go (the path keeps the most recent 50)
+Walking on with a full path lets the oldest place go (the path keeps the most recent 40)
 and the journey remembers that it did (``earlier``): its pages then say that earlier
 places are no longer kept, and number the steps kept as they were. A link made with a
 longer path (before this bound, when paths kept 250 places, or by hand) is read but not
