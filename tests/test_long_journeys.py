@@ -182,7 +182,10 @@ def test_walking_on_with_a_full_path_says_earlier_places_are_not_kept(
     assert moved.path == (*full.path[1:], moved.state)
     page = parse(client.get(f"/j/{moved.token}").text)
     said = page.find("p", class_="path-earlier").text
-    assert "began earlier" in said and "1 step" in said and f"{MAX_PATH} most recent" in said
+    assert said == (
+        "Your path began earlier: 1 step before these is not shown, because a link keeps"
+        f" only the last {MAX_PATH} pages of your path."
+    )
     first = page.find("ul", class_="path-list").find_all("li")[0].text
     assert first.startswith("Step 2:")
     printed = parse(client.get(f"/j/{moved.token}/print").text)
@@ -242,7 +245,8 @@ def test_an_old_long_link_gets_a_page_that_offers_a_way_on(
     assert pathway.metadata.intended_purpose in text
     assert pathway.support_line.phone in text and pathway.support_line.name in text
     assert page.find("h1").text == "This link holds a longer path than a link can keep"
-    assert "a path of 250 places" in text and f"at most the {MAX_PATH} most recent" in text
+    assert "This link remembers 250 pages of a path" in text
+    assert f"Links to this guide now remember only the last {MAX_PATH}" in text
     here = pathway.state(places[-1]).title
     assert f"The link was at: {here}" in text
     ways = {
