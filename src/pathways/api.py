@@ -84,6 +84,7 @@ _KINDS = {
     "state": "unknown-state",
     "step": "step-not-available",
     "too-long": "journey-too-long",
+    "withdrawn": "pathway-withdrawn",
     "page": "not-found",
     "method": "method-not-allowed",
     "bug": "server-error",
@@ -119,6 +120,38 @@ def refusal_detail(status: int) -> str:
         414: f"the address is longer than {MAX_URL_BYTES} bytes",
         431: f"the request headers are larger than {MAX_HEADER_BYTES} bytes",
     }.get(status, "the request is not valid")
+
+
+def problem_body(
+    error: HttpError, instance: str | None, docs: str, framing: Mapping[str, Any]
+) -> dict[str, Any]:
+    """An error as problem details (RFC 9457): ``type`` a section of the documentation page
+    at ``docs``, then ``framing`` (a pathway's statement and support line; none for the
+    catalogue's own answers, which speak for no one pathway)."""
+    name = problem_type(error)
+    title, hint = PROBLEM_TYPES[name]
+    answer: dict[str, Any] = {
+        "type": f"{docs}#{problem_anchor(name)}",
+        "title": title,
+        "status": error.status,
+        "detail": error.detail or title,
+    }
+    if instance is not None:
+        answer["instance"] = instance
+    return {**answer, "allowed": list(error.allowed), "hint": hint, **framing}
+
+
+def problem_response(
+    error: HttpError, instance: str, docs: str, framing: Mapping[str, Any]
+) -> JSONResponse:
+    """The answer to an error under an /api/ address: its problem details, its status, its
+    headers (``Allow`` on a 405)."""
+    return JSONResponse(
+        problem_body(error, instance, docs, framing),
+        status_code=error.status,
+        headers=error.headers,
+        media_type=PROBLEM_JSON,
+    )
 
 
 def is_api_path(path: str) -> bool:
@@ -184,24 +217,11 @@ class JsonApi:
 
     def problem_body(self, error: HttpError, instance: str | None) -> dict[str, Any]:
         """An error as problem details (RFC 9457), with the statement and the support line."""
-        name = problem_type(error)
-        title, hint = PROBLEM_TYPES[name]
-        answer: dict[str, Any] = {
-            "type": f"{DOCS_PATH}#{problem_anchor(name)}",
-            "title": title,
-            "status": error.status,
-            "detail": error.detail or title,
-        }
-        if instance is not None:
-            answer["instance"] = instance
-        return {**answer, "allowed": list(error.allowed), "hint": hint, **self.framing}
+        return problem_body(error, instance, at_root(DOCS_PATH), self.framing)
 
     def problem(self, error: HttpError, instance: str) -> JSONResponse:
         """The answer to an error under /api/: its problem details."""
-        answer = self.problem_body(error, instance)
-        return JSONResponse(
-            answer, status_code=error.status, headers=error.headers, media_type=PROBLEM_JSON
-        )
+        return problem_response(error, instance, at_root(DOCS_PATH), self.framing)
 
     def http_error(self, status: int, path: str, method: str, allow: Sequence[str]) -> HttpError:
         """What the framework refused (no such address, a wrong method, a body it could

@@ -57,6 +57,11 @@ PROBLEM_TYPES: Mapping[str, tuple[str, str]] = {
         "Request headers too large",
         f"Send at most {MAX_HEADER_BYTES} bytes of headers in all.",
     ),
+    "pathway-withdrawn": (
+        "Pathway withdrawn for review",
+        "The pathway is not served until it is reviewed again; `/api/pathways` lists the"
+        " pathways served here.",
+    ),
     "server-error": (
         "Fault in the guide",
         "The request was not at fault: try again later, or tell whoever runs this guide.",
@@ -76,6 +81,7 @@ PROBLEM_STATUS: Mapping[str, int] = {
     "body-too-large": 413,
     "address-too-long": 414,
     "headers-too-large": 431,
+    "pathway-withdrawn": 410,
     "server-error": 500,
 }
 """The status each kind of problem is answered with."""
