@@ -18,7 +18,8 @@ page never seen before) for:
 and reports, per kind, the CPU time (``time.process_time``) of each, their ratio (the
 median over the rounds of the ratio taken within a round, so a busy moment on a shared
 machine falls on both sides), the worst ratio over the states, and the largest page.
-``--places N`` measures a bound of N instead of the shipped one (to choose it).
+``--places N`` measures a bound of N instead of the shipped one (to choose it), written
+to ``results/long_journeys_<N>_places.json``.
 """
 
 from __future__ import annotations
@@ -187,8 +188,8 @@ def main() -> None:
             rows,
         )
     )
-    if args.places is None:
-        save("long_journeys", {"places": places, "rounds": args.rounds, "results": results})
+    name = "long_journeys" if args.places is None else f"long_journeys_{places}_places"
+    save(name, {"places": places, "rounds": args.rounds, "results": results})
 
 
 if __name__ == "__main__":
