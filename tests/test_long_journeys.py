@@ -344,3 +344,27 @@ def test_every_journey_reachable_stays_within_the_bound(plan: list[tuple[str, in
         assert journey.restart().path == (pathway.start,)
         if journey.earlier is not None:
             assert journey.earlier <= len(plan)
+
+
+def test_in_a_catalogue_a_long_link_gets_the_page_under_its_own_pathway() -> None:
+    """Under a catalogue (each pathway at /p/<id>/), the page for a link past the bound is
+    the same 410 with noindex, and its ways on stay under that pathway's address."""
+    from pathways.catalogue import load_catalogue
+    from pathways.web import create_catalogue_app
+
+    app = create_catalogue_app(load_catalogue(FILES))
+    client = TestClient(app)
+    for pathway_id, child in app.state.children.items():
+        pathway: Pathway = child.state.pages.pathway
+        token, _ = old_link(pathway)
+        response = client.get(f"/p/{pathway_id}/j/{token}")
+        assert response.status_code == 410
+        assert response.headers["x-robots-tag"] == "noindex"
+        offered = parse(response.text).find("ul", class_="ways-back").find_all("a")
+        for link in offered[:2]:
+            href = link.attrs["href"] or ""
+            assert href.startswith(f"/p/{pathway_id}/j/"), href
+            assert client.get(href).status_code == 200
+        page = client.get(f"/p/{pathway_id}/j/{Journey.begin(pathway).token}")
+        assert page.headers["x-robots-tag"] == "noindex"
+        assert page.headers["cache-control"] == "private, no-cache"

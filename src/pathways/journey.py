@@ -55,8 +55,9 @@ same step: 1.0 to 1.8 times the CPU by the median over the steps, 1.96 at the wo
 (the print page and presenter mode's map, which list the path and the most places), and
 no page over 48 KB. At 50 places the worst step went past twice (up to 2.4); at the old
 bound of 250, the pages that list the path cost 3.3 to 4.5 times a short one by the
-median, up to 7.2 at the worst step, and reached 77 KB. 40 places is still several walks round a pathway's cycles,
-more than a reader or a nurse's demonstration takes in one sitting.
+median, up to 7.2 at the worst step, and reached 77 KB. 40 places is still several walks
+round a pathway's cycles, more than a reader or a nurse's demonstration takes in one
+sitting.
 
 Walking on with a full path lets the oldest place go (the path keeps the most recent 40)
 and the journey remembers that it did (``earlier``): its pages then say that earlier
