@@ -252,7 +252,9 @@ class Walk:
             for s, jumped in zip(self.journey.path, self.journey.jumps, strict=True)
         ]
         if self.journey.trimmed:  # the oldest places were let go at the bound
-            titles.insert(0, "(earlier places no longer kept)")
+            from pathways.journey import MAX_PATH  # loaded already: a journey is here
+
+            titles.insert(0, f"(earlier pages not shown: only the last {MAX_PATH} are kept)")
         return _fill("Your path so far: " + " > ".join(titles), indent="  ")
 
     def _choices_hint(self) -> str:
