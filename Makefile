@@ -36,7 +36,7 @@ mutation: setup-dev  ## Mutation testing of the core modules (hours; docs/testin
 	nice $(BIN)/mutmut run --max-children $(MUTATION_CHILDREN) $(MUTANTS:%='%')
 	$(BIN)/mutmut results
 
-bench: setup-dev  ## The benchmarks behind docs/performance.md (about 20 minutes; installs wrk and nginx)
+bench: setup-dev  ## The benchmarks behind docs/performance.md (about 25 minutes; installs wrk and nginx)
 	@command -v wrk >/dev/null 2>&1 || scripts/install-wrk
 	@command -v nginx >/dev/null 2>&1 || scripts/install-nginx
 	$(BIN)/python benchmarks/cli_start.py
@@ -46,6 +46,7 @@ bench: setup-dev  ## The benchmarks behind docs/performance.md (about 20 minutes
 	$(BIN)/python benchmarks/memory.py
 	$(BIN)/python benchmarks/load.py
 	$(BIN)/python benchmarks/slow_clients.py
+	$(BIN)/python benchmarks/long_journeys.py
 
 setup: $(BIN)/.installed
 

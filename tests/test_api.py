@@ -31,7 +31,7 @@ import pathways
 from paths import ROOT
 from pathways.answers import JourneyAnswer, PathwayAnswer, Problem, StateView
 from pathways.export import pathway_from_dict, pathway_to_dict
-from pathways.journey import Journey
+from pathways.journey import MAX_PATH, Journey
 from pathways.loader import load_pathway
 from pathways.middleware.headers import CONTENT_SECURITY_POLICY
 from pathways.schema import Pathway
@@ -263,6 +263,8 @@ def test_moves_are_the_cores_moves(client: TestClient, pathway: Pathway) -> None
             "walked": list(expected.walked),
             "context": expected.context,
             "can_go_back": expected.can_go_back,
+            "earlier": expected.earlier,
+            "max_places": MAX_PATH,
         }, tail
         assert answer["state"] == json.loads(render(expected, "json")), tail
 

@@ -337,6 +337,21 @@ def test_walk_steps_back_and_quits() -> None:
     assert result.stdout.splitlines()[-1] == "Phone: 0808 2080 888"
 
 
+def test_a_long_walk_says_earlier_pages_are_not_shown() -> None:
+    """Past the bound (MAX_PATH places) the path so far keeps the last places and says
+    that earlier ones are not shown, rather than pretending the walk began there."""
+    from pathways.journey import MAX_PATH
+
+    result = run("walk", input="1\n" * (MAX_PATH + 5) + "q\n")
+    assert result.exit_code == 0, result.output
+    screens = _screens(result.stdout)
+    assert not any("earlier pages" in screen for screen in screens[:MAX_PATH])
+    last = screens[-1]
+    note = f"(earlier pages not shown: only the last {MAX_PATH} are kept) > "
+    assert last.startswith(note)
+    assert len(last.removeprefix(note).split(" > ")) == MAX_PATH
+
+
 def test_walk_shows_each_page_with_purpose_and_numbered_steps(minimal: Pathway) -> None:
     """Each page of a walk has the purpose statement and 'What might happen next' numbered."""
     result = run("walk", "--pathway", str(MINIMAL), input="q\n")

@@ -17,7 +17,7 @@ from pathways.errors import (
     UnknownContextError,
     UnknownStateError,
 )
-from pathways.journey import Journey, guide_for
+from pathways.journey import MAX_PATH, Journey, guide_for
 from pathways.schema import Pathway
 
 
@@ -273,10 +273,26 @@ def test_random_walks_stay_in_the_pathway(small: Pathway, kind: str, plan: list)
 
 @given(kind=topics, plan=moves)
 def test_back_after_a_step_returns(small: Pathway, kind: str, plan: list) -> None:
-    """Back after any step returns to exactly where the walk was."""
+    """Back after any step returns to exactly where the walk was; with a full path (the
+    bound, MAX_PATH places), to the same place with the oldest place let go."""
     journey = _walk(small, kind, plan)[-1]
     for step in journey.next_steps():
-        assert journey.step(step.trigger).back() == journey
+        returned = journey.step(step.trigger).back()
+        if len(journey.path) < MAX_PATH:
+            assert returned == journey
+        else:
+            assert returned.path == journey.path[1:] and returned.trimmed
+            assert returned.context == journey.context
+
+
+def test_back_after_a_step_at_the_bound(small: Pathway) -> None:
+    """The case above at the bound, always taken (a random walk seldom fills the path)."""
+    journey = Journey.begin(small, {"kind": "pos"})
+    while len(journey.path) < MAX_PATH:
+        journey = journey.jump(small.start)
+    step = journey.next_steps()[0]
+    returned = journey.step(step.trigger).back()
+    assert returned.path == journey.path[1:] and returned.earlier == 1
 
 
 @given(kind=topics, plan=moves)

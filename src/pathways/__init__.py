@@ -35,7 +35,7 @@ if _typing.TYPE_CHECKING:  # what type checkers and editors see; __getattr__ at 
         UnknownStateError,
     )
     from pathways.export import pathway_to_dict
-    from pathways.journey import Journey, Step
+    from pathways.journey import Journey, PathTooLongError, Step
     from pathways.loader import load_pathway, parse_pathway
     from pathways.schema import Pathway
     from pathways.templating import Renderer, journey_view, render
@@ -46,6 +46,7 @@ __all__ = [
     "Journey",
     "JourneyError",
     "Location",
+    "PathTooLongError",
     "Pathway",
     "PathwaysError",
     "Problem",
@@ -76,6 +77,7 @@ _HOMES = {
     "UnknownStateError": "pathways.errors",
     "pathway_to_dict": "pathways.export",
     "Journey": "pathways.journey",
+    "PathTooLongError": "pathways.journey",
     "Step": "pathways.journey",
     "load_pathway": "pathways.loader",
     "parse_pathway": "pathways.loader",

@@ -177,6 +177,14 @@ class JourneyInfo(Answer):
     )
     context: dict[str, str] = Field(description="The topic chosen for each topic name.")
     can_go_back: bool
+    earlier: int | None = Field(
+        description="None while `path` holds every place since the journey began. A"
+        " journey keeps at most `max_places` places: past that, the oldest are let go as it"
+        " goes on, and this counts the steps taken before the first place kept (0 if only"
+        " places jumped to were let go). Say so beside the path: it no longer begins where"
+        " the reader began."
+    )
+    max_places: int = Field(description="The most places a journey keeps (and a token holds).")
 
 
 class StepLink(Answer):

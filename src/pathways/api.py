@@ -65,7 +65,7 @@ from pathways.errors import (
 )
 from pathways.export import pathway_to_dict
 from pathways.httperror import HttpError
-from pathways.journey import Journey
+from pathways.journey import MAX_PATH, Journey, PathTooLongError
 from pathways.links import at_root, journey_path
 from pathways.middleware.limits import MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_URL_BYTES
 from pathways.middleware.prefix import route_path
@@ -83,6 +83,8 @@ _KINDS = {
     "topic": "unknown-topic",
     "state": "unknown-state",
     "step": "step-not-available",
+    "too-long": "journey-too-long",
+    "withdrawn": "pathway-withdrawn",
     "page": "not-found",
     "method": "method-not-allowed",
     "bug": "server-error",
@@ -91,6 +93,7 @@ _REQUEST = {413: "body-too-large", 414: "address-too-long", 431: "headers-too-la
 
 _JOURNEY_ERRORS: Mapping[type[JourneyError], tuple[int, str]] = {
     TokenError: (400, "token"),
+    PathTooLongError: (410, "too-long"),
     UnknownContextError: (400, "topic"),
     UnknownStateError: (404, "state"),
     StepNotAvailableError: (404, "step"),
@@ -119,6 +122,38 @@ def refusal_detail(status: int) -> str:
     }.get(status, "the request is not valid")
 
 
+def problem_body(
+    error: HttpError, instance: str | None, docs: str, framing: Mapping[str, Any]
+) -> dict[str, Any]:
+    """An error as problem details (RFC 9457): ``type`` a section of the documentation page
+    at ``docs``, then ``framing`` (a pathway's statement and support line; none for the
+    catalogue's own answers, which speak for no one pathway)."""
+    name = problem_type(error)
+    title, hint = PROBLEM_TYPES[name]
+    answer: dict[str, Any] = {
+        "type": f"{docs}#{problem_anchor(name)}",
+        "title": title,
+        "status": error.status,
+        "detail": error.detail or title,
+    }
+    if instance is not None:
+        answer["instance"] = instance
+    return {**answer, "allowed": list(error.allowed), "hint": hint, **framing}
+
+
+def problem_response(
+    error: HttpError, instance: str, docs: str, framing: Mapping[str, Any]
+) -> JSONResponse:
+    """The answer to an error under an /api/ address: its problem details, its status, its
+    headers (``Allow`` on a 405)."""
+    return JSONResponse(
+        problem_body(error, instance, docs, framing),
+        status_code=error.status,
+        headers=error.headers,
+        media_type=PROBLEM_JSON,
+    )
+
+
 def is_api_path(path: str) -> bool:
     """Whether an address belongs to the JSON API (its errors are JSON, never pages)."""
     return (path == PREFIX or path.startswith(PREFIX + "/")) and path != DOCS_PATH
@@ -128,6 +163,11 @@ DOCS_PATH = PREFIX + "/docs"
 """The API's own documentation page (HTML, served by web.py): no CDN, no other host."""
 
 BAD_TOKEN = "The token is damaged, or belongs to another version of the pathway."
+TOO_LONG = (
+    f"The token holds a longer path than a journey keeps ({MAX_PATH} places), such as one"
+    " made before that bound: `allowed` gives the journey kept to its most recent places,"
+    " then one begun afresh at the same step."
+)
 BAD_TOPIC = "A topic value this pathway does not have (`allowed` lists them)."
 
 
@@ -177,24 +217,11 @@ class JsonApi:
 
     def problem_body(self, error: HttpError, instance: str | None) -> dict[str, Any]:
         """An error as problem details (RFC 9457), with the statement and the support line."""
-        name = problem_type(error)
-        title, hint = PROBLEM_TYPES[name]
-        answer: dict[str, Any] = {
-            "type": f"{DOCS_PATH}#{problem_anchor(name)}",
-            "title": title,
-            "status": error.status,
-            "detail": error.detail or title,
-        }
-        if instance is not None:
-            answer["instance"] = instance
-        return {**answer, "allowed": list(error.allowed), "hint": hint, **self.framing}
+        return problem_body(error, instance, at_root(DOCS_PATH), self.framing)
 
     def problem(self, error: HttpError, instance: str) -> JSONResponse:
         """The answer to an error under /api/: its problem details."""
-        answer = self.problem_body(error, instance)
-        return JSONResponse(
-            answer, status_code=error.status, headers=error.headers, media_type=PROBLEM_JSON
-        )
+        return problem_response(error, instance, at_root(DOCS_PATH), self.framing)
 
     def http_error(self, status: int, path: str, method: str, allow: Sequence[str]) -> HttpError:
         """What the framework refused (no such address, a wrong method, a body it could
@@ -287,6 +314,8 @@ class JsonApi:
                 "walked": list(journey.walked),
                 "context": journey.context,
                 "can_go_back": journey.can_go_back,
+                "earlier": journey.earlier,
+                "max_places": MAX_PATH,
             },
             "state": journey_view(journey),
             "links": {
@@ -414,6 +443,10 @@ def install(app: FastAPI, pathway: PathwayDocument) -> JsonApi:
         if not is_api_path(route_path(request.scope)):
             raise exc  # a page route lets none escape: a bug, answered as one
         error = from_journey_error(exc)
+        if isinstance(exc, PathTooLongError):  # the ways on from its step, as addresses
+            error.allowed = tuple(
+                at_root(f"{PREFIX}/journeys/{journey.token}") for journey in (exc.kept, exc.fresh)
+            )
         token = request.path_params.get("token")
         owner = getattr(app.state, "token_owner", None)
         if isinstance(exc, TokenError) and owner is not None and token:
@@ -496,7 +529,7 @@ def install(app: FastAPI, pathway: PathwayDocument) -> JsonApi:
             summary=summary,
             description=description,
             response_description="The journey and its current state.",
-            responses=_errors(e400=BAD_TOKEN, **errors),
+            responses=_errors(e400=BAD_TOKEN, e410=TOO_LONG, **errors),
             **common,
         )
 

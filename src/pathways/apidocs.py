@@ -25,6 +25,11 @@ PROBLEM_TYPES: Mapping[str, tuple[str, str]] = {
         "Damaged journey token",
         "Begin a journey (`POST /api/journeys`) and use the token its answer gives.",
     ),
+    "journey-too-long": (
+        "Journey longer than a token keeps",
+        "Go on with the first address in `allowed` (the same step and topics, with the most"
+        " recent places kept) or the second (a journey begun afresh at that step).",
+    ),
     "unknown-topic": ("Unknown topic", "Use one of `allowed`, or leave the topic out."),
     "unknown-state": ("No such state", "Use one of the state ids in `allowed`."),
     "step-not-available": (
@@ -52,6 +57,11 @@ PROBLEM_TYPES: Mapping[str, tuple[str, str]] = {
         "Request headers too large",
         f"Send at most {MAX_HEADER_BYTES} bytes of headers in all.",
     ),
+    "pathway-withdrawn": (
+        "Pathway withdrawn for review",
+        "The pathway is not served until it is reviewed again; `/api/pathways` lists the"
+        " pathways served here.",
+    ),
     "server-error": (
         "Fault in the guide",
         "The request was not at fault: try again later, or tell whoever runs this guide.",
@@ -61,6 +71,7 @@ PROBLEM_TYPES: Mapping[str, tuple[str, str]] = {
 
 PROBLEM_STATUS: Mapping[str, int] = {
     "bad-token": 400,
+    "journey-too-long": 410,
     "unknown-topic": 400,
     "unknown-state": 404,
     "step-not-available": 404,
@@ -70,6 +81,7 @@ PROBLEM_STATUS: Mapping[str, int] = {
     "body-too-large": 413,
     "address-too-long": 414,
     "headers-too-large": 431,
+    "pathway-withdrawn": 410,
     "server-error": 500,
 }
 """The status each kind of problem is answered with."""
@@ -90,7 +102,7 @@ def openapi_description(pathway: PathwayDocument) -> str:
         " JSON body). Every answer carries `intended_purpose` and `support`: show them"
         " beside anything you show. Errors are problem details (RFC 9457,"
         " `application/problem+json`: `type`, `title`, `status`, `detail`, `instance`,"
-        " `allowed`, `hint`) with status 400, 404, 405, 413, 414, 431 or 422. No cookies;"
+        " `allowed`, `hint`) with status 400, 404, 405, 410, 413, 414, 431 or 422. No cookies;"
         " no CORS headers (call the API from a server, or embed `/embed/` in an iframe)."
     )
 

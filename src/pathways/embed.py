@@ -46,7 +46,7 @@ from pathways.errors import (
     UnknownStateError,
 )
 from pathways.httperror import HttpError
-from pathways.journey import Journey
+from pathways.journey import MAX_PATH, Journey
 from pathways.links import Links, Mode, at_root, journey_path
 from pathways.middleware.headers import CONTENT_SECURITY_POLICY, SECURITY_HEADERS
 from pathways.notes import notes_view
@@ -203,21 +203,20 @@ class Embed:
                 {"label": step.label, "url": links.step(journey, "patient", step)}
                 for step in journey.next_steps()
             ]
-        return pages.render(
-            ["error.html"],
-            {
-                **self._data("error"),
-                "mode": "patient",
-                "status": error.status,
-                "kind": error.kind,
-                "detail": text_safe(error.detail) if error.detail else None,
-                "journey_url": links.state(journey) if journey else None,
-                "map_url": None,
-                "here_title": pages.pathway.state(journey.state).title if journey else None,
-                "choices": choices,
-            },
-            links,
-        )
+        data = {
+            **self._data("error"),
+            "mode": "patient",
+            "status": error.status,
+            "kind": error.kind,
+            "detail": text_safe(error.detail) if error.detail else None,
+            "journey_url": links.state(journey) if journey else None,
+            "map_url": None,
+            "here_title": pages.pathway.state(journey.state).title if journey else None,
+            "choices": choices,
+        }
+        if journey is not None and error.kind == "too-long":
+            data.update(pages.ways_on(journey, "patient", links))
+        return pages.render(["error.html"], data, links)
 
     def check(self) -> None:
         """Render every embed page once, at start-up: each must show the intended-purpose
@@ -231,6 +230,8 @@ class Embed:
             )
         rendered.append(("embed notes page", self.notes_page(journey)))
         rendered.append(("embed error page", self.error_page(HttpError(404, "page"))))
+        past = HttpError(410, "too-long", journey=journey, detail=str(MAX_PATH + 1))
+        rendered.append(("embed page for a link past the bound", self.error_page(past)))
         pages.check_frames(rendered)
 
 

@@ -12,8 +12,10 @@ clean message, never a traceback. Anything else that escapes is a bug.
         ├── UnknownStateError      no state has that id
         ├── UnknownContextError    no such topic (context), or no such value for it
         ├── StepNotAvailableError  that step does not lead on from here
-        └── TokenError             a journey token is damaged, tampered with or for
-                                   another pathway
+        ├── TokenError             a journey token is damaged, tampered with or for
+        │                          another pathway
+        └── PathTooLongError       a journey link holds a longer path than a link can
+                                   keep (in journey.py: it carries the journey kept)
 
 This module imports nothing from the rest of the package (layer 1).
 """

@@ -26,6 +26,7 @@ from transitions.core import EventData
 
 from pathways.collector import collector_paused
 from pathways.errors import (
+    JourneyError,
     StepNotAvailableError,
     TokenError,
 )
@@ -35,8 +36,60 @@ TOKEN_VERSION = 2
 """Version 2 keeps, for each state, whether the reader walked to it or jumped to it
 (the state's index shifted left one bit, its low bit set for a jump). Version 1 tokens
 (plain indexes) still read, every state in them as walked."""
-MAX_HISTORY = 250
-"""Longest path a token may carry; a token is a URL, and URLs have practical limits."""
+TRIMMED_VERSION = 3
+"""Version 3 is version 2 for a path whose oldest places were let go at the bound
+(``MAX_PATH``): after the topics, one number says how many steps were taken before the
+first place kept, so pages can number the steps kept truly and say that earlier ones are
+no longer kept."""
+TOKEN_VERSIONS = (1, TOKEN_VERSION, TRIMMED_VERSION)
+
+MAX_PATH = 40
+"""The most places a journey keeps (and a link holds), the current one included.
+
+A journey lives in its address and anyone can make a valid one (the token's key is
+public), so this bound is what keeps every address cheap: each place on the path is a
+line of "your path so far" on every page and a byte or two more in every link on it.
+Measured (benchmarks/long_journeys.py, docs/performance.md) on the shipped pathway and
+the test pathways, the longest journey's page against a one-place journey's page at the
+same step: 1.0 to 1.8 times the CPU by the median over the steps, 1.96 at the worst step
+(the print page and presenter mode's map, which list the path and the most places), and
+no page over 48 KB. At 50 places the worst step went past twice (up to 2.4); at the old
+bound of 250, the pages that list the path cost 3.3 to 4.5 times a short one by the
+median, up to 7.2 at the worst step, and reached 77 KB. 40 places is still several walks
+round a pathway's cycles, more than a reader or a nurse's demonstration takes in one
+sitting.
+
+Walking on with a full path lets the oldest place go (the path keeps the most recent 40)
+and the journey remembers that it did (``earlier``): its pages then say that earlier
+places are no longer kept, and number the steps kept as they were. A link made with a
+longer path (before this bound, when paths kept 250 places, or by hand) is read but not
+shown: ``PathTooLongError`` carries the same journey kept to the bound, to offer instead.
+"""
+MAX_TOKEN_CHARS = 1000
+"""The longest token read at all: the 250 places links could hold before ``MAX_PATH``,
+with room for pathways of thousands of states (two bytes a place). Longer is damaged."""
+MAX_EARLIER = 999_999
+"""Steps counted before the first place kept, at most (the count stops there)."""
+
+
+class PathTooLongError(JourneyError):
+    """A journey link that holds a longer path than a link can keep (``MAX_PATH``), such as
+    one made before the bound. The ways on from its current step: ``kept``, the same
+    journey (place, topics, and the most recent places within the bound, so back still
+    works), and ``fresh``, a new journey begun at that step with the same topics;
+    ``allowed`` gives their tokens, in that order. ``places``: how many the link held.
+    """
+
+    def __init__(self, kept: Journey, places: int) -> None:
+        fresh = Journey.begin(kept.pathway, kept.context, at=kept.state)
+        super().__init__(
+            f"this journey link holds a path of {places} places, longer than the"
+            f" {MAX_PATH} a link can keep",
+            allowed=(kept.token, fresh.token),
+        )
+        self.kept = kept
+        self.fresh = fresh
+        self.places = places
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,17 +212,22 @@ class Guide:
     # ------------------------------------------------------------------ tokens
 
     def encode(self, journey: Journey) -> str:
-        body = bytearray([TOKEN_VERSION])
+        trimmed = journey.earlier is not None
+        body = bytearray([TRIMMED_VERSION if trimmed else TOKEN_VERSION])
         for name, value in journey.context_items:
             body.append(self._values[name].index(value))
+        if journey.earlier is not None:
+            body += _varint(journey.earlier)
         for state, jumped in zip(journey.path, journey.jumps, strict=True):
             body += _varint(self._index[state] << 1 | jumped)
         digest = hashlib.blake2s(bytes(body), key=self._fingerprint, digest_size=4).digest()
         return base64.urlsafe_b64encode(bytes(body) + digest).rstrip(b"=").decode("ascii")
 
     def decode(self, token: str) -> Journey:
+        """The journey a token stands for: ``TokenError`` if it cannot be read,
+        ``PathTooLongError`` if it holds more than ``MAX_PATH`` places."""
         problem = "this journey link is damaged or belongs to another version of the pathway"
-        if not isinstance(token, str) or not token or len(token) > 4 * MAX_HISTORY:
+        if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_CHARS:
             raise TokenError(problem)
         try:
             raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
@@ -181,9 +239,9 @@ class Guide:
             raise TokenError(problem)
         body, digest = raw[:-4], raw[-4:]
         expected = hashlib.blake2s(body, key=self._fingerprint, digest_size=4).digest()
-        if digest != expected or body[0] not in (1, TOKEN_VERSION):
+        if digest != expected or body[0] not in TOKEN_VERSIONS:
             raise TokenError(problem)
-        flagged = body[0] == TOKEN_VERSION
+        flagged = body[0] != 1
         contexts = list(self._values.items())
         at = 1 + len(contexts)
         if len(body) <= at:
@@ -193,17 +251,28 @@ class Guide:
             if index >= len(values):
                 raise TokenError(problem)
             context.append((name, values[index]))
+        numbers = iter(_read_varints(body[at:], problem))
+        earlier = None
+        if body[0] == TRIMMED_VERSION:
+            earlier = next(numbers, None)
+            if earlier is None or earlier > MAX_EARLIER:
+                raise TokenError(problem)
         states = []
         jumps = []
-        for number in _read_varints(body[at:], problem):
+        for number in numbers:
             index, jumped = (number >> 1, bool(number & 1)) if flagged else (number, False)
             if index >= len(self.state_ids):
                 raise TokenError(problem)
             states.append(self.state_ids[index])
             jumps.append(jumped)
-        if not states or len(states) > MAX_HISTORY:
+        if not states:
             raise TokenError(problem)
-        return Journey(self.pathway, states[-1], tuple(states[:-1]), tuple(context), _flags(jumps))
+        whole = Journey(
+            self.pathway, states[-1], tuple(states[:-1]), tuple(context), _flags(jumps), earlier
+        )
+        if len(states) > MAX_PATH:
+            raise PathTooLongError(whole.kept_to(MAX_PATH), len(states))
+        return whole
 
 
 def _flags(jumps: Iterable[bool]) -> tuple[bool, ...]:
@@ -271,6 +340,11 @@ class Journey:
     ``jumped`` says, for each state of ``path``, whether the reader jumped to it (from the
     map or the jump list) rather than walked to it by a step; it is empty when no state
     was jumped to, and ``jumps`` always gives one flag per state.
+
+    ``earlier`` is None while the path holds every place since the reader began. Once the
+    path is full (``MAX_PATH``) and the reader goes on, the oldest places are let go, and
+    ``earlier`` counts the steps taken before the first place kept (0 if only places
+    jumped to were let go): the path no longer begins where the reader began.
     """
 
     pathway: Pathway = field(repr=False, compare=False)
@@ -278,6 +352,7 @@ class Journey:
     history: tuple[str, ...] = ()
     context_items: tuple[tuple[str, str], ...] = ()
     jumped: tuple[bool, ...] = ()
+    earlier: int | None = None
 
     # ------------------------------------------------------------------ building
 
@@ -326,6 +401,11 @@ class Journey:
         return tuple(s for s, jumped in zip(self.path, self.jumps, strict=True) if not jumped)
 
     @property
+    def trimmed(self) -> bool:
+        """Whether earlier places were let go (the path no longer begins at the start)."""
+        return self.earlier is not None
+
+    @property
     def can_go_back(self) -> bool:
         return bool(self.history)
 
@@ -364,6 +444,7 @@ class Journey:
             self.history[:-1],
             self.context_items,
             _flags(self.jumps[:-1]),
+            self.earlier,
         )
 
     def restart(self) -> Journey:
@@ -383,10 +464,34 @@ class Journey:
             self.history,
             self._guide.check_context(merged),
             self.jumped,
+            self.earlier,
+        )
+
+    def kept_to(self, places: int) -> Journey:
+        """The same journey keeping only its most recent ``places`` places (itself if it
+        has no more): the steps among those let go are counted in ``earlier``."""
+        path, jumps = self.path, self.jumps
+        if len(path) <= places:
+            return self
+        dropped = len(path) - places
+        steps = (self.earlier or 0) + jumps[:dropped].count(False)
+        return Journey(
+            self.pathway,
+            self.state,
+            path[dropped:-1],
+            self.context_items,
+            _flags(jumps[dropped:]),
+            min(steps, MAX_EARLIER),
         )
 
     def _moved_to(self, state: str, *, jumped: bool) -> Journey:
-        keep = MAX_HISTORY - 1
-        history = (*self.history, self.state)[-keep:]
-        flags = (*self.jumps[-keep:], jumped)
-        return Journey(self.pathway, state, history, self.context_items, _flags(flags))
+        """One more place on the path; past ``MAX_PATH`` the oldest is let go (and counted)."""
+        moved = Journey(
+            self.pathway,
+            state,
+            self.path,
+            self.context_items,
+            _flags((*self.jumps, jumped)),
+            self.earlier,
+        )
+        return moved.kept_to(MAX_PATH)

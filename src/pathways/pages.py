@@ -18,7 +18,7 @@ from pathways.errors import ContentError, Location, Problem, TokenError
 from pathways.glossary import mark_terms
 from pathways.grid import option_grid
 from pathways.httperror import HttpError
-from pathways.journey import Journey
+from pathways.journey import MAX_PATH, Journey, PathTooLongError
 from pathways.links import ROOT, Links, Mode, at_root, journey_path, mount_of
 from pathways.mapsvg import map_svg
 from pathways.mapsvg import rows as map_rows
@@ -176,6 +176,12 @@ class Pages:
         """The journey a token in an address stands for, or a friendly 400 page."""
         try:
             return Journey.from_token(self.pathway, token)
+        except PathTooLongError as exc:
+            # A link past the bound (an old one, most likely): a page that offers to go on
+            # from its step. 410: this address's page is no longer served, for good.
+            raise HttpError(
+                410, "too-long", journey=exc.kept, mode=mode, detail=str(exc.places)
+            ) from None
         except TokenError:
             owner = self.token_owner(token)
             if owner is not None:
@@ -284,9 +290,11 @@ class Pages:
     def path_places(self, journey: Journey) -> list[dict[str, Any]]:
         """The journey's path as a reader sees it: each state with its title, whether the
         reader walked there (numbered as a step taken) or jumped there (looked at, never
-        a step), and which one they are on."""
-        places = []
-        number = 0
+        a step), and which one they are on. When earlier places were let go at the bound,
+        the first place says so (``earlier``: the steps no longer kept; ``kept``: the
+        bound), and the steps kept are numbered as they were taken."""
+        places: list[dict[str, Any]] = []
+        number = journey.earlier or 0
         last = len(journey.path) - 1
         for i, (state_id, jumped) in enumerate(zip(journey.path, journey.jumps, strict=True)):
             if not jumped:
@@ -300,6 +308,7 @@ class Pages:
                     "current": i == last,
                 }
             )
+        places[0].update(earlier=journey.earlier, kept=MAX_PATH)
         return places
 
     def chapters(self, links: Links) -> list[dict[str, Any]]:
@@ -548,7 +557,7 @@ class Pages:
         )
 
     def print_page(self, journey: Journey) -> str:
-        """"My path and my questions": the steps walked (a state jumped to was looked at,
+        """ "My path and my questions": the steps walked (a state jumped to was looked at,
         and is no step of the path), where the reader is now with its options and facts,
         and the questions of every step walked."""
         walked = []
@@ -585,6 +594,19 @@ class Pages:
             links,
         )
 
+    def ways_on(self, kept: Journey, mode: Mode, links: Links) -> dict[str, Any]:
+        """What the page for a link past the bound offers: its step, and the ways on from
+        there (the journey kept to the bound, or afresh from that step, topics kept)."""
+        fresh = Journey.begin(self.pathway, kept.context, at=kept.state)
+        return {
+            "here_title": self.pathway.state(kept.state).title,
+            "kept_url": links.state(kept, mode),
+            "fresh_url": links.state(fresh, mode),
+            "kept_places": len(kept.path),
+            "max_places": MAX_PATH,
+            "journey_url": None,
+        }
+
     def error_page(self, error: HttpError) -> str:
         journey = error.journey
         data: dict[str, Any] = {
@@ -597,6 +619,8 @@ class Pages:
             "map_url": self.url(journey or self.start_journey, error.mode, "/map"),
             "choices": [],
         }
+        if journey is not None and error.kind == "too-long":
+            data.update(self.ways_on(journey, error.mode, self.links))
         if journey is not None and error.kind == "step":
             data["here_title"] = self.pathway.state(journey.state).title
             data["choices"] = [
@@ -626,6 +650,8 @@ class Pages:
         pages.append(("notes page", self.notes_page(journey)))
         pages.append(("glossary page", self.glossary_page()))
         pages.append(("error page", self.error_page(HttpError(404, "state", detail="x"))))
+        past = HttpError(410, "too-long", journey=journey, detail=str(MAX_PATH + 1))
+        pages.append(("page for a link past the bound", self.error_page(past)))
         self.check_frames(pages)
 
     def check_frames(self, pages: Iterable[tuple[str, str]]) -> None:

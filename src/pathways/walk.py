@@ -251,6 +251,10 @@ class Walk:
             ("Looked at: " if jumped else "") + self.journey.pathway.state(s).title
             for s, jumped in zip(self.journey.path, self.journey.jumps, strict=True)
         ]
+        if self.journey.trimmed:  # the oldest places were let go at the bound
+            from pathways.journey import MAX_PATH  # loaded already: a journey is here
+
+            titles.insert(0, f"(earlier pages not shown: only the last {MAX_PATH} are kept)")
         return _fill("Your path so far: " + " > ".join(titles), indent="  ")
 
     def _choices_hint(self) -> str:

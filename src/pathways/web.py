@@ -51,14 +51,14 @@ from pathways import api, apidocs, embed, resources
 from pathways.catalogue import MOUNT, Catalogue, CataloguePages, Entry
 from pathways.errors import JourneyError, UnknownStateError
 from pathways.httperror import HttpError
-from pathways.journey import Journey
+from pathways.journey import Journey, PathTooLongError
 from pathways.links import MODES, PREFIX, Mode, at_root, journey_path, mount_of
 from pathways.middleware.compression import Compression
 from pathways.middleware.finished import FinishedPages
 from pathways.middleware.freshness import Freshness, content_version, template_sources
 from pathways.middleware.headers import SECURITY_HEADERS, SecurityHeaders
 from pathways.middleware.limits import RequestLimits
-from pathways.middleware.prefix import MountRoot, route_path
+from pathways.middleware.prefix import MountRoot, route_key, route_path
 from pathways.middleware.redirects import SlashRedirects
 from pathways.pages import WAY_IN, Pages
 from pathways.routes import add_journey_routes, add_routes, html, see
@@ -144,7 +144,7 @@ def _add_error_handlers(
     def answer(request: Request, error: HttpError) -> Response:
         path = route_path(request.scope)
         if api.is_api_path(path):
-            return json_api.problem(error, path)
+            return json_api.problem(error, route_key(request.scope))
         page = embedded.error_page if embed.is_embed_path(path) else pages.error_page
         return HTMLResponse(page(error), status_code=error.status, headers=error.headers)
 
@@ -278,10 +278,13 @@ def _add_middleware(
     app.add_middleware(FinishedPages, pages=pages)
     refusals = {s: pages.error_page(HttpError(s, "request")) for s in (413, 414, 431)}
 
-    def refusal(path: str, status: int) -> Response:
+    def refusal(scope: Scope, status: int) -> Response:
+        # Outside MountRoot: the mount is the scope's root path, not yet links.ROOT.
+        root, path = scope.get("root_path", ""), route_path(scope)
         if api.is_api_path(path):
             error = HttpError(status, "request", detail=api.refusal_detail(status))
-            return json_api.problem(error, path)
+            docs = root + api.DOCS_PATH
+            return api.problem_response(error, root + path, docs, json_api.framing)
         return html(refusals[status], status)
 
     app.add_middleware(RequestLimits, refusal=refusal)
@@ -433,7 +436,12 @@ def create_catalogue_app(
     async def not_mounted(pathway_id: str, request: Request) -> Response:
         entry = catalogue.entry(pathway_id)
         if entry is None:
-            raise HttpError(404, "page")
+            raise HttpError(
+                404,
+                "page",
+                detail=f"no pathway '{text_safe(pathway_id)[:80]}' is served here",
+                allowed=[at_root(f"{api.PREFIX}/pathways")],
+            )
         if entry.withdrawn is not None:
             raise HttpError(410, "withdrawn", detail=entry.withdrawn)
         return see(at_root(mount_of(pathway_id) + "/"))
@@ -441,7 +449,7 @@ def create_catalogue_app(
     async def old_address(request: Request) -> Response:
         path = route_path(request.scope)
         if path == f"{api.PREFIX}/pathways":  # the catalogue's own, asked with another method
-            raise StarletteHTTPException(405, headers={"Allow": "GET"})
+            raise StarletteHTTPException(405)
         if path == f"{api.PREFIX}/pathways/":
             return RedirectResponse(at_root(f"{api.PREFIX}/pathways"), status_code=307)
         query = f"?{request.url.query}" if request.url.query else ""
@@ -449,6 +457,9 @@ def create_catalogue_app(
         return RedirectResponse(target, status_code=307)
 
     add_routes(app, "", "catalogue", [("/", home), ("/static/{name}", static)])
+    app.add_api_route(  # HEAD too (monitors use it), left out of the OpenAPI document
+        f"{api.PREFIX}/pathways", listing, methods=["HEAD"], include_in_schema=False
+    )
     app.add_api_route(
         f"{api.PREFIX}/pathways",
         listing,
@@ -479,42 +490,85 @@ def create_catalogue_app(
     def error_page(error: HttpError) -> str:
         return shelf.error_page(error, home=at_root("/"))
 
+    listing_path = f"{api.PREFIX}/pathways"
+
+    def api_owner(path: str) -> FastAPI | bool:
+        """Whose API an address of the catalogue is: a served pathway's app (its
+        ``/p/<id>/api/...``), True for the catalogue's own (``/api/...``, or under a
+        ``/p/<id>`` that serves nothing), or False for a page."""
+        if api.is_api_path(path):
+            return True
+        parts = path.split("/", 3)  # "", "p", id, rest
+        rest = "/" + (parts[3] if len(parts) > 3 else "")
+        if len(parts) >= 3 and f"/{parts[1]}" == MOUNT and api.is_api_path(rest):
+            return children.get(parts[2]) or True
+        return False
+
+    def problem(root: str, path: str, error: HttpError) -> Response:
+        """Problem details for an /api/ address: a pathway's own (with its statement and
+        support line, typed by its documentation page), or the catalogue's (no pathway's
+        words; typed by the first pathway's page, whose problem types are every one's)."""
+        owner = api_owner(path)
+        if isinstance(owner, FastAPI):
+            pathway_id = path.split("/", 3)[2]
+            docs = root + mount_of(pathway_id) + api.DOCS_PATH
+            return api.problem_response(error, root + path, docs, owner.state.json_api.framing)
+        docs = root + mount_of(catalogue.default.id) + api.DOCS_PATH
+        return api.problem_response(error, root + path, docs, {})
+
+    def answer(request: Request, error: HttpError) -> Response:
+        path = route_path(request.scope)
+        if api_owner(path) is not False:
+            return problem(request.scope.get("root_path", ""), path, error)
+        return html(error_page(error), error.status)
+
     @app.exception_handler(HttpError)
     async def page_error(request: Request, exc: HttpError) -> Response:
-        return html(error_page(exc), exc.status)
+        return answer(request, exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        path = route_path(request.scope)
-        if api.is_api_path(path):
-            status = exc.status_code
-            code = {404: "not_found", 405: "method_not_allowed"}.get(status, "invalid_request")
-            message = (
-                f"'{path}' does not answer {request.method}"
-                if status == 405
-                else f"the catalogue has no address '{path}'"
+        path, status = route_path(request.scope), exc.status_code
+        if status == 405:
+            allow = ["GET", "HEAD"] if path == listing_path else allowed_methods(app, request.scope)
+            return answer(
+                request,
+                HttpError(
+                    405,
+                    "method",
+                    detail=f"'{at_root(path)}' does not answer {request.method}",
+                    allowed=allow,
+                    headers={"allow": ", ".join(allow)},
+                ),
             )
-            allowed = [f"{api.PREFIX}/pathways"] if status == 404 else ["GET"]
-            response: Response = JSONResponse(
-                {"error": {"code": code, "message": message, "allowed": allowed}},
-                status_code=status,
-            )
-            response.headers.update(exc.headers or {})
-            return response
-        kind = "method" if exc.status_code == 405 else "page"
-        return html(error_page(HttpError(exc.status_code, kind)), exc.status_code)
+        if status == 404:
+            detail = f"the catalogue has no address '{at_root(path)}'"
+            error = HttpError(404, "page", detail=detail, allowed=[at_root(listing_path)])
+            return answer(request, error)
+        return answer(request, HttpError(status, "request", detail=api.refusal_detail(status)))
 
     @app.exception_handler(RequestValidationError)
     async def request_error(request: Request, exc: RequestValidationError) -> Response:
-        return html(error_page(HttpError(400, "request")), 400)
+        return answer(
+            request, HttpError(422 if api_owner(route_path(request.scope)) else 400, "request")
+        )
 
     fallback = error_page(HttpError(500, "bug")).encode("utf-8")
     app.add_middleware(MountRoot)
     refusals = {s: error_page(HttpError(s, "request")) for s in (413, 414, 431)}
+
+    def refusal(scope: Scope, status: int) -> Response:
+        # Outside MountRoot and the mounts: the whole path, the --root-path in root_path.
+        root, path = scope.get("root_path", ""), route_path(scope)
+        if api_owner(path) is not False:
+            error = HttpError(status, "request", detail=api.refusal_detail(status))
+            return problem(root, path, error)
+        return html(refusals[status], status)
+
     # No SlashRedirects here: its "the other form has a route" test is always true under
     # the mounts and the catch-all /p/<id>/..., so it would send a 404 round in circles;
     # each pathway's own app has it.
-    app.add_middleware(RequestLimits, refusal=lambda path, status: html(refusals[status], status))
+    app.add_middleware(RequestLimits, refusal=refusal)
     app.add_middleware(SecurityHeaders, error_page=fallback)
     return app
 
@@ -529,6 +583,8 @@ def _token_owner(children: Mapping[str, FastAPI], own: Pathway) -> Callable[[str
                 continue
             try:
                 Journey.from_token(pathway, token)
+            except PathTooLongError:
+                pass  # its own, if too long to show
             except JourneyError:
                 continue
             return pathway.metadata.title

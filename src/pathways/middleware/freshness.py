@@ -33,6 +33,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from pathways.middleware.prefix import route_path
+
 JOURNEY_PREFIXES = ("/j/", "/present/", "/embed")
 """Addresses that carry a journey (and the embed, which is made for frames)."""
 UNTAGGED_PREFIXES = ("/static/", "/api/", "/openapi.json")
@@ -96,11 +98,12 @@ class Freshness:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        path: str = scope["path"]
-        journey = path.startswith(JOURNEY_PREFIXES)
+        path: str = scope["path"]  # the whole address: what the ETag stands for
+        inside = route_path(scope)  # the app's own: what kind of answer it is
+        journey = inside.startswith(JOURNEY_PREFIXES)
         page_cache = b"private, no-cache" if journey else b"public, no-cache"
         tag = None
-        if scope["method"] in ("GET", "HEAD") and not path.startswith(UNTAGGED_PREFIXES):
+        if scope["method"] in ("GET", "HEAD") and not inside.startswith(UNTAGGED_PREFIXES):
             tag = self.etag(path)
             asked = _header(scope["headers"], b"if-none-match")
             if asked is not None and etag_matches(asked, tag):

@@ -22,13 +22,14 @@ class RequestLimits:
     A very long address gets 414, very large headers 431 and a body over the limit 413:
     from its Content-Length, or counted as it arrives (a chunked body has none), when the
     reading raises ``HTTPException(413)`` for the app's error handler to answer, as it
-    answers any other. ``refusal(path, status)`` is the answer (an ASGI app, such as a
-    Starlette ``Response``): the app's error page, or problem details under its API. This
+    answers any other. ``refusal(scope, status)`` is the answer (an ASGI app, such as a
+    Starlette ``Response``): the app's error page, or problem details under its API (the
+    scope's route path says which, its root path where the app is mounted). This
     keeps one reader's mistake or one abuser from tying up the worker, whatever server
     runs the app.
     """
 
-    def __init__(self, app: ASGIApp, refusal: Callable[[str, int], ASGIApp]) -> None:
+    def __init__(self, app: ASGIApp, refusal: Callable[[Scope, int], ASGIApp]) -> None:
         self.app = app
         self.refusal = refusal
 
@@ -91,4 +92,4 @@ class RequestLimits:
                 message = {**message, "headers": [*headers, (b"connection", b"close")]}
             await send(message)
 
-        await self.refusal(scope["path"], status)(scope, receive, closing)
+        await self.refusal(scope, status)(scope, receive, closing)
