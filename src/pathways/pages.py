@@ -8,6 +8,9 @@ needs no web framework.
 
 from __future__ import annotations
 
+import logging
+import re
+import secrets
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -19,7 +22,7 @@ from pathways.glossary import mark_terms
 from pathways.grid import option_grid
 from pathways.httperror import HttpError
 from pathways.journey import Journey
-from pathways.links import ROOT, Links, Mode, at_root, journey_path, mount_of
+from pathways.links import MODES, PREFIX, ROOT, Links, Mode, at_root, journey_path, mount_of
 from pathways.mapsvg import map_svg
 from pathways.mapsvg import rows as map_rows
 from pathways.notes import (
@@ -30,7 +33,9 @@ from pathways.notes import (
     notes_view,
 )
 from pathways.schema import Model, Pathway, is_web_url
-from pathways.templating import Renderer, from_template, journey_view, text_safe
+from pathways.templating import Renderer, from_template, journey_view, text_safe, trusted_html
+
+log = logging.getLogger("pathways.pages")
 
 GET = ["GET", "HEAD"]
 """Every page answers HEAD too (link checkers and monitors use it)."""
@@ -69,6 +74,51 @@ def _holds_control(value: object) -> bool:
         return any(_holds_control(v) for v in value)
     return False
 
+
+SKELETON_CACHE = 1024
+"""Skeletons of state pages kept at most (one per mode, state, topic choice, mount and
+whether the page has a back link), most recently used first..."""
+SKELETON_CACHE_BYTES = 8 * 1024 * 1024
+"""...and at most this many characters of them. The shipped pathway has some 15 states x
+3 topic choices x 2 modes x 2: 180 skeletons of about 8 KB."""
+
+_SLOT = f"pathways-slot-{secrets.token_hex(16)}-"
+"""What a skeleton holds where a journey's own part goes: unguessable, made anew by each
+process, plain ASCII that HTML escaping leaves as it is, so no content can hold it."""
+SLOT_TOKEN = _SLOT + "token"
+SLOT_BACK = _SLOT + "back"
+SLOT_PATH = _SLOT + "path"
+_SLOTS = re.compile(re.escape(_SLOT) + "(token|back|path)")
+_SLOT_INDEX = {"token": 0, "back": 1, "path": 2}
+
+
+class _SlotLinks(Links):
+    """The web app's links, with the slots standing for the journey's token and for its
+    back journey's: a page rendered with these is a skeleton (``Pages.state_page``)."""
+
+    def __init__(self, journey: Journey, before: Journey) -> None:
+        super().__init__()
+        self._journey = journey
+        self._back_journey = before
+
+    def _token(self, journey: Journey) -> str:
+        if journey is self._journey:
+            return SLOT_TOKEN
+        if journey is self._back_journey:
+            return SLOT_BACK
+        return journey.token  # the same for every journey at this place (start again)
+
+    def _before(self, journey: Journey) -> Journey:
+        return self._back_journey if journey is self._journey else journey.back()
+
+
+SkeletonKey = tuple[str, str, tuple[tuple[str, str], ...], str, bool, bool]
+"""(mode, state, topic choices, mount, whether the page has a back link, whether the
+reader jumped to this place)."""
+
+
+_MODE_OF: dict[str, Mode] = {PREFIX[mode].strip("/"): mode for mode in MODES}
+"""A journey page's mode, by the first part of its address (``links.PREFIX``)."""
 
 WAY_IN = "way-in"
 """The start form's name for a chapter (a way in): never a topic's name, since ids have
@@ -117,6 +167,11 @@ class Pages:
         self._leads_to: dict[str, list[str]] | None = None
         self._pages: OrderedDict[str, bytes] = OrderedDict()
         self._page_bytes = 0
+        # Skeletons of state pages: each split at its slots, the slots as 0 (token),
+        # 1 (back) and 2 (path so far); and the places whose pages are made in full.
+        self._skeletons: OrderedDict[SkeletonKey, list[str | int]] = OrderedDict()
+        self._skeleton_chars = 0
+        self._in_full: set[SkeletonKey] = set()
         start = Journey.begin(pathway)
         self.start_journey = start
         # What every page's frame shows (the intended purpose, the support line): the
@@ -155,7 +210,10 @@ class Pages:
         if kept is not None:
             return kept.decode("utf-8")
         page = build()
-        body = page.encode("utf-8")
+        self._keep(address, page.encode("utf-8"))
+        return page
+
+    def _keep(self, address: str, body: bytes) -> None:
         self._pages[address] = body  # kept encoded: half the memory of most pages' str
         self._page_bytes += len(body)
         while len(self._pages) > PAGE_CACHE or (
@@ -163,7 +221,33 @@ class Pages:
         ):
             _, dropped = self._pages.popitem(last=False)
             self._page_bytes -= len(dropped)
-        return page
+
+    def journey_page(self, root: str, path: str) -> bytes | None:
+        """The page at ``path`` (inside an app mounted at ``root``) if it is a journey's
+        state page, ``/j/<token>`` or ``/present/<token>``, with a token that reads: made,
+        kept and returned encoded, exactly as its route makes it; None for anything else
+        (another address, a token that does not read), which the route answers.
+
+        ``FinishedPages`` asks this before routing: a new journey's page costs the
+        token's decoding and a stitch (``state_page``), not the framework's routing."""
+        first, _, token = path.partition("/")[2].partition("/")
+        mode = _MODE_OF.get(first)
+        if mode is None or not token or "/" in token:
+            return None
+        try:
+            journey = Journey.from_token(self.pathway, token)
+        except TokenError:
+            return None
+        reset = ROOT.set(root)
+        try:
+            address = at_root(journey_path(token, mode))
+            body = self.finished(address)
+            if body is None:
+                body = self.state_page(journey, mode, token=token).encode("utf-8")
+                self._keep(address, body)
+            return body
+        finally:
+            ROOT.reset(reset)
 
     def finished(self, address: str) -> bytes | None:
         """The page at ``address``, encoded, if it is already built (and kept), else None."""
@@ -206,18 +290,23 @@ class Pages:
 
     def render(self, names: Sequence[str], data: dict[str, Any], links: Links | None = None) -> str:
         links = links or self.links
+        return self._render(
+            names,
+            {
+                **self.common,
+                "assets": {name: links.asset(asset) for name, asset in self.assets.items()},
+                "home_url": links.home(),
+                "glossary_url": links.glossary(),
+                "keeps_path": links.keeps_path,
+                **data,
+            },
+        )
+
+    def _render(self, names: Sequence[str], context: dict[str, Any]) -> str:
+        """The first of ``web/<name>`` that exists, rendered with exactly ``context``."""
         try:
             template = self.environment.select_template([f"web/{n}" for n in names])
-            return template.render(
-                {
-                    **self.common,
-                    "assets": {name: links.asset(asset) for name, asset in self.assets.items()},
-                    "home_url": links.home(),
-                    "glossary_url": links.glossary(),
-                    "keeps_path": links.keeps_path,
-                    **data,
-                }
-            )
+            return template.render(context)
         except Exception as exc:
             # A user's broken template is their mistake: one message at its file and line.
             problem = from_template(exc)
@@ -406,11 +495,120 @@ class Pages:
             for s in self.pathway.states
         ]
 
-    def state_page(self, journey: Journey, mode: Mode, links: Links | None = None) -> str:
+    def state_page(
+        self, journey: Journey, mode: Mode, links: Links | None = None, token: str | None = None
+    ) -> str:
+        """The journey's page at its current state (``token``: the journey's, if known).
+
+        With the web app's own links, a state page is made once for every journey at the
+        same place (mode, state, topic choices, mount, whether it has a back link) with
+        slots where each journey's own parts go (its token in every link, its back
+        journey's token, the "path so far"), and each journey's page is that skeleton with
+        the slots filled in: one join instead of a whole render. A skeleton is made from
+        a journey at that place with another path, and checked on first use against the
+        page rendered in full: templates that show something of the journey outside the
+        slots (a user's) make that place's pages in full from then on, as correct as ever.
+        """
+        links = links or self.links
+        if type(links) is not Links:  # other addresses (the embed, the static site)
+            return self.full_state_page(journey, mode, links)
+        key: SkeletonKey = (
+            mode,
+            journey.state,
+            journey.context_items,
+            ROOT.get(),
+            journey.can_go_back,
+            journey.jumps[-1],
+        )
+        skeleton = self._skeletons.get(key)
+        if skeleton is not None:
+            self._skeletons.move_to_end(key)
+            return self._stitch(skeleton, journey, mode, links, token)
+        if key in self._in_full:
+            return self.full_state_page(journey, mode, links)
+        skeleton = self._skeleton(self._stand_in(journey), mode)
+        page = self.full_state_page(journey, mode, links)
+        if self._stitch(skeleton, journey, mode, links, token) != page:
+            self._in_full.add(key)
+            log.warning(
+                "the templates show something of a journey outside its slots on the %s page"
+                " of state '%s': its pages are rendered in full (slower; see templates/README.md)",
+                "presenter" if mode == "present" else "patient",
+                journey.state,
+            )
+            return page
+        self._skeletons[key] = skeleton
+        self._skeleton_chars += sum(len(part) for part in skeleton if isinstance(part, str))
+        while len(self._skeletons) > SKELETON_CACHE or (
+            self._skeleton_chars > SKELETON_CACHE_BYTES and len(self._skeletons) > 1
+        ):
+            _, dropped = self._skeletons.popitem(last=False)
+            self._skeleton_chars -= sum(len(p) for p in dropped if isinstance(p, str))
+        return page
+
+    def full_state_page(self, journey: Journey, mode: Mode, links: Links | None = None) -> str:
+        """The journey's page at its current state, rendered whole from the templates."""
+        links = links or self.links
+        return self._render_state(journey, mode, links, self.path_markup(journey, mode, links))
+
+    def _render_state(self, journey: Journey, mode: Mode, links: Links, path_markup: str) -> str:
         view = self.state_view(journey, mode, links)
+        view["path_markup"] = path_markup
         page = "present.html" if mode == "present" else "state.html"
         folder = "present" if mode == "present" else "states"
         return self.render([f"{folder}/{journey.state}.html", page], view, links)
+
+    def path_markup(self, journey: Journey, mode: Mode, links: Links) -> str:
+        """"Your path so far" (``web/_path.html``, given ``path``, ``mode``, ``page`` and
+        ``keeps_path``) for this journey; nothing where the links keep no path (the static
+        site). Its cost grows with the journey's length: it is the one part of a state
+        page rendered for each journey."""
+        if not links.keeps_path:
+            return trusted_html("")
+        # Only what the path needs: it is rendered for every new journey's page.
+        data = {
+            "page": "state",
+            "mode": mode,
+            "keeps_path": True,
+            "path": self.path_places(journey),
+        }
+        return trusted_html(self._render(["_path.html"], data))
+
+    def _stand_in(self, journey: Journey) -> Journey:
+        """A journey at the same place (state, topics, whether it can go back) with another
+        path where it has one, for its skeleton: a page that shows any more of the path
+        than its slot then differs from the journey's own, and the check finds it."""
+        if not journey.can_go_back:
+            return journey  # nothing else of it can differ: its path is its place
+        start = self.pathway.start
+        history = (start,) if journey.history != (start,) else (start, start)
+        jumped = (False,) * len(history) + (True,) if journey.jumps[-1] else ()
+        return Journey(self.pathway, journey.state, history, journey.context_items, jumped)
+
+    def _skeleton(self, journey: Journey, mode: Mode) -> list[str | int]:
+        """The page of ``journey`` with slots for its token, its back journey's token and
+        its path so far, split at the slots: the odd items say which slot goes there."""
+        links = _SlotLinks(journey, journey.back())
+        page = self._render_state(journey, mode, links, trusted_html(SLOT_PATH))
+        parts: list[str | int] = list(_SLOTS.split(page))
+        for index in range(1, len(parts), 2):
+            parts[index] = _SLOT_INDEX[str(parts[index])]
+        return parts
+
+    def _stitch(
+        self,
+        skeleton: list[str | int],
+        journey: Journey,
+        mode: Mode,
+        links: Links,
+        token: str | None,
+    ) -> str:
+        """The skeleton with this journey's token, back journey's token and path filled in."""
+        if token is None:
+            token = journey.token
+        back = journey.back().token if journey.can_go_back else ""
+        fill = (token, back, self.path_markup(journey, mode, links))
+        return "".join([fill[part] if isinstance(part, int) else part for part in skeleton])
 
     def _map_key(
         self, journey: Journey | None, links: Links, mode: Mode = "patient"
