@@ -42,12 +42,6 @@ def route_path(scope: Scope) -> str:
     return path
 
 
-def route_key(scope: Scope) -> str:
-    """A request's whole path as its pages know it: the mount, then the route's own path."""
-    root: str = scope.get("root_path", "")
-    return root + route_path(scope)
-
-
 class MountRoot:
     """Sets ``links.ROOT`` to the request's ``root_path`` while the app answers it."""
 
