@@ -125,8 +125,8 @@ def test_skeletons_are_bounded_in_count_and_size(
     journey = start.jump(pathway.state_ids[6])
     assert pages.state_page(journey, "present") == pages.full_state_page(journey, "present")
     assert len(pages._skeletons) == 1  # the newest always stays
-    assert pages._skeleton_chars == sum(
-        len(p) for p in next(iter(pages._skeletons.values())) if isinstance(p, str)
+    assert pages._skeleton_bytes == sum(
+        len(p) for p in next(iter(pages._skeletons.values())) if isinstance(p, bytes)
     )
 
 

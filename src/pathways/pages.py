@@ -13,6 +13,7 @@ import re
 import secrets
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +80,7 @@ SKELETON_CACHE = 1024
 """Skeletons of state pages kept at most (one per mode, state, topic choice, mount and
 whether the page has a back link), most recently used first..."""
 SKELETON_CACHE_BYTES = 8 * 1024 * 1024
-"""...and at most this many characters of them. The shipped pathway has some 15 states x
+"""...and at most this many bytes of them. The shipped pathway has some 15 states x
 3 topic choices x 2 modes x 2: 180 skeletons of about 8 KB."""
 
 _SLOT = f"pathways-slot-{secrets.token_hex(16)}-"
@@ -112,6 +113,10 @@ class _SlotLinks(Links):
         return self._back_journey if journey is self._journey else journey.back()
 
 
+def _size(skeleton: list[bytes | int]) -> int:
+    return sum(len(part) for part in skeleton if isinstance(part, bytes))
+
+
 SkeletonKey = tuple[str, str, tuple[tuple[str, str], ...], str, bool, bool]
 """(mode, state, topic choices, mount, whether the page has a back link, whether the
 reader jumped to this place)."""
@@ -119,6 +124,21 @@ reader jumped to this place)."""
 
 _MODE_OF: dict[str, Mode] = {PREFIX[mode].strip("/"): mode for mode in MODES}
 """A journey page's mode, by the first part of its address (``links.PREFIX``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One place on a reader's path, as pages show it (``web/_path.html``)."""
+
+    id: str
+    title: str
+    jumped: bool
+    """The reader jumped here (from the map or the jump list): looked at, not a step."""
+    step: int | None
+    """The number of the step taken to get here; None for a place jumped to."""
+    current: bool
+    """The place the reader is on."""
+
 
 WAY_IN = "way-in"
 """The start form's name for a chapter (a way in): never a topic's name, since ids have
@@ -165,12 +185,13 @@ class Pages:
             tuple[str | None, tuple[str, ...], str, tuple[tuple[str, str], ...]], str
         ] = {}
         self._leads_to: dict[str, list[str]] | None = None
+        self._titles = {state.id: state.title for state in pathway.states}
         self._pages: OrderedDict[str, bytes] = OrderedDict()
         self._page_bytes = 0
         # Skeletons of state pages: each split at its slots, the slots as 0 (token),
         # 1 (back) and 2 (path so far); and the places whose pages are made in full.
-        self._skeletons: OrderedDict[SkeletonKey, list[str | int]] = OrderedDict()
-        self._skeleton_chars = 0
+        self._skeletons: OrderedDict[SkeletonKey, list[bytes | int]] = OrderedDict()
+        self._skeleton_bytes = 0
         self._in_full: set[SkeletonKey] = set()
         start = Journey.begin(pathway)
         self.start_journey = start
@@ -243,7 +264,7 @@ class Pages:
             address = at_root(journey_path(token, mode))
             body = self.finished(address)
             if body is None:
-                body = self.state_page(journey, mode, token=token).encode("utf-8")
+                body = self.state_body(journey, mode, token)
                 self._keep(address, body)
             return body
         finally:
@@ -370,10 +391,11 @@ class Pages:
         """The state the chapter (a way in) of this id begins at, or None if none has it."""
         return next((c.start for c in self.pathway.chapters if c.id == chapter_id), None)
 
-    def path_places(self, journey: Journey) -> list[dict[str, Any]]:
+    def path_places(self, journey: Journey) -> list[Place]:
         """The journey's path as a reader sees it: each state with its title, whether the
         reader walked there (numbered as a step taken) or jumped there (looked at, never
         a step), and which one they are on."""
+        titles = self._titles
         places = []
         number = 0
         last = len(journey.path) - 1
@@ -381,13 +403,7 @@ class Pages:
             if not jumped:
                 number += 1
             places.append(
-                {
-                    "id": state_id,
-                    "title": self.pathway.state(state_id).title,
-                    "jumped": jumped,
-                    "step": None if jumped else number,
-                    "current": i == last,
-                }
+                Place(state_id, titles[state_id], jumped, None if jumped else number, i == last)
             )
         return places
 
@@ -499,9 +515,18 @@ class Pages:
         self, journey: Journey, mode: Mode, links: Links | None = None, token: str | None = None
     ) -> str:
         """The journey's page at its current state (``token``: the journey's, if known).
+        With the web app's own links it is stitched from its place's skeleton
+        (``state_body``); with others (the embed, the static site) rendered in full."""
+        links = links or self.links
+        if type(links) is not Links:
+            return self.full_state_page(journey, mode, links)
+        return self.state_body(journey, mode, token).decode("utf-8")
 
-        With the web app's own links, a state page is made once for every journey at the
-        same place (mode, state, topic choices, mount, whether it has a back link) with
+    def state_body(self, journey: Journey, mode: Mode, token: str | None = None) -> bytes:
+        """The journey's page at its current state with the web app's links, encoded.
+
+        A state page is made once for every journey at the same place (mode, state, topic
+        choices, mount, whether it has a back link, whether the reader jumped there) with
         slots where each journey's own parts go (its token in every link, its back
         journey's token, the "path so far"), and each journey's page is that skeleton with
         the slots filled in: one join instead of a whole render. A skeleton is made from
@@ -509,9 +534,6 @@ class Pages:
         page rendered in full: templates that show something of the journey outside the
         slots (a user's) make that place's pages in full from then on, as correct as ever.
         """
-        links = links or self.links
-        if type(links) is not Links:  # other addresses (the embed, the static site)
-            return self.full_state_page(journey, mode, links)
         key: SkeletonKey = (
             mode,
             journey.state,
@@ -523,12 +545,12 @@ class Pages:
         skeleton = self._skeletons.get(key)
         if skeleton is not None:
             self._skeletons.move_to_end(key)
-            return self._stitch(skeleton, journey, mode, links, token)
+            return self._stitch(skeleton, journey, mode, token)
+        page = self.full_state_page(journey, mode).encode("utf-8")
         if key in self._in_full:
-            return self.full_state_page(journey, mode, links)
+            return page
         skeleton = self._skeleton(self._stand_in(journey), mode)
-        page = self.full_state_page(journey, mode, links)
-        if self._stitch(skeleton, journey, mode, links, token) != page:
+        if self._stitch(skeleton, journey, mode, token) != page:
             self._in_full.add(key)
             log.warning(
                 "the templates show something of a journey outside its slots on the %s page"
@@ -538,12 +560,12 @@ class Pages:
             )
             return page
         self._skeletons[key] = skeleton
-        self._skeleton_chars += sum(len(part) for part in skeleton if isinstance(part, str))
+        self._skeleton_bytes += _size(skeleton)
         while len(self._skeletons) > SKELETON_CACHE or (
-            self._skeleton_chars > SKELETON_CACHE_BYTES and len(self._skeletons) > 1
+            self._skeleton_bytes > SKELETON_CACHE_BYTES and len(self._skeletons) > 1
         ):
             _, dropped = self._skeletons.popitem(last=False)
-            self._skeleton_chars -= sum(len(p) for p in dropped if isinstance(p, str))
+            self._skeleton_bytes -= _size(dropped)
         return page
 
     def full_state_page(self, journey: Journey, mode: Mode, links: Links | None = None) -> str:
@@ -585,30 +607,27 @@ class Pages:
         jumped = (False,) * len(history) + (True,) if journey.jumps[-1] else ()
         return Journey(self.pathway, journey.state, history, journey.context_items, jumped)
 
-    def _skeleton(self, journey: Journey, mode: Mode) -> list[str | int]:
+    def _skeleton(self, journey: Journey, mode: Mode) -> list[bytes | int]:
         """The page of ``journey`` with slots for its token, its back journey's token and
-        its path so far, split at the slots: the odd items say which slot goes there."""
+        its path so far, encoded and split at the slots: the odd items say which slot
+        goes there."""
         links = _SlotLinks(journey, journey.back())
         page = self._render_state(journey, mode, links, trusted_html(SLOT_PATH))
-        parts: list[str | int] = list(_SLOTS.split(page))
-        for index in range(1, len(parts), 2):
-            parts[index] = _SLOT_INDEX[str(parts[index])]
+        parts: list[bytes | int] = []
+        for index, part in enumerate(_SLOTS.split(page)):
+            parts.append(_SLOT_INDEX[part] if index % 2 else part.encode("utf-8"))
         return parts
 
     def _stitch(
-        self,
-        skeleton: list[str | int],
-        journey: Journey,
-        mode: Mode,
-        links: Links,
-        token: str | None,
-    ) -> str:
+        self, skeleton: list[bytes | int], journey: Journey, mode: Mode, token: str | None
+    ) -> bytes:
         """The skeleton with this journey's token, back journey's token and path filled in."""
-        if token is None:
-            token = journey.token
-        back = journey.back().token if journey.can_go_back else ""
-        fill = (token, back, self.path_markup(journey, mode, links))
-        return "".join([fill[part] if isinstance(part, int) else part for part in skeleton])
+        fill = (
+            (token or journey.token).encode("ascii"),
+            journey.back().token.encode("ascii") if journey.can_go_back else b"",
+            self.path_markup(journey, mode, self.links).encode("utf-8"),
+        )
+        return b"".join([fill[part] if isinstance(part, int) else part for part in skeleton])
 
     def _map_key(
         self, journey: Journey | None, links: Links, mode: Mode = "patient"
