@@ -36,11 +36,12 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import uvicorn
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from pathways.middleware.prefix import ForwardedPrefix
 
@@ -72,6 +73,8 @@ class ServerSettings:
     default."""
     root_path: str = ""
     """The path the whole app is served under (``--root-path``), e.g. ``/guides``."""
+    http: Parser = "h11"
+    """uvicorn's HTTP parser (docs/performance.md compares them)."""
 
 
 # --------------------------------------------------------------------------- open files
@@ -250,8 +253,8 @@ class Gate:
     """Connections past the limit that still get a 503 rather than a bare close."""
     headers: tuple[tuple[bytes, bytes], ...]
     tally: Tally
-    open: set[GuardedProtocol] = field(default_factory=set)
-    idle: OrderedDict[GuardedProtocol, None] = field(default_factory=OrderedDict)
+    open: set[_Guard] = field(default_factory=set)
+    idle: OrderedDict[_Guard, None] = field(default_factory=OrderedDict)
 
     def __post_init__(self) -> None:
         self.busy_answer = raw_answer(
@@ -265,7 +268,7 @@ class Gate:
             408, "Request Timeout", "The request took too long to arrive.\n", self.headers
         )
 
-    def forget(self, connection: GuardedProtocol) -> None:
+    def forget(self, connection: _Guard) -> None:
         self.open.discard(connection)
         self.idle.pop(connection, None)
 
@@ -279,9 +282,20 @@ class Gate:
         return True
 
 
-class GuardedProtocol(H11Protocol):
-    """uvicorn's h11 protocol with time limits for a request's head and body, a bound on
-    connections (the idle ones give way first), and the security headers on its own 400."""
+Parser = Literal["httptools", "h11"]
+"""uvicorn's two HTTP/1.1 protocols: httptools (llhttp, in C) or h11 (pure Python)."""
+
+if TYPE_CHECKING:
+    _Protocol = H11Protocol  # what the guard adds to (either of uvicorn's protocols)
+else:
+    _Protocol = object
+
+
+class _Guard(_Protocol):
+    """What a uvicorn protocol gains here: time limits for a request's head and body, a
+    bound on connections (the idle ones give way first), and the security headers on its
+    own 400. It uses only what uvicorn's two protocols share (``cycle``, ``transport``,
+    ``loop``, ``send_400_response``, ``on_response_complete``)."""
 
     gate: ClassVar[Gate]
 
@@ -393,6 +407,17 @@ class GuardedProtocol(H11Protocol):
         self.transport.close()
 
 
+class GuardedProtocol(_Guard, H11Protocol):
+    """uvicorn's h11 protocol, guarded."""
+
+
+class GuardedHttpTools(_Guard, HttpToolsProtocol):  # type: ignore[misc]
+    """uvicorn's httptools protocol, guarded."""
+
+
+PROTOCOLS: dict[str, type[_Guard]] = {"h11": GuardedProtocol, "httptools": GuardedHttpTools}
+
+
 # --------------------------------------------------------------------------- running
 
 
@@ -420,7 +445,7 @@ def serve(
         body_timeout=f"{settings.body_timeout:g}",
     )
     gate = Gate(settings, limit, backlog, tuple(headers), tally)
-    protocol = type("PathwaysProtocol", (GuardedProtocol,), {"gate": gate})
+    protocol = type("PathwaysProtocol", (PROTOCOLS[settings.http],), {"gate": gate})
     config = uvicorn.Config(
         behind_proxy(app, settings.forwarded_allow_ips),
         host=host,
