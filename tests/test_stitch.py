@@ -15,12 +15,12 @@ from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 
-from paths import DATA, ROOT
+from paths import DATA, MINIMAL, ROOT
 from pathways.catalogue import load_catalogue
 from pathways.journey import Journey
 from pathways.links import MODES, Mode, mount_of
 from pathways.links import ROOT as MOUNT
-from pathways.loader import load_pathway
+from pathways.loader import load_pathway, parse_pathway
 from pathways.pages import Pages
 from pathways.schema import Pathway
 from pathways.web import create_app, create_catalogue_app
@@ -28,9 +28,18 @@ from pathways.web import create_app, create_catalogue_app
 PATHWAY_FILES = [ROOT / "pathways.yaml", *sorted((DATA / "pathways").glob("*.yaml"))]
 
 
+def _marked_up() -> Pathway:
+    """The smallest pathway with markup, quotes and ampersands in its states' titles (each
+    shown escaped in the path so far)."""
+    text = MINIMAL.read_text(encoding="utf-8")
+    for title in ("The leukaemia has come back", "Remission", "Palliative care"):
+        text = text.replace(f"title: {title}", f"""title: "<b>{title}</b> & 'a' \\"b\\"" """)
+    return parse_pathway(text, "marked-up.yaml")
+
+
 @functools.cache
 def _pathways() -> tuple[Pathway, ...]:
-    return tuple(load_pathway(path) for path in PATHWAY_FILES)
+    return (*(load_pathway(path) for path in PATHWAY_FILES), _marked_up())
 
 
 @functools.cache
@@ -79,7 +88,7 @@ def journeys(draw: st.DrawFn, pathway: Pathway) -> Journey:
 def test_a_stitched_page_is_the_page_rendered_in_full(data: st.DataObject) -> None:
     """For any journey, in either mode, at the root or under a catalogue's mount, the page
     stitched from its place's skeleton is byte for byte the page rendered whole."""
-    index = data.draw(st.integers(0, len(PATHWAY_FILES) - 1), label="pathway")
+    index = data.draw(st.integers(0, len(_pathways()) - 1), label="pathway")
     pages = _pages(index)
     journey = data.draw(journeys(pages.pathway), label="journey")
     mode: Mode = data.draw(st.sampled_from(MODES), label="mode")
@@ -89,7 +98,7 @@ def test_a_stitched_page_is_the_page_rendered_in_full(data: st.DataObject) -> No
         assert stitched == pages.full_state_page(journey, mode)
         # The second time from the same skeleton (the first one checked it).
         assert pages.state_page(journey, mode) == stitched
-    assert not pages._in_full
+    assert not pages._in_full and not pages._shapes_in_full  # the shipped templates stitch
 
 
 def test_one_skeleton_serves_every_journey_at_a_place(pathway: Pathway) -> None:
@@ -161,6 +170,30 @@ def test_templates_that_show_more_of_the_journey_are_rendered_in_full(
     # The presenter page, whose template is the shipped one, is still stitched.
     pages.state_page(short, "present")
     assert len(pages._skeletons) == 1
+
+
+def test_a_path_template_that_shows_more_of_a_place_is_rendered_each_time(
+    tmp_path: Path, pathway: Pathway, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A user's web/_path.html that changes a title (here, to capitals) gets every path
+    right: paths of that shape are rendered each time, and the log says so once."""
+    shipped = (ROOT / "templates" / "web" / "_path.html").read_text(encoding="utf-8")
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "_path.html").write_text(
+        shipped.replace("{{ place.title }}", "{{ place.title|upper }}"), encoding="utf-8"
+    )
+    pages = Pages(pathway, tmp_path)
+    first = Journey.begin(pathway).jump(pathway.state_ids[2])
+    second = Journey.begin(pathway).jump(pathway.state_ids[5])
+    with caplog.at_level(logging.WARNING, logger="pathways.pages"):
+        for journey in (first, second, first):
+            page = pages.state_page(journey, "patient")
+            assert page == pages.full_state_page(journey, "patient")
+            assert pathway.state(journey.state).title.upper() in page
+    assert len(pages._shapes_in_full) == 1 and not pages._shapes
+    assert pages._skeletons  # the rest of the page is still made once
+    warned = [r for r in caplog.records if "web/_path.html" in r.getMessage()]
+    assert len(warned) == 1
 
 
 # --------------------------------------------------------------------------- before routing

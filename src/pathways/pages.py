@@ -8,6 +8,7 @@ needs no web framework.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import secrets
@@ -34,7 +35,14 @@ from pathways.notes import (
     notes_view,
 )
 from pathways.schema import Model, Pathway, is_web_url
-from pathways.templating import Renderer, from_template, journey_view, text_safe, trusted_html
+from pathways.templating import (
+    Renderer,
+    escape_html,
+    from_template,
+    journey_view,
+    text_safe,
+    trusted_html,
+)
 
 log = logging.getLogger("pathways.pages")
 
@@ -91,6 +99,7 @@ SLOT_BACK = _SLOT + "back"
 SLOT_PATH = _SLOT + "path"
 _SLOTS = re.compile(re.escape(_SLOT) + "(token|back|path)")
 _SLOT_INDEX = {"token": 0, "back": 1, "path": 2}
+_PLACE_SLOTS = re.compile(re.escape(_SLOT) + r"(id|title)(\d+)-")
 
 
 class _SlotLinks(Links):
@@ -186,6 +195,11 @@ class Pages:
         ] = {}
         self._leads_to: dict[str, list[str]] | None = None
         self._titles = {state.id: state.title for state in pathway.states}
+        # What the slots of a path's shape are filled with: as the template shows them.
+        self._id_bytes = {state.id: state.id.encode("utf-8") for state in pathway.states}
+        self._title_bytes = {
+            state.id: escape_html(state.title).encode("utf-8") for state in pathway.states
+        }
         self._pages: OrderedDict[str, bytes] = OrderedDict()
         self._page_bytes = 0
         # Skeletons of state pages: each split at its slots, the slots as 0 (token),
@@ -193,6 +207,13 @@ class Pages:
         self._skeletons: OrderedDict[SkeletonKey, list[bytes | int]] = OrderedDict()
         self._skeleton_bytes = 0
         self._in_full: set[SkeletonKey] = set()
+        # Skeletons of the path so far, by mode and path shape (which places were jumped
+        # to): slot 2i is place i's id, 2i+1 its title.
+        self._shapes: OrderedDict[tuple[Mode, tuple[bool, ...]], list[bytes | int]] = (
+            OrderedDict()
+        )
+        self._shape_bytes = 0
+        self._shapes_in_full: set[tuple[Mode, tuple[bool, ...]]] = set()
         start = Journey.begin(pathway)
         self.start_journey = start
         # What every page's frame shows (the intended purpose, the support line): the
@@ -582,19 +603,78 @@ class Pages:
 
     def path_markup(self, journey: Journey, mode: Mode, links: Links) -> str:
         """"Your path so far" (``web/_path.html``, given ``path``, ``mode``, ``page`` and
-        ``keeps_path``) for this journey; nothing where the links keep no path (the static
-        site). Its cost grows with the journey's length: it is the one part of a state
-        page rendered for each journey."""
+        ``keeps_path``) for this journey, rendered; nothing where the links keep no path
+        (the static site)."""
         if not links.keeps_path:
             return trusted_html("")
-        # Only what the path needs: it is rendered for every new journey's page.
-        data = {
-            "page": "state",
-            "mode": mode,
-            "keeps_path": True,
-            "path": self.path_places(journey),
-        }
-        return trusted_html(self._render(["_path.html"], data))
+        return trusted_html(self._path_html(self.path_places(journey), mode))
+
+    def _path_html(self, places: Sequence[Place], mode: Mode) -> str:
+        # Only what the path needs: it is made for every new journey's page.
+        data = {"page": "state", "mode": mode, "keeps_path": True, "path": places}
+        return self._render(["_path.html"], data)
+
+    def _path_body(self, journey: Journey, mode: Mode) -> bytes:
+        """"Your path so far" for this journey, encoded: ``path_markup``'s HTML, made as a
+        state page is (``state_body``), from a skeleton for the path's shape (its length,
+        which places were jumped to, the mode) with slots for each place's id and title,
+        checked on first use against the render. Its cost grows with the path's length."""
+        key = (mode, journey.jumps)
+        shape = self._shapes.get(key)
+        if shape is not None:
+            self._shapes.move_to_end(key)
+            return self._fill_path(shape, journey.path)
+        html = self.path_markup(journey, mode, self.links).encode("utf-8")
+        if key in self._shapes_in_full:
+            return html
+        jumps = journey.jumps
+        steps = list(itertools.accumulate(0 if jumped else 1 for jumped in jumps))
+        places = [
+            Place(
+                f"{_SLOT}id{i}-",
+                f"{_SLOT}title{i}-",
+                jumped,
+                None if jumped else steps[i],
+                i == len(jumps) - 1,
+            )
+            for i, jumped in enumerate(jumps)
+        ]
+        shape = []
+        for index, part in enumerate(_PLACE_SLOTS.split(self._path_html(places, mode))):
+            if index % 3 == 0:
+                shape.append(part.encode("utf-8"))
+            elif index % 3 == 1:
+                kind = part
+            else:
+                shape.append(2 * int(part) + (kind == "title"))
+        if self._fill_path(shape, journey.path) != html:
+            self._shapes_in_full.add(key)
+            log.warning(
+                "the template web/_path.html shows more of a place than its id and title:"
+                " paths of %d places are rendered each time (slower; see templates/README.md)",
+                len(jumps),
+            )
+            return html
+        self._shapes[key] = shape
+        self._shape_bytes += _size(shape)
+        while len(self._shapes) > SKELETON_CACHE or (
+            self._shape_bytes > SKELETON_CACHE_BYTES and len(self._shapes) > 1
+        ):
+            _, dropped = self._shapes.popitem(last=False)
+            self._shape_bytes -= _size(dropped)
+        return html
+
+    def _fill_path(self, shape: list[bytes | int], path: Sequence[str]) -> bytes:
+        """A path's shape with each place's id (slot 2i) and escaped title (2i+1)."""
+        ids, titles = self._id_bytes, self._title_bytes
+        return b"".join(
+            [
+                part
+                if isinstance(part, bytes)
+                else (titles if part & 1 else ids)[path[part >> 1]]
+                for part in shape
+            ]
+        )
 
     def _stand_in(self, journey: Journey) -> Journey:
         """A journey at the same place (state, topics, whether it can go back) with another
@@ -625,7 +705,7 @@ class Pages:
         fill = (
             (token or journey.token).encode("ascii"),
             journey.back().token.encode("ascii") if journey.can_go_back else b"",
-            self.path_markup(journey, mode, self.links).encode("utf-8"),
+            self._path_body(journey, mode),
         )
         return b"".join([fill[part] if isinstance(part, int) else part for part in skeleton])
 

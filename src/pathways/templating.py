@@ -237,6 +237,11 @@ _RAW_KEYS = frozenset(
 )
 
 
+def escape_html(text: str) -> str:
+    """A text as autoescape writes it into an HTML template."""
+    return str(markupsafe.escape(text))
+
+
 def trusted_html(html: str) -> str:
     """HTML already made by a template (a part of a page rendered on its own), to be put
     into another page as it is, not escaped again."""
