@@ -9,6 +9,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -21,6 +22,7 @@ from pathways.journey import Journey
 from pathways.links import MODES, Mode, mount_of
 from pathways.links import ROOT as MOUNT
 from pathways.loader import load_pathway, parse_pathway
+from pathways.middleware.finished import KeptAnswers
 from pathways.pages import Pages
 from pathways.schema import Pathway
 from pathways.web import create_app, create_catalogue_app
@@ -279,3 +281,45 @@ def test_anything_unusual_is_left_to_the_routes(pathway: Pathway, tail: str, sta
         answer = client.get(url)
     assert made == [None]
     assert answer.status_code == status
+
+
+# --------------------------------------------------------------------------- kept answers
+
+
+def _kept_answers(app: Any) -> KeptAnswers:
+    """The app's ``KeptAnswers`` (Starlette builds the middleware stack on first use)."""
+    layer = app.middleware_stack
+    while not isinstance(layer, KeptAnswers):
+        layer = layer.app
+    return layer
+
+
+def test_a_kept_answer_is_sent_again_only_for_a_plain_request(pathway: Pathway) -> None:
+    """A plain GET or HEAD of a kept page gets its first answer again, headers and all
+    (gzip or not); a conditional request still gets its 304, an oversized one its 431,
+    one with a query its page through every middleware."""
+    app = create_app(pathway=pathway)
+    url = f"/j/{Journey.begin(pathway).jump(pathway.state_ids[2]).token}"
+    with TestClient(app) as client:
+        first = {(m, g): _answer(client, m, url, g) for m in ("GET", "HEAD") for g in (0, 1)}
+        answers = _kept_answers(app)._answers
+        assert len(answers) == 4
+        for (method, gzip), answer in first.items():
+            assert _answer(client, method, url, bool(gzip)) == answer
+        etag = client.get(url).headers["etag"]
+        assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+        assert client.get(url, headers={"x-big": "x" * 20_000}).status_code == 431
+        assert client.get(f"{url}?from=here").content == first[("GET", 0)][2]
+        assert len(answers) == 4
+
+
+def test_kept_answers_are_bounded(pathway: Pathway, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the bound the least recently used answers go; every answer stays right."""
+    monkeypatch.setattr("pathways.middleware.finished.ANSWERS_KEPT", 2)
+    app = create_app(pathway=pathway)
+    start = Journey.begin(pathway)
+    with TestClient(app) as client:
+        for state_id in pathway.state_ids[:4]:
+            url = f"/j/{start.jump(state_id).token}"
+            assert client.get(url).content == client.get(url).content
+        assert len(_kept_answers(app)._answers) == 2
