@@ -85,11 +85,12 @@ def _holds_control(value: object) -> bool:
 
 
 SKELETON_CACHE = 1024
-"""Skeletons of state pages kept at most (one per mode, state, topic choice, mount and
-whether the page has a back link), most recently used first..."""
+"""Skeletons of state pages kept at most (one per place: mode, state, topic choices,
+mount, back link or not, jumped to or not), most recently used first (the same bound
+for the skeletons of the path so far, one per shape)..."""
 SKELETON_CACHE_BYTES = 8 * 1024 * 1024
-"""...and at most this many bytes of them. The shipped pathway has some 15 states x
-3 topic choices x 2 modes x 2: 180 skeletons of about 8 KB."""
+"""...and at most this many bytes of them. The shipped pathway has some 15 states x 3
+topic choices x 2 modes x 2 x 2: at most 360 page skeletons of about 8 KB."""
 
 _SLOT = f"pathways-slot-{secrets.token_hex(16)}-"
 """What a skeleton holds where a journey's own part goes: unguessable, made anew by each
@@ -104,7 +105,7 @@ _PLACE_SLOTS = re.compile(re.escape(_SLOT) + r"(id|title)(\d+)-")
 
 class _SlotLinks(Links):
     """The web app's links, with the slots standing for the journey's token and for its
-    back journey's: a page rendered with these is a skeleton (``Pages.state_page``)."""
+    back journey's: a page rendered with these is a skeleton (``Pages.state_body``)."""
 
     def __init__(self, journey: Journey, before: Journey) -> None:
         super().__init__()
