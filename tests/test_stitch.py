@@ -100,7 +100,8 @@ def test_a_stitched_page_is_the_page_rendered_in_full(data: st.DataObject) -> No
         assert stitched == pages.full_state_page(journey, mode)
         # The second time from the same skeleton (the first one checked it).
         assert pages.state_page(journey, mode) == stitched
-    assert not pages._in_full and not pages._shapes_in_full  # the shipped templates stitch
+    # The shipped templates show the journey only in the slots: nothing is made in full.
+    assert not pages._skeletons.in_full and not pages._shapes.in_full
 
 
 def test_one_skeleton_serves_every_journey_at_a_place(pathway: Pathway) -> None:
@@ -125,18 +126,18 @@ def test_skeletons_are_bounded_in_count_and_size(
     pathway: Pathway, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Past either bound the least recently used skeleton goes; pages stay exact."""
-    monkeypatch.setattr("pathways.pages.SKELETON_CACHE", 2)
+    monkeypatch.setattr("pathways.stitch.SKELETON_CACHE", 2)
     pages = Pages(pathway, None)
     start = Journey.begin(pathway)
     for state_id in pathway.state_ids[:5]:
         journey = start.jump(state_id)
         assert pages.state_page(journey, "patient") == pages.full_state_page(journey, "patient")
     assert len(pages._skeletons) == 2
-    monkeypatch.setattr("pathways.pages.SKELETON_CACHE_BYTES", 1)
+    monkeypatch.setattr("pathways.stitch.SKELETON_CACHE_BYTES", 1)
     journey = start.jump(pathway.state_ids[6])
     assert pages.state_page(journey, "present") == pages.full_state_page(journey, "present")
     assert len(pages._skeletons) == 1  # the newest always stays
-    assert pages._skeleton_bytes == sum(
+    assert pages._skeletons.size == sum(
         len(p) for p in next(iter(pages._skeletons.values())) if isinstance(p, bytes)
     )
 
@@ -166,7 +167,7 @@ def test_templates_that_show_more_of_the_journey_are_rendered_in_full(
         assert "(4 places)" in pages.state_page(long, "patient")
         assert "(2 places)" in pages.state_page(short, "patient")
     assert pages.state_page(long, "patient") == pages.full_state_page(long, "patient")
-    assert len(pages._in_full) == 1 and not pages._skeletons
+    assert len(pages._skeletons.in_full) == 1 and not pages._skeletons
     warned = [r for r in caplog.records if "rendered in full" in r.getMessage()]
     assert len(warned) == 1 and there in warned[0].getMessage()
     # The presenter page, whose template is the shipped one, is still stitched.
@@ -192,7 +193,7 @@ def test_a_path_template_that_shows_more_of_a_place_is_rendered_each_time(
             page = pages.state_page(journey, "patient")
             assert page == pages.full_state_page(journey, "patient")
             assert pathway.state(journey.state).title.upper() in page
-    assert len(pages._shapes_in_full) == 1 and not pages._shapes
+    assert len(pages._shapes.in_full) == 1 and not pages._shapes
     assert pages._skeletons  # the rest of the page is still made once
     warned = [r for r in caplog.records if "web/_path.html" in r.getMessage()]
     assert len(warned) == 1

@@ -8,13 +8,9 @@ needs no web framework.
 
 from __future__ import annotations
 
-import itertools
 import logging
-import re
-import secrets
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +31,17 @@ from pathways.notes import (
     notes_view,
 )
 from pathways.schema import Model, Pathway, is_web_url
+from pathways.stitch import (
+    SLOT_PATH,
+    Place,
+    Skeletons,
+    SlotLinks,
+    fill_page,
+    fill_path,
+    split_page,
+    split_path,
+    stand_in_places,
+)
 from pathways.templating import (
     Renderer,
     escape_html,
@@ -84,49 +91,6 @@ def _holds_control(value: object) -> bool:
     return False
 
 
-SKELETON_CACHE = 1024
-"""Skeletons of state pages kept at most (one per place: mode, state, topic choices,
-mount, back link or not, jumped to or not), most recently used first (the same bound
-for the skeletons of the path so far, one per shape)..."""
-SKELETON_CACHE_BYTES = 8 * 1024 * 1024
-"""...and at most this many bytes of them. The shipped pathway has some 15 states x 3
-topic choices x 2 modes x 2 x 2: at most 360 page skeletons of about 8 KB."""
-
-_SLOT = f"pathways-slot-{secrets.token_hex(16)}-"
-"""What a skeleton holds where a journey's own part goes: unguessable, made anew by each
-process, plain ASCII that HTML escaping leaves as it is, so no content can hold it."""
-SLOT_TOKEN = _SLOT + "token"
-SLOT_BACK = _SLOT + "back"
-SLOT_PATH = _SLOT + "path"
-_SLOTS = re.compile(re.escape(_SLOT) + "(token|back|path)")
-_SLOT_INDEX = {"token": 0, "back": 1, "path": 2}
-_PLACE_SLOTS = re.compile(re.escape(_SLOT) + r"(id|title)(\d+)-")
-
-
-class _SlotLinks(Links):
-    """The web app's links, with the slots standing for the journey's token and for its
-    back journey's: a page rendered with these is a skeleton (``Pages.state_body``)."""
-
-    def __init__(self, journey: Journey, before: Journey) -> None:
-        super().__init__()
-        self._journey = journey
-        self._back_journey = before
-
-    def _token(self, journey: Journey) -> str:
-        if journey is self._journey:
-            return SLOT_TOKEN
-        if journey is self._back_journey:
-            return SLOT_BACK
-        return journey.token  # the same for every journey at this place (start again)
-
-    def _before(self, journey: Journey) -> Journey:
-        return self._back_journey if journey is self._journey else journey.back()
-
-
-def _size(skeleton: list[bytes | int]) -> int:
-    return sum(len(part) for part in skeleton if isinstance(part, bytes))
-
-
 SkeletonKey = tuple[str, str, tuple[tuple[str, str], ...], str, bool, bool]
 """(mode, state, topic choices, mount, whether the page has a back link, whether the
 reader jumped to this place)."""
@@ -134,20 +98,6 @@ reader jumped to this place)."""
 
 _MODE_OF: dict[str, Mode] = {PREFIX[mode].strip("/"): mode for mode in MODES}
 """A journey page's mode, by the first part of its address (``links.PREFIX``)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    """One place on a reader's path, as pages show it (``web/_path.html``)."""
-
-    id: str
-    title: str
-    jumped: bool
-    """The reader jumped here (from the map or the jump list): looked at, not a step."""
-    step: int | None
-    """The number of the step taken to get here; None for a place jumped to."""
-    current: bool
-    """The place the reader is on."""
 
 
 WAY_IN = "way-in"
@@ -203,18 +153,9 @@ class Pages:
         }
         self._pages: OrderedDict[str, bytes] = OrderedDict()
         self._page_bytes = 0
-        # Skeletons of state pages: each split at its slots, the slots as 0 (token),
-        # 1 (back) and 2 (path so far); and the places whose pages are made in full.
-        self._skeletons: OrderedDict[SkeletonKey, list[bytes | int]] = OrderedDict()
-        self._skeleton_bytes = 0
-        self._in_full: set[SkeletonKey] = set()
-        # Skeletons of the path so far, by mode and path shape (which places were jumped
-        # to): slot 2i is place i's id, 2i+1 its title.
-        self._shapes: OrderedDict[tuple[Mode, tuple[bool, ...]], list[bytes | int]] = (
-            OrderedDict()
-        )
-        self._shape_bytes = 0
-        self._shapes_in_full: set[tuple[Mode, tuple[bool, ...]]] = set()
+        # State pages made once per place, and paths so far once per shape (stitch.py).
+        self._skeletons: Skeletons[SkeletonKey] = Skeletons()
+        self._shapes: Skeletons[tuple[Mode, tuple[bool, ...]]] = Skeletons()
         start = Journey.begin(pathway)
         self.start_journey = start
         # What every page's frame shows (the intended purpose, the support line): the
@@ -566,14 +507,16 @@ class Pages:
         )
         skeleton = self._skeletons.get(key)
         if skeleton is not None:
-            self._skeletons.move_to_end(key)
             return self._stitch(skeleton, journey, mode, token)
         page = self.full_state_page(journey, mode).encode("utf-8")
-        if key in self._in_full:
+        if key in self._skeletons.in_full:
             return page
-        skeleton = self._skeleton(self._stand_in(journey), mode)
+        stand_in = self._stand_in(journey)
+        skeleton = split_page(
+            self._render_state(stand_in, mode, SlotLinks(stand_in), trusted_html(SLOT_PATH))
+        )
         if self._stitch(skeleton, journey, mode, token) != page:
-            self._in_full.add(key)
+            self._skeletons.in_full.add(key)
             log.warning(
                 "the templates show something of a journey outside its slots on the %s page"
                 " of state '%s': its pages are rendered in full (slower; see templates/README.md)",
@@ -581,13 +524,7 @@ class Pages:
                 journey.state,
             )
             return page
-        self._skeletons[key] = skeleton
-        self._skeleton_bytes += _size(skeleton)
-        while len(self._skeletons) > SKELETON_CACHE or (
-            self._skeleton_bytes > SKELETON_CACHE_BYTES and len(self._skeletons) > 1
-        ):
-            _, dropped = self._skeletons.popitem(last=False)
-            self._skeleton_bytes -= _size(dropped)
+        self._skeletons.keep(key, skeleton)
         return page
 
     def full_state_page(self, journey: Journey, mode: Mode, links: Links | None = None) -> str:
@@ -623,59 +560,21 @@ class Pages:
         key = (mode, journey.jumps)
         shape = self._shapes.get(key)
         if shape is not None:
-            self._shapes.move_to_end(key)
-            return self._fill_path(shape, journey.path)
+            return fill_path(shape, journey.path, self._id_bytes, self._title_bytes)
         html = self.path_markup(journey, mode, self.links).encode("utf-8")
-        if key in self._shapes_in_full:
+        if key in self._shapes.in_full:
             return html
-        jumps = journey.jumps
-        steps = list(itertools.accumulate(0 if jumped else 1 for jumped in jumps))
-        places = [
-            Place(
-                f"{_SLOT}id{i}-",
-                f"{_SLOT}title{i}-",
-                jumped,
-                None if jumped else steps[i],
-                i == len(jumps) - 1,
-            )
-            for i, jumped in enumerate(jumps)
-        ]
-        shape = []
-        for index, part in enumerate(_PLACE_SLOTS.split(self._path_html(places, mode))):
-            if index % 3 == 0:
-                shape.append(part.encode("utf-8"))
-            elif index % 3 == 1:
-                kind = part
-            else:
-                shape.append(2 * int(part) + (kind == "title"))
-        if self._fill_path(shape, journey.path) != html:
-            self._shapes_in_full.add(key)
+        shape = split_path(self._path_html(stand_in_places(journey.jumps), mode))
+        if fill_path(shape, journey.path, self._id_bytes, self._title_bytes) != html:
+            self._shapes.in_full.add(key)
             log.warning(
                 "the template web/_path.html shows more of a place than its id and title:"
                 " paths of %d places are rendered each time (slower; see templates/README.md)",
-                len(jumps),
+                len(journey.path),
             )
             return html
-        self._shapes[key] = shape
-        self._shape_bytes += _size(shape)
-        while len(self._shapes) > SKELETON_CACHE or (
-            self._shape_bytes > SKELETON_CACHE_BYTES and len(self._shapes) > 1
-        ):
-            _, dropped = self._shapes.popitem(last=False)
-            self._shape_bytes -= _size(dropped)
+        self._shapes.keep(key, shape)
         return html
-
-    def _fill_path(self, shape: list[bytes | int], path: Sequence[str]) -> bytes:
-        """A path's shape with each place's id (slot 2i) and escaped title (2i+1)."""
-        ids, titles = self._id_bytes, self._title_bytes
-        return b"".join(
-            [
-                part
-                if isinstance(part, bytes)
-                else (titles if part & 1 else ids)[path[part >> 1]]
-                for part in shape
-            ]
-        )
 
     def _stand_in(self, journey: Journey) -> Journey:
         """A journey at the same place (state, topics, whether it can go back) with another
@@ -688,27 +587,16 @@ class Pages:
         jumped = (False,) * len(history) + (True,) if journey.jumps[-1] else ()
         return Journey(self.pathway, journey.state, history, journey.context_items, jumped)
 
-    def _skeleton(self, journey: Journey, mode: Mode) -> list[bytes | int]:
-        """The page of ``journey`` with slots for its token, its back journey's token and
-        its path so far, encoded and split at the slots: the odd items say which slot
-        goes there."""
-        links = _SlotLinks(journey, journey.back())
-        page = self._render_state(journey, mode, links, trusted_html(SLOT_PATH))
-        parts: list[bytes | int] = []
-        for index, part in enumerate(_SLOTS.split(page)):
-            parts.append(_SLOT_INDEX[part] if index % 2 else part.encode("utf-8"))
-        return parts
-
     def _stitch(
         self, skeleton: list[bytes | int], journey: Journey, mode: Mode, token: str | None
     ) -> bytes:
         """The skeleton with this journey's token, back journey's token and path filled in."""
-        fill = (
+        return fill_page(
+            skeleton,
             (token or journey.token).encode("ascii"),
             journey.back().token.encode("ascii") if journey.can_go_back else b"",
             self._path_body(journey, mode),
         )
-        return b"".join([fill[part] if isinstance(part, int) else part for part in skeleton])
 
     def _map_key(
         self, journey: Journey | None, links: Links, mode: Mode = "patient"
