@@ -1,9 +1,9 @@
-"""The server the web benchmark measures: `pathways serve`'s app on one uvicorn worker
-with the serve command's settings (no access log, no server header, the cycle collector
-frozen after start-up).
+"""The server the web benchmark measures: `pathways serve`'s app on `pathways serve`'s
+server (``server.serve``: one uvicorn worker behind the slow-client guard, no access log,
+no server header), the cycle collector frozen after start-up, as the serve command does.
 
     .venv/bin/python benchmarks/webapp.py --port 8765 --page /j/<token> [--pathway FILE]
-        [--write-page FILE]
+        [--write-page FILE] [--http h11|httptools]
 
 One extra address, for comparison only: ``/preloaded``, the page at --page rendered once
 at start-up and answered from memory through the app's routing (the cheapest answer a
@@ -17,10 +17,11 @@ import argparse
 import gc
 from pathlib import Path
 
-import uvicorn
 from fastapi.responses import HTMLResponse
 from fastapi.testclient import TestClient
 
+from pathways import server
+from pathways.middleware.headers import SECURITY_HEADERS
 from pathways.web import create_app
 
 
@@ -31,7 +32,10 @@ def main() -> None:
     parser.add_argument("--pathway", default=None)
     parser.add_argument("--write-page", type=Path, default=None, help="write the page's bytes here")
     parser.add_argument(
-        "--http", default="auto", choices=["auto", "h11", "httptools"], help="uvicorn's parser"
+        "--http",
+        default=server.ServerSettings.http,
+        choices=["h11", "httptools"],
+        help="uvicorn's parser",
     )
     args = parser.parse_args()
     app = create_app(args.pathway)
@@ -47,14 +51,12 @@ def main() -> None:
         return HTMLResponse(body)
 
     gc.freeze()
-    uvicorn.run(
+    server.serve(
         app,
         host="127.0.0.1",
         port=args.port,
-        http=args.http,
-        log_level="warning",
-        access_log=False,
-        server_header=False,
+        settings=server.ServerSettings(http=args.http),
+        headers=SECURITY_HEADERS,
     )
 
 

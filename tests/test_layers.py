@@ -45,6 +45,7 @@ LAYERS = {
     "answers": 4,  # the JSON API's answer models
     "links": 4,  # where a page's links lead, and the one /j/<token> address builder
     "httperror": 4,  # the one HTTP error, rendered as a page or as problem details
+    "stitch": 4,  # pages made once and filled in per journey: stand-ins, splitting, filling
     "pages": 4,  # every HTML page, no web framework: the web app, the embed and the site use it
     "middleware": 4,
     "middleware.headers": 4,

@@ -80,7 +80,7 @@ def test_a_bugs_log_names_no_journey(
 ) -> None:
     """When a page fails, the error log says where in the app, not which journey."""
     app = create_app(pathway=pathway)
-    monkeypatch.setattr(app.state.pages, "state_page", _broken)
+    monkeypatch.setattr(app.state.pages, "state_body", _broken)
     token = Journey.begin(pathway).step("goes_into_remission").token
     with (
         caplog.at_level(logging.ERROR),

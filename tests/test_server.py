@@ -18,6 +18,8 @@ from pathways import server as guarded
 from serving import HOST, get, serving
 
 SLOW_CLIENTS = 1000
+PARSERS = ["httptools", "h11"]
+"""uvicorn's parsers `pathways serve --http` offers: each keeps the same limits."""
 LOG_BOUND = 100 * 1024
 
 
@@ -120,10 +122,16 @@ def test_a_reader_gets_every_page_while_a_thousand_slow_clients_hold_connections
     assert "closed to make room" in log or "sent no complete request head" in log
 
 
-def test_a_connection_that_sends_half_a_request_is_closed_with_408(tmp_path: Path) -> None:
+@pytest.mark.parametrize("http", PARSERS)
+def test_a_connection_that_sends_half_a_request_is_closed_with_408(
+    tmp_path: Path, http: str
+) -> None:
     """A request head that does not arrive in time gets 408 (with the security headers)
     and the connection is closed; a connection that sends nothing is closed silently."""
-    with serving(tmp_path, ["--header-timeout", "0.5"]) as server, _sockets() as opened:
+    with (
+        serving(tmp_path, ["--header-timeout", "0.5", "--http", http]) as server,
+        _sockets() as opened,
+    ):
         half = _connect(server.port)
         silent = _connect(server.port)
         opened += [half, silent]
@@ -138,10 +146,14 @@ def test_a_connection_that_sends_half_a_request_is_closed_with_408(tmp_path: Pat
     assert "closed that sent no complete request head within 0.5 s" in server.output()
 
 
-def test_a_body_that_does_not_arrive_in_time_is_cut_off(tmp_path: Path) -> None:
+@pytest.mark.parametrize("http", PARSERS)
+def test_a_body_that_does_not_arrive_in_time_is_cut_off(tmp_path: Path, http: str) -> None:
     """A request whose body stops halfway is answered 408 and closed after the body time
     limit (three times the header limit), and the app logs no traceback for it."""
-    with serving(tmp_path, ["--header-timeout", "0.3"]) as server, _sockets() as opened:
+    with (
+        serving(tmp_path, ["--header-timeout", "0.3", "--http", http]) as server,
+        _sockets() as opened,
+    ):
         sock = _connect(server.port)
         opened.append(sock)
         sock.sendall(
@@ -156,11 +168,14 @@ def test_a_body_that_does_not_arrive_in_time_is_cut_off(tmp_path: Path) -> None:
     assert "Traceback" not in log
 
 
-def test_past_the_connection_limit_a_busy_server_answers_503(tmp_path: Path) -> None:
+@pytest.mark.parametrize("http", PARSERS)
+def test_past_the_connection_limit_a_busy_server_answers_503(tmp_path: Path, http: str) -> None:
     """With every allowed connection busy (here: sending a body slowly), a new reader
     gets a short 503 with Retry-After and the security headers, not a hang."""
     with (
-        serving(tmp_path, ["--max-connections", "3", "--header-timeout", "20"]) as server,
+        serving(
+            tmp_path, ["--max-connections", "3", "--header-timeout", "20", "--http", http]
+        ) as server,
         _sockets() as opened,
     ):
         for _ in range(3):
@@ -183,10 +198,11 @@ def test_past_the_connection_limit_a_busy_server_answers_503(tmp_path: Path) -> 
     assert "refused with 503: all 3 connections busy" in server.output()
 
 
-def test_a_malformed_request_gets_400_with_the_security_headers(tmp_path: Path) -> None:
+@pytest.mark.parametrize("http", PARSERS)
+def test_a_malformed_request_gets_400_with_the_security_headers(tmp_path: Path, http: str) -> None:
     """uvicorn's own answer to a request it cannot parse carries the security headers,
     and a hundred of them make one log line, not a hundred."""
-    with serving(tmp_path) as server:
+    with serving(tmp_path, ["--http", http]) as server:
         for _ in range(100):
             with socket.create_connection((HOST, server.port), timeout=5) as sock:
                 sock.sendall(b"NOT HTTP AT ALL\r\n\r\n")

@@ -802,7 +802,7 @@ def test_a_bug_gets_a_friendly_500_with_the_headers(
     def broken(*args: object) -> str:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(app.state.pages, "state_page", broken)
+    monkeypatch.setattr(app.state.pages, "state_body", broken)
     with TestClient(app, raise_server_exceptions=False) as c:
         response = c.get(url_of(Journey.begin(pathway)))
     assert response.status_code == 500

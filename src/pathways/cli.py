@@ -384,6 +384,14 @@ def _check_root_path(ctx: click.Context, param: click.Parameter, value: str) -> 
     type=click.FloatRange(0.1),
     help="Seconds a client has to send a request's headers; its body gets three times that.",
 )
+@click.option(
+    "--http",
+    "http_parser",
+    type=click.Choice(["httptools", "h11"]),
+    default=None,
+    help="uvicorn's HTTP parser: httptools (the default, in C; docs/performance.md) or h11"
+    " (pure Python). Both keep the time limits and the connection bound.",
+)
 @templates_option
 def serve(
     host: str,
@@ -395,6 +403,7 @@ def serve(
     forwarded_allow_ips: str,
     max_connections: int,
     header_timeout: float,
+    http_parser: str | None,
     templates_dir: Path | None,
 ) -> None:
     """Serve the pathway as a web app at http://HOST:PORT/ until Ctrl+C.
@@ -459,7 +468,9 @@ def serve(
         for entry in catalogue.entries:
             where = "withdrawn for review" if entry.withdrawn else f"{root_path}/p/{entry.id}/"
             click.echo(f"  {entry.filename}: {where}", err=True)
+    parsers: dict[str | None, server.Parser] = {"httptools": "httptools", "h11": "h11"}
     settings = server.ServerSettings(
+        http=parsers.get(http_parser, server.ServerSettings.http),
         header_timeout=header_timeout,
         body_timeout=3 * header_timeout,
         max_connections=max_connections,

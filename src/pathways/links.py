@@ -88,7 +88,12 @@ class Links:
         return f"{self.state(journey, mode)}/jump/{state_id}"
 
     def back(self, journey: Journey, mode: Mode) -> str | None:
-        return self.state(journey.back(), mode) if journey.can_go_back else None
+        return self.state(self._before(journey), mode) if journey.can_go_back else None
+
+    def _before(self, journey: Journey) -> Journey:
+        """The journey the back link leads to (``pages.py`` stands a slot in for it when
+        it makes a page once for every journey at a place)."""
+        return journey.back()
 
     def restart(self, journey: Journey, mode: Mode) -> str:
         return self.state(journey.restart(), mode)

@@ -8,8 +8,10 @@ needs no web framework.
 
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,7 @@ from pathways.glossary import mark_terms
 from pathways.grid import option_grid
 from pathways.httperror import HttpError
 from pathways.journey import MAX_PATH, Journey, PathTooLongError
-from pathways.links import ROOT, Links, Mode, at_root, journey_path, mount_of
+from pathways.links import MODES, PREFIX, ROOT, Links, Mode, at_root, journey_path, mount_of
 from pathways.mapsvg import map_svg
 from pathways.mapsvg import rows as map_rows
 from pathways.notes import (
@@ -30,7 +32,27 @@ from pathways.notes import (
     notes_view,
 )
 from pathways.schema import Model, Pathway, is_web_url
-from pathways.templating import Renderer, from_template, journey_view, text_safe
+from pathways.stitch import (
+    SLOT_PATH,
+    Place,
+    Skeletons,
+    SlotLinks,
+    fill_page,
+    fill_path,
+    split_page,
+    split_path,
+    stand_in_places,
+)
+from pathways.templating import (
+    Renderer,
+    escape_html,
+    from_template,
+    journey_view,
+    text_safe,
+    trusted_html,
+)
+
+log = logging.getLogger("pathways.pages")
 
 GET = ["GET", "HEAD"]
 """Every page answers HEAD too (link checkers and monitors use it)."""
@@ -68,6 +90,15 @@ def _holds_control(value: object) -> bool:
     if isinstance(value, list | tuple):
         return any(_holds_control(v) for v in value)
     return False
+
+
+SkeletonKey = tuple[str, str, tuple[tuple[str, str], ...], str, bool, bool]
+"""(mode, state, topic choices, mount, whether the page has a back link, whether the
+reader jumped to this place)."""
+
+
+_MODE_OF: dict[str, Mode] = {PREFIX[mode].strip("/"): mode for mode in MODES}
+"""A journey page's mode, by the first part of its address (``links.PREFIX``)."""
 
 
 WAY_IN = "way-in"
@@ -115,8 +146,17 @@ class Pages:
             tuple[str | None, tuple[str, ...], str, tuple[tuple[str, str], ...]], str
         ] = {}
         self._leads_to: dict[str, list[str]] | None = None
+        self._titles = {state.id: state.title for state in pathway.states}
+        # What the slots of a path's shape are filled with: as the template shows them.
+        self._id_bytes = {state.id: state.id.encode("utf-8") for state in pathway.states}
+        self._title_bytes = {
+            state.id: escape_html(state.title).encode("utf-8") for state in pathway.states
+        }
         self._pages: OrderedDict[str, bytes] = OrderedDict()
         self._page_bytes = 0
+        # State pages made once per place, and paths so far once per shape (stitch.py).
+        self._skeletons: Skeletons[SkeletonKey] = Skeletons()
+        self._shapes: Skeletons[tuple[Mode, tuple[bool, ...], int | None]] = Skeletons()
         start = Journey.begin(pathway)
         self.start_journey = start
         # What every page's frame shows (the intended purpose, the support line): the
@@ -155,7 +195,10 @@ class Pages:
         if kept is not None:
             return kept.decode("utf-8")
         page = build()
-        body = page.encode("utf-8")
+        self._keep(address, page.encode("utf-8"))
+        return page
+
+    def _keep(self, address: str, body: bytes) -> None:
         self._pages[address] = body  # kept encoded: half the memory of most pages' str
         self._page_bytes += len(body)
         while len(self._pages) > PAGE_CACHE or (
@@ -163,7 +206,33 @@ class Pages:
         ):
             _, dropped = self._pages.popitem(last=False)
             self._page_bytes -= len(dropped)
-        return page
+
+    def journey_page(self, root: str, path: str) -> bytes | None:
+        """The page at ``path`` (inside an app mounted at ``root``) if it is a journey's
+        state page, ``/j/<token>`` or ``/present/<token>``, with a token that reads: made,
+        kept and returned encoded, exactly as its route makes it; None for anything else
+        (another address, a token that does not read), which the route answers.
+
+        ``FinishedPages`` asks this before routing: a new journey's page costs the
+        token's decoding and a stitch (``state_page``), not the framework's routing."""
+        first, _, token = path.partition("/")[2].partition("/")
+        mode = _MODE_OF.get(first)
+        if mode is None or not token or "/" in token:
+            return None
+        try:
+            journey = Journey.from_token(self.pathway, token)
+        except (TokenError, PathTooLongError):
+            return None  # the route answers: a friendly 400, or the 410 of a long link
+        reset = ROOT.set(root)
+        try:
+            address = at_root(journey_path(token, mode))
+            body = self.finished(address)
+            if body is None:
+                body = self.state_body(journey, mode, token)
+                self._keep(address, body)
+            return body
+        finally:
+            ROOT.reset(reset)
 
     def finished(self, address: str) -> bytes | None:
         """The page at ``address``, encoded, if it is already built (and kept), else None."""
@@ -212,18 +281,23 @@ class Pages:
 
     def render(self, names: Sequence[str], data: dict[str, Any], links: Links | None = None) -> str:
         links = links or self.links
+        return self._render(
+            names,
+            {
+                **self.common,
+                "assets": {name: links.asset(asset) for name, asset in self.assets.items()},
+                "home_url": links.home(),
+                "glossary_url": links.glossary(),
+                "keeps_path": links.keeps_path,
+                **data,
+            },
+        )
+
+    def _render(self, names: Sequence[str], context: dict[str, Any]) -> str:
+        """The first of ``web/<name>`` that exists, rendered with exactly ``context``."""
         try:
             template = self.environment.select_template([f"web/{n}" for n in names])
-            return template.render(
-                {
-                    **self.common,
-                    "assets": {name: links.asset(asset) for name, asset in self.assets.items()},
-                    "home_url": links.home(),
-                    "glossary_url": links.glossary(),
-                    "keeps_path": links.keeps_path,
-                    **data,
-                }
-            )
+            return template.render(context)
         except Exception as exc:
             # A user's broken template is their mistake: one message at its file and line.
             problem = from_template(exc)
@@ -287,28 +361,23 @@ class Pages:
         """The state the chapter (a way in) of this id begins at, or None if none has it."""
         return next((c.start for c in self.pathway.chapters if c.id == chapter_id), None)
 
-    def path_places(self, journey: Journey) -> list[dict[str, Any]]:
+    def path_places(self, journey: Journey) -> list[Place]:
         """The journey's path as a reader sees it: each state with its title, whether the
         reader walked there (numbered as a step taken) or jumped there (looked at, never
         a step), and which one they are on. When earlier places were let go at the bound,
         the first place says so (``earlier``: the steps no longer kept; ``kept``: the
         bound), and the steps kept are numbered as they were taken."""
-        places: list[dict[str, Any]] = []
+        titles = self._titles
+        places = []
         number = journey.earlier or 0
         last = len(journey.path) - 1
         for i, (state_id, jumped) in enumerate(zip(journey.path, journey.jumps, strict=True)):
             if not jumped:
                 number += 1
             places.append(
-                {
-                    "id": state_id,
-                    "title": self.pathway.state(state_id).title,
-                    "jumped": jumped,
-                    "step": None if jumped else number,
-                    "current": i == last,
-                }
+                Place(state_id, titles[state_id], jumped, None if jumped else number, i == last)
             )
-        places[0].update(earlier=journey.earlier, kept=MAX_PATH)
+        places[0] = replace(places[0], earlier=journey.earlier, kept=MAX_PATH)
         return places
 
     def chapters(self, links: Links) -> list[dict[str, Any]]:
@@ -415,11 +484,130 @@ class Pages:
             for s in self.pathway.states
         ]
 
-    def state_page(self, journey: Journey, mode: Mode, links: Links | None = None) -> str:
+    def state_page(
+        self, journey: Journey, mode: Mode, links: Links | None = None, token: str | None = None
+    ) -> str:
+        """The journey's page at its current state (``token``: the journey's, if known).
+        With the web app's own links it is stitched from its place's skeleton
+        (``state_body``); with others (the embed, the static site) rendered in full."""
+        links = links or self.links
+        if type(links) is not Links:
+            return self.full_state_page(journey, mode, links)
+        return self.state_body(journey, mode, token).decode("utf-8")
+
+    def state_body(self, journey: Journey, mode: Mode, token: str | None = None) -> bytes:
+        """The journey's page at its current state with the web app's links, encoded.
+
+        A state page is made once for every journey at the same place (mode, state, topic
+        choices, mount, whether it has a back link, whether the reader jumped there) with
+        slots where each journey's own parts go (its token in every link, its back
+        journey's token, the "path so far"), and each journey's page is that skeleton with
+        the slots filled in: one join instead of a whole render. A skeleton is made from
+        a journey at that place with another path, and checked on first use against the
+        page rendered in full: templates that show something of the journey outside the
+        slots (a user's) make that place's pages in full from then on, as correct as ever.
+        """
+        key: SkeletonKey = (
+            mode,
+            journey.state,
+            journey.context_items,
+            ROOT.get(),
+            journey.can_go_back,
+            journey.jumps[-1],
+        )
+        skeleton = self._skeletons.get(key)
+        if skeleton is not None:
+            return self._stitch(skeleton, journey, mode, token)
+        page = self.full_state_page(journey, mode).encode("utf-8")
+        if key in self._skeletons.in_full:
+            return page
+        stand_in = self._stand_in(journey)
+        skeleton = split_page(
+            self._render_state(stand_in, mode, SlotLinks(stand_in), trusted_html(SLOT_PATH))
+        )
+        if self._stitch(skeleton, journey, mode, token) != page:
+            self._skeletons.in_full.add(key)
+            log.warning(
+                "the templates show something of a journey outside its slots on the %s page"
+                " of state '%s': its pages are rendered in full (slower; see templates/README.md)",
+                "presenter" if mode == "present" else "patient",
+                journey.state,
+            )
+            return page
+        self._skeletons.keep(key, skeleton)
+        return page
+
+    def full_state_page(self, journey: Journey, mode: Mode, links: Links | None = None) -> str:
+        """The journey's page at its current state, rendered whole from the templates."""
+        links = links or self.links
+        return self._render_state(journey, mode, links, self.path_markup(journey, mode, links))
+
+    def _render_state(self, journey: Journey, mode: Mode, links: Links, path_markup: str) -> str:
         view = self.state_view(journey, mode, links)
+        view["path_markup"] = path_markup
         page = "present.html" if mode == "present" else "state.html"
         folder = "present" if mode == "present" else "states"
         return self.render([f"{folder}/{journey.state}.html", page], view, links)
+
+    def path_markup(self, journey: Journey, mode: Mode, links: Links) -> str:
+        """"Your path so far" (``web/_path.html``, given ``path``, ``mode``, ``page`` and
+        ``keeps_path``) for this journey, rendered; nothing where the links keep no path
+        (the static site)."""
+        if not links.keeps_path:
+            return trusted_html("")
+        return trusted_html(self._path_html(self.path_places(journey), mode))
+
+    def _path_html(self, places: Sequence[Place], mode: Mode) -> str:
+        # Only what the path needs: it is made for every new journey's page.
+        data = {"page": "state", "mode": mode, "keeps_path": True, "path": places}
+        return self._render(["_path.html"], data)
+
+    def _path_body(self, journey: Journey, mode: Mode) -> bytes:
+        """"Your path so far" for this journey, encoded: ``path_markup``'s HTML, made as a
+        state page is (``state_body``), from a skeleton for the path's shape (its length,
+        which places were jumped to, the mode) with slots for each place's id and title,
+        checked on first use against the render. Its cost grows with the path's length."""
+        key = (mode, journey.jumps, journey.earlier)
+        shape = self._shapes.get(key)
+        if shape is not None:
+            return fill_path(shape, journey.path, self._id_bytes, self._title_bytes)
+        html = self.path_markup(journey, mode, self.links).encode("utf-8")
+        if key in self._shapes.in_full:
+            return html
+        stand_in = stand_in_places(journey.jumps, journey.earlier, MAX_PATH)
+        shape = split_path(self._path_html(stand_in, mode))
+        if fill_path(shape, journey.path, self._id_bytes, self._title_bytes) != html:
+            self._shapes.in_full.add(key)
+            log.warning(
+                "the template web/_path.html shows more of a place than its id and title:"
+                " paths of %d places are rendered each time (slower; see templates/README.md)",
+                len(journey.path),
+            )
+            return html
+        self._shapes.keep(key, shape)
+        return html
+
+    def _stand_in(self, journey: Journey) -> Journey:
+        """A journey at the same place (state, topics, whether it can go back) with another
+        path where it has one, for its skeleton: a page that shows any more of the path
+        than its slot then differs from the journey's own, and the check finds it."""
+        if not journey.can_go_back:
+            return journey  # nothing else of it can differ: its path is its place
+        start = self.pathway.start
+        history = (start,) if journey.history != (start,) else (start, start)
+        jumped = (False,) * len(history) + (True,) if journey.jumps[-1] else ()
+        return Journey(self.pathway, journey.state, history, journey.context_items, jumped)
+
+    def _stitch(
+        self, skeleton: list[bytes | int], journey: Journey, mode: Mode, token: str | None
+    ) -> bytes:
+        """The skeleton with this journey's token, back journey's token and path filled in."""
+        return fill_page(
+            skeleton,
+            (token or journey.token).encode("ascii"),
+            journey.back().token.encode("ascii") if journey.can_go_back else b"",
+            self._path_body(journey, mode),
+        )
 
     def _map_key(
         self, journey: Journey | None, links: Links, mode: Mode = "patient"

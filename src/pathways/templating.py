@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import jinja2
+import markupsafe
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
@@ -234,6 +235,17 @@ _RAW_KEYS = frozenset(
         "source",
     }
 )
+
+
+def escape_html(text: str) -> str:
+    """A text as autoescape writes it into an HTML template."""
+    return str(markupsafe.escape(text))
+
+
+def trusted_html(html: str) -> str:
+    """HTML already made by a template (a part of a page rendered on its own), to be put
+    into another page as it is, not escaped again."""
+    return markupsafe.Markup(html)
 
 
 def text_safe(text: str) -> str:

@@ -54,7 +54,7 @@ from pathways.httperror import HttpError
 from pathways.journey import Journey, PathTooLongError
 from pathways.links import MODES, PREFIX, Mode, at_root, journey_path, mount_of
 from pathways.middleware.compression import Compression
-from pathways.middleware.finished import FinishedPages
+from pathways.middleware.finished import FinishedPages, KeptAnswers
 from pathways.middleware.freshness import Freshness, content_version, template_sources
 from pathways.middleware.headers import SECURITY_HEADERS, SecurityHeaders
 from pathways.middleware.limits import RequestLimits
@@ -271,8 +271,9 @@ def _add_middleware(
     app: FastAPI, pages: Pages, json_api: api.JsonApi, origins: Sequence[str]
 ) -> None:
     """The ASGI middlewares, innermost first: built pages from memory, the request limits,
-    relative trailing-slash redirects, cache validators, compression, then the security
-    headers (outside: they see every response, errors too)."""
+    relative trailing-slash redirects, cache validators, compression, the security
+    headers (outside: they see every response, errors too), then kept pages' whole
+    answers, sent again as those made them."""
     fallback = pages.error_page(HttpError(500, "bug")).encode("utf-8")
     app.add_middleware(MountRoot)
     app.add_middleware(FinishedPages, pages=pages)
@@ -306,6 +307,7 @@ def _add_middleware(
             ),
         ],
     )
+    app.add_middleware(KeptAnswers, pages=pages)
 
 
 def _add_journey_routes(app: FastAPI, pages: Pages, mode: Mode) -> None:

@@ -16,6 +16,24 @@ MAX_BODY_BYTES = 64 * 1024
 """Largest request body accepted (413 beyond). Pages read none; a JSON request is small."""
 
 
+def refused(scope: Scope) -> int | None:
+    """The status a request is refused with from its head alone (414, 431, 413), or None."""
+    url_bytes = len(scope.get("raw_path") or scope["path"].encode()) + len(
+        scope.get("query_string", b"")
+    )
+    if url_bytes > MAX_URL_BYTES:
+        return 414
+    if sum(len(name) + len(value) for name, value in scope["headers"]) > MAX_HEADER_BYTES:
+        return 431
+    status = None
+    for name, value in scope["headers"]:
+        if name.lower() == b"content-length" and (
+            not value.strip().isdigit() or int(value) > MAX_BODY_BYTES
+        ):
+            status = 413
+    return status
+
+
 class RequestLimits:
     """ASGI middleware: an oversized request is refused before any work is done on it.
 
@@ -37,20 +55,7 @@ class RequestLimits:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        status = None
-        url_bytes = len(scope.get("raw_path") or scope["path"].encode()) + len(
-            scope.get("query_string", b"")
-        )
-        if url_bytes > MAX_URL_BYTES:
-            status = 414
-        elif sum(len(name) + len(value) for name, value in scope["headers"]) > MAX_HEADER_BYTES:
-            status = 431
-        else:
-            for name, value in scope["headers"]:
-                if name.lower() == b"content-length" and (
-                    not value.strip().isdigit() or int(value) > MAX_BODY_BYTES
-                ):
-                    status = 413
+        status = refused(scope)
         if status is not None:
             await self._refuse(scope, receive, send, status)
             return
