@@ -13,7 +13,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from paths import MINIMAL, ROOT
+from paths import DATA, MINIMAL, ROOT
 from pathways.loader import load_pathway
 from pathways.statement import MAX_BYTES, intended_purpose, statement_in
 from strategies import (
@@ -130,6 +130,10 @@ LINE = st.sampled_from(
         '  intended_purpose: "Quoted words',
         "  title: 'it''s",
         "  title: [a,",
+        "  tags: [a, b]",
+        "  tags: [a, intended_purpose: x]",
+        "  tags: [a, 'b']",
+        "  tags: [intended_purpose]  # a comment",
         "  intended_purpose: *m",
         "  intended_purpose: !!str Tagged words",
         "  <<: *m",
@@ -176,6 +180,17 @@ def test_what_is_not_read(tmp_path: Path) -> None:
     assert statement_in(twice) is None
     assert statement_in("metadata:\n  intended_purpose: One text\u2028here\n") is None
     assert statement_in("metadata:\n  intended_purpose: Some words\n") == "Some words"
+
+
+def test_a_list_of_tags_on_one_line_is_passed_over() -> None:
+    """Tags written as a one-line list of plain words beside the statement (as catalogues
+    ask for them) leave it readable; a list going on over lines still gives None."""
+    tags = "metadata:\n  tags: [surgery, joints]\n  intended_purpose: Some words\n"
+    assert statement_in(tags) == "Some words"
+    over_lines = "metadata:\n  tags: [surgery,\n    joints]\n  intended_purpose: Some words\n"
+    assert statement_in(over_lines) is None
+    for path in sorted((DATA / "pathways").glob("*.yaml")):
+        assert intended_purpose(path) == load_pathway(path).metadata.intended_purpose
 
 
 def test_the_help_path_holds_no_word_of_the_shipped_topic() -> None:

@@ -30,6 +30,8 @@ _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?:[ ]+(.*))?$")
 """A plain key and what follows it on the line (a value, a comment, a block indicator)."""
 _DOUBLE = re.compile(r'"([^"\\]*)"(?:[ ]+#.*)?$')
 _SINGLE = re.compile(r"'((?:[^']|'')*)'(?:[ ]+#.*)?$")
+_FLOW_LIST = re.compile(r"\[[^\[\]{}\"'#&*!|>]*\](?:[ ]+#.*)?$")
+"""A flow list that opens and closes on its line, of plain words (``tags: [a, b]``)."""
 _BLOCK = re.compile(r"[>|][-+]?(?:[ ]+#.*)?$")
 _ODD_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029\t]")
 """Line breaks YAML and Python count differently, and tabs: such a file is not read."""
@@ -149,8 +151,11 @@ def _value(lines: list[str], at: int, indent: int, end: int) -> str | None:
 
 def _one_line(value: str) -> bool:
     """Whether a value that opens a quote also closes it on its line (a flow collection,
-    which may go on over lines, is not read)."""
-    if value.startswith(("[", "{")):
+    which may go on over lines, is not read; a list of plain words on one line, as tags
+    are written, is passed over)."""
+    if value.startswith("["):
+        return _FLOW_LIST.match(value) is not None
+    if value.startswith("{"):
         return False
     if value.startswith('"'):
         return _DOUBLE.match(value) is not None
