@@ -43,10 +43,11 @@ from jinja2.runtime import Context
 from pathways import resources
 from pathways.errors import ContentError, Location, Problem
 from pathways.markup import HIDDEN_ELEMENT, TAG
-from pathways.schema import Fact, Metadata, Number, OptionNote, Pathway, is_web_url, tel_uri
+from pathways.texts import is_web_url, tel_uri
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types only: rendering a view loads no pydantic (``compiled.py``)
     from pathways.journey import Journey
+    from pathways.schema import Fact, Metadata, Number, OptionNote, Pathway
 
 Format = Literal["text", "markdown", "html", "json"]
 FORMATS: tuple[str, ...] = get_args(Format)
@@ -344,12 +345,12 @@ def _provenance(pathway: Mapping[str, Any]) -> str:
 
 
 def _tel(phone: str) -> str:
-    """A phone number as a tel: link target: ``schema.tel_uri``, the one place it is made."""
+    """A phone number as a tel: link target: ``texts.tel_uri``, the one place it is made."""
     return tel_uri(str(phone))
 
 
 def _is_web_url(url: object) -> bool:
-    """Only http(s) addresses become links: ``schema.is_web_url``, as the schema checks."""
+    """Only http(s) addresses become links: ``texts.is_web_url``, as the schema checks."""
     return is_web_url(url)
 
 
@@ -495,7 +496,20 @@ class Renderer:
         """
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-        view = journey_view(journey)
+        return self.render_view(journey_view(journey), fmt, width=width, brief=brief)
+
+    def render_view(
+        self,
+        view: Mapping[str, Any],
+        fmt: str = "text",
+        *,
+        width: int | None = None,
+        brief: bool = False,
+    ) -> str:
+        """A page from its view (``journey_view``'s data, or the same data kept compiled by
+        ``compiled.py``): what ``render`` does once the view is made."""
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         if fmt == "json":
             return json.dumps(view, ensure_ascii=False, indent=2) + "\n"
         if brief and fmt != "text":
@@ -514,7 +528,7 @@ class Renderer:
         names = (
             [f"{fmt}/brief.{ext}"]
             if brief
-            else [f"{fmt}/states/{journey.state}.{ext}", f"{fmt}/state.{ext}"]
+            else [f"{fmt}/states/{view['id']}.{ext}", f"{fmt}/state.{ext}"]
         )
         try:
             template = self.environment.select_template(names)
