@@ -387,6 +387,54 @@ def test_one_map_is_laid_out_once(
     assert len(calls) == len(pathway.states) + 1
 
 
+def _generated(states: int) -> Pathway:
+    """A valid pathway of ``states`` states from benchmarks/generate.py."""
+    import importlib.util
+    import sys
+
+    from paths import ROOT
+    from pathways.loader import parse_pathway
+
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    generate = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("generate", generate)
+    spec.loader.exec_module(generate)
+    return parse_pathway(generate.to_yaml(generate.generate(states)), "generated.yaml")
+
+
+def test_a_large_generated_pathway_exports_every_page_and_link(tmp_path: Path) -> None:
+    """A pathway of a few hundred states (one map for all, as "auto" picks there): a page
+    for every state, each offering exactly its steps and linking to its place on the one
+    map, a box on the map for every state, and every link and fragment resolving."""
+    pathway = _generated(300)
+    built = build_site(pathway, tmp_path / "out")
+    assert built.maps == "one"
+    expected = {"index.html", "glossary.html", "map.html"}
+    expected |= {f"states/{s.id}.html" for s in pathway.states}
+    assert set(built.pages) == expected
+    parsed = {name: read(built, name) for name in built.pages}
+    anchors = {name: ids(page) for name, page in parsed.items()}
+    assert {f"map-{s.id}" for s in pathway.states} <= anchors["map.html"]
+    for state in pathway.states:
+        page = parsed[f"states/{state.id}.html"]
+        links = page.find("section", class_="next").find_all("a", class_="choice-link")
+        steps = journey_at(pathway, state.id).next_steps()
+        assert [a.attrs["href"] for a in links] == [f"../states/{s.dest}.html" for s in steps]
+        maps = {v for _, _, v in addresses(page) if "map" in v.split("#")[0]}
+        assert maps == {f"../map.html#map-{state.id}"}
+    for name, page in parsed.items():
+        for _, _, value in addresses(page):
+            parts = urlsplit(value)
+            if parts.scheme or parts.netloc:
+                continue
+            target = _normalise((PurePosixPath(name).parent / unquote(parts.path)).as_posix())
+            target = target if parts.path else name
+            assert (built.out / target).is_file(), (name, value)
+            if parts.fragment:
+                assert parts.fragment in anchors[target], (name, value)
+
+
 def test_state_pages_do_not_grow_with_the_pathway(pathway: Pathway) -> None:
     """A static state page lists no other states (the presenter's jump list is left out),
     so the whole site grows linearly with the number of states."""
