@@ -8,6 +8,7 @@ chromium, launched by tests/browser_support.py as the other browser tests are.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
@@ -433,6 +434,41 @@ def test_a_large_generated_pathway_exports_every_page_and_link(tmp_path: Path) -
             assert (built.out / target).is_file(), (name, value)
             if parts.fragment:
                 assert parts.fragment in anchors[target], (name, value)
+
+
+def test_a_large_pathways_map_made_aside_is_the_map_made_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above the map limit the one map is made in a second process: the same bytes as made
+    in this one, and a child that fails only means the map is made here."""
+    pathway = _generated(site_module.MAPS_EACH_UP_TO + 1)
+    forks: list[int] = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(site_module.os, "fork", fork)
+    aside = (build_site(pathway, tmp_path / "aside").out / "map.html").read_bytes()
+    assert len(forks) == 1
+    monkeypatch.setattr(site_module.threading, "active_count", lambda: 2)  # as with threads
+    here = (build_site(pathway, tmp_path / "here").out / "map.html").read_bytes()
+    assert aside == here
+    monkeypatch.undo()
+    monkeypatch.setattr(site_module.os, "_exit", _failing_exit)
+    failed = (build_site(pathway, tmp_path / "failed").out / "map.html").read_bytes()
+    assert failed == here
+
+
+_REAL_EXIT = os._exit
+
+
+def _failing_exit(status: int) -> None:
+    """The child leaves with a failure whatever it did (only the child calls os._exit)."""
+    _REAL_EXIT(3)
 
 
 def test_state_pages_do_not_grow_with_the_pathway(pathway: Pathway) -> None:
