@@ -172,11 +172,12 @@ def _write_whole(folder: Path, path: Path, data: bytes) -> bool:
     """Write ``data`` to ``path`` in the private ``folder``: to a temporary name, then
     renamed into place, so a reader sees a whole old file or a whole new one. False if it
     cannot be written (a cache that cannot be written makes no difference)."""
-    import tempfile  # only when writing: it brings shutil and random
-
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+        # A new name only this writer has (as tempfile.mkstemp makes, without importing
+        # tempfile, shutil and random: 10 ms on a command that answers in 100).
+        temporary = str(folder / f".{os.getpid()}-{os.urandom(8).hex()}.tmp")
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)

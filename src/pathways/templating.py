@@ -26,10 +26,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import html
 import json
 import re
-import shutil
 import textwrap
 import traceback
 from collections.abc import Callable, Mapping
@@ -441,6 +439,8 @@ def _visible_text(output: str, fmt: str) -> str:
     find whether two known strings are shown (a parser took ten times as long).
     """
     if fmt == "html":
+        import html  # here: its table of entities is 5 ms of a command's start
+
         output = html.unescape(TAG.sub("", HIDDEN_ELEMENT.sub(" ", output)))
     return " ".join(output.split())
 
@@ -515,6 +515,8 @@ class Renderer:
         if brief and fmt != "text":
             raise ValueError("brief renders are text only")
         if width is None:
+            import shutil  # only here: a command passes its width (``cache.terminal_width``)
+
             width = shutil.get_terminal_size((80, 24)).columns
         width = max(MIN_WIDTH, min(width, MAX_WIDTH))
         escape: Callable[[str], str] = {
