@@ -26,6 +26,15 @@ text, and one that does not match (cut short, damaged) is treated as missing. A 
 is kept only if the key is the same after rendering as before, so a file edited while
 it was being rendered is never kept under the old key.
 
+The same folder keeps compiled pathways (``*.compiled``, ``CompiledPathways``): the view
+of every page of a pathway (``compiled.py`` makes them), so that a page not kept yet is
+rendered with Jinja2 alone. A compiled pathway's key is a render's key without the
+templates and the arguments (the pathway's bytes, the package and library files, the
+version, today's date); it is written whole, with a SHA-256 of its header and of each
+state's part, and read only if the file is the user's own. It is JSON: reading it builds
+strings, numbers, lists and dicts and runs nothing, so even a file someone managed to put
+there could only change the words shown, never run code.
+
 This module uses the standard library only (layer 1): it runs before anything heavy is
 imported.
 """
