@@ -43,6 +43,7 @@ no web framework.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import signal
@@ -213,6 +214,9 @@ class _Aside:
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: make the page, send it, and leave without cleaning up
+            # The objects it was born with stay out of its collector's passes, which would
+            # otherwise touch (and so copy) every page of memory it shares with the parent.
+            gc.freeze()
             status = 1
             try:
                 os.close(read_end)
