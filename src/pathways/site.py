@@ -31,7 +31,8 @@ Maps: laying out a map takes Graphviz tens of milliseconds and its SVG grows wit
 pathway, so a map per state makes the site quadratic in the number of states. Up to
 ``MAPS_EACH_UP_TO`` states (or with ``maps="each"``) every state gets its own marked map;
 above it (or with ``maps="one"``) there is one map and each state page links to its box in
-it (``map.html#map-<id>``).
+it (``map.html#map-<id>``). Above the limit that one map (seconds of Graphviz for thousands
+of states) is made in a forked second process while the state pages are made (``_Aside``).
 
 The build writes into a folder inside OUT first and moves the files into place only when
 every page is made, so a broken template leaves OUT as it was. OUT must be new, empty or
