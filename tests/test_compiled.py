@@ -5,19 +5,19 @@ stale, never trusted when damaged and never used when the cache is off."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType, SimpleNamespace
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generated import generated_pathway, generator
 from paths import MINIMAL, ROOT
 from pathways import cache, launch
 from pathways.cli import main
@@ -28,15 +28,6 @@ from pathways.schema import Pathway
 from pathways.templating import FORMATS, Renderer
 
 HEAVY = ("pydantic", "transitions", "yaml", "click")
-
-
-def _generate() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("generate", module)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _kept(pathway: Pathway, folder: Path) -> cache.CompiledPathways:
@@ -53,7 +44,7 @@ def _choices(pathway: Pathway) -> list[dict[str, str]]:
 
 
 REAL = load_pathway(ROOT / "pathways.yaml")
-GENERATED = parse_pathway(_generate().to_yaml(_generate().generate(40)), "generated.yaml")
+GENERATED = generated_pathway(40)
 MINIMAL_PATHWAY = load_pathway(MINIMAL)
 
 
@@ -110,7 +101,7 @@ def test_a_state_or_topic_it_does_not_have_is_a_miss(tmp_path: Path) -> None:
 
 def test_a_pathway_with_too_many_topic_choices_is_not_compiled() -> None:
     """Past the limit of topic combinations there is no compiled form (show loads it)."""
-    generate = _generate()
+    generate = generator()
     document = generate.generate(5)
     topic = document["contexts"][0]
     document["contexts"] = [

@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from click.testing import CliRunner
 
+from generated import generated_pathway
 from htmltree import Node, parse
 from pathways import pages as pages_module
 from pathways import site as site_module
@@ -389,27 +390,11 @@ def test_one_map_is_laid_out_once(
     assert len(calls) == len(pathway.states) + 1
 
 
-def _generated(states: int) -> Pathway:
-    """A valid pathway of ``states`` states from benchmarks/generate.py."""
-    import importlib.util
-    import sys
-
-    from paths import ROOT
-    from pathways.loader import parse_pathway
-
-    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    generate = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("generate", generate)
-    spec.loader.exec_module(generate)
-    return parse_pathway(generate.to_yaml(generate.generate(states)), "generated.yaml")
-
-
 def test_a_large_generated_pathway_exports_every_page_and_link(tmp_path: Path) -> None:
     """A pathway of a few hundred states (one map for all, as "auto" picks there): a page
     for every state, each offering exactly its steps and linking to its place on the one
     map, a box on the map for every state, and every link and fragment resolving."""
-    pathway = _generated(300)
+    pathway = generated_pathway(300)
     built = build_site(pathway, tmp_path / "out")
     assert built.maps == "one"
     expected = {"index.html", "glossary.html", "map.html"}
