@@ -3,30 +3,17 @@ pathways of the size asked for (benchmarks/generate.py)."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from types import ModuleType
-
 import pytest
 
-from paths import ROOT
+from generated import generator
 from pathways.journey import Journey
 from pathways.loader import parse_pathway
-
-
-def _generate() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("generate", module)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.parametrize("states", [3, 4, 50, 500])
 def test_a_generated_pathway_is_valid_and_has_the_size_asked_for(states: int) -> None:
     """The generator's document passes every check, with the states and links expected."""
-    generate = _generate()
+    generate = generator()
     pathway = parse_pathway(generate.to_yaml(generate.generate(states)), "generated.yaml")
     assert len(pathway.states) == states
     assert len(pathway.transitions) == 2 * (states - 2)
@@ -35,7 +22,7 @@ def test_a_generated_pathway_is_valid_and_has_the_size_asked_for(states: int) ->
 
 def test_a_generated_pathway_can_be_walked_to_its_end() -> None:
     """Taking the first step each time leads from the start to an end point."""
-    generate = _generate()
+    generate = generator()
     pathway = parse_pathway(generate.to_yaml(generate.generate(40)), "generated.yaml")
     journey = Journey.begin(pathway)
     for _ in range(100):
@@ -49,4 +36,4 @@ def test_a_generated_pathway_can_be_walked_to_its_end() -> None:
 def test_too_small_a_pathway_is_refused() -> None:
     """Fewer than three states cannot make the generator's shape."""
     with pytest.raises(ValueError, match="at least 3"):
-        _generate().generate(2)
+        generator().generate(2)

@@ -30,6 +30,7 @@ LAYERS = {
     "loader": 3,
     "journey": 3,
     "templating": 3,
+    "compiled": 3,  # every page's view of a pathway, kept for `show` (cache.py's layout)
     "export": 3,
     "diagram": 3,
     "interchange": 3,

@@ -26,6 +26,15 @@ text, and one that does not match (cut short, damaged) is treated as missing. A 
 is kept only if the key is the same after rendering as before, so a file edited while
 it was being rendered is never kept under the old key.
 
+The same folder keeps compiled pathways (``*.compiled``, ``CompiledPathways``): the view
+of every page of a pathway (``compiled.py`` makes them), so that a page not kept yet is
+rendered with Jinja2 alone. A compiled pathway's key is a render's key without the
+templates and the arguments (the pathway's bytes, the package and library files, the
+version, today's date); it is written whole, with a SHA-256 of its header and of each
+state's part, and read only if the file is the user's own. It is JSON: reading it builds
+strings, numbers, lists and dicts and runs nothing, so even a file someone managed to put
+there could only change the words shown, never run code.
+
 This module uses the standard library only (layer 1): it runs before anything heavy is
 imported.
 """
@@ -164,37 +173,51 @@ class RenderCache:
         """Keep ``text`` under ``key`` (written whole, then renamed into place)."""
         body = text.encode("utf-8")
         data = _HEADER + b" " + hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
-        import tempfile  # only when writing: it brings shutil and random
+        if _write_whole(self.folder, self._path(key), data):
+            _prune(self.folder, ".render", self.max_entries)
 
+
+def _write_whole(folder: Path, path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` in the private ``folder``: to a temporary name, then
+    renamed into place, so a reader sees a whole old file or a whole new one. False if it
+    cannot be written (a cache that cannot be written makes no difference)."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # A new name only this writer has (as tempfile.mkstemp makes, without importing
+        # tempfile, shutil and random: 10 ms on a command that answers in 100).
+        temporary = str(folder / f".{os.getpid()}-{os.urandom(8).hex()}.tmp")
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
-            try:
-                with os.fdopen(handle, "wb") as stream:
-                    stream.write(data)
-                os.replace(temporary, self._path(key))
-            except BaseException:
-                os.unlink(temporary)
-                raise
-            self._prune()
-        except OSError:
-            return
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError:
+        return False
+    return True
 
-    def _prune(self) -> None:
-        """Remove the least recently used renders beyond ``max_entries``."""
-        entries = []
-        for entry in os.scandir(self.folder):
-            if entry.name.endswith(".render"):
-                try:
-                    entries.append((entry.stat().st_mtime_ns, entry.path))
-                except OSError:
-                    continue
-        entries.sort()
-        for _, path in entries[: max(0, len(entries) - self.max_entries)]:
+
+def _prune(folder: Path, suffix: str, keep: int) -> None:
+    """Remove the least recently used files ending in ``suffix`` beyond ``keep``."""
+    entries = []
+    try:
+        scanned = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in scanned:
+        if entry.name.endswith(suffix):
             try:
-                os.unlink(path)
+                entries.append((entry.stat().st_mtime_ns, entry.path))
             except OSError:
                 continue
+    entries.sort()
+    for _, path in entries[: max(0, len(entries) - keep)]:
+        try:
+            os.unlink(path)
+        except OSError:
+            continue
 
 
 def show_key(
@@ -235,3 +258,153 @@ def _library_stamp(name: str) -> str:
         return "absent"
     info = os.stat(spec.origin)
     return f"{spec.origin}:{info.st_size}:{info.st_mtime_ns}"
+
+
+# --------------------------------------------------------------------------- compiled pathways
+
+COMPILED_FORMAT = 1
+"""Bumped when the layout of a compiled pathway changes."""
+MAX_COMPILED = 8
+"""Compiled pathways kept; the least recently used go first."""
+_COMPILED_HEADER = b"pathways-compiled"
+
+
+def compiled_key(renders: RenderCache, pathway_file: Path | None) -> str | None:
+    """The key of the compiled form of the chosen pathway: its bytes, the package's and
+    the libraries' files, the version and today's date (as a render's key, without the
+    templates and the arguments: a compiled pathway is the same for every page)."""
+    return renders.key(
+        pathway_file=resources.chosen_pathway_file(pathway_file),
+        templates_dirs=(),
+        arguments={"command": "compiled", "compiled": str(COMPILED_FORMAT)},
+    )
+
+
+def encode_compiled(
+    *,
+    order: list[str],
+    common: dict[str, object],
+    start: str,
+    contexts: list[tuple[str, str, list[str]]],
+    combinations: dict[str, dict[str, object]],
+    states: dict[str, tuple[dict[str, object], dict[str, dict[str, object]]]],
+) -> bytes:
+    """A compiled pathway as bytes: the views of all its pages (``templating.journey_view``)
+    split by what each part depends on, so that one page's view is read without the rest.
+
+    - ``order``: the view's keys in order; ``common``: the parts every page shares;
+    - ``contexts``: each topic as (id, default, value ids), in the pathway's order;
+    - ``combinations``: by topic choice (the value ids joined with ","), the parts that
+      depend on the topics only;
+    - ``states``: by state id, the parts that depend on the state only, and by topic
+      choice the parts that depend on both.
+
+    The layout: a line ``pathways-compiled SHA256 LENGTH``, then the header (JSON, LENGTH
+    bytes, its SHA-256 on the first line) with an index of the states, then each state's
+    part (JSON) at the offset the index gives, with its own SHA-256. JSON, not pickle or
+    marshal: reading it builds only strings, numbers, lists and dicts, whoever wrote it.
+    """
+    import json
+
+    chunks: list[bytes] = []
+    index: dict[str, list[object]] = {}
+    offset = 0
+    for state_id, (own, pages) in states.items():
+        chunk = json.dumps({"state": own, "pages": pages}, ensure_ascii=False).encode()
+        index[state_id] = [offset, len(chunk), hashlib.sha256(chunk).hexdigest()]
+        chunks.append(chunk)
+        offset += len(chunk)
+    header = json.dumps(
+        {
+            "order": order,
+            "common": common,
+            "start": start,
+            "contexts": contexts,
+            "combinations": combinations,
+            "states": index,
+        },
+        ensure_ascii=False,
+    ).encode()
+    first = b"%s %s %d\n" % (
+        _COMPILED_HEADER,
+        hashlib.sha256(header).hexdigest().encode("ascii"),
+        len(header),
+    )
+    return first + header + b"".join(chunks)
+
+
+class CompiledPathways:
+    """Compiled pathways (``encode_compiled``) kept in the cache folder, by key: a page's
+    view read from one without YAML, pydantic or transitions. Every failure to read is a
+    miss, and the command then loads the pathway as it always did."""
+
+    def __init__(self, folder: Path | None = None, *, max_entries: int = MAX_COMPILED) -> None:
+        self.folder = folder if folder is not None else cache_dir()
+        self.max_entries = max_entries
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{key}.compiled"
+
+    def has(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def put(self, key: str, data: bytes) -> None:
+        """Keep a compiled pathway under ``key`` (written whole, then renamed into place)."""
+        if _write_whole(self.folder, self._path(key), data):
+            _prune(self.folder, ".compiled", self.max_entries)
+
+    def view(
+        self, key: str, state: str | None, context: Mapping[str, str]
+    ) -> dict[str, object] | None:
+        """The view of one page (state None: the start) with these topic choices, or None
+        if no whole compiled pathway is kept under ``key``, or if the state or a topic is
+        not one of its own (the command then says what is wrong, as always)."""
+        import json
+
+        path = self._path(key)
+        try:
+            with open(path, "rb") as stream:
+                if os.fstat(stream.fileno()).st_uid != os.getuid():
+                    return None  # only ever read what this user's own commands wrote
+                magic, digest, length = stream.readline().split()
+                header_bytes = stream.read(int(length))
+                if (
+                    magic != _COMPILED_HEADER
+                    or hashlib.sha256(header_bytes).hexdigest() != digest.decode()
+                ):
+                    return None
+                base = stream.tell()
+                header = json.loads(header_bytes)
+                chosen = _combination(header["contexts"], context)
+                state_id = header["start"] if state is None else state
+                if chosen is None or state_id not in header["states"]:
+                    return None
+                offset, size, chunk_digest = header["states"][state_id]
+                stream.seek(base + offset)
+                chunk_bytes = stream.read(size)
+            if hashlib.sha256(chunk_bytes).hexdigest() != chunk_digest:
+                return None
+            chunk = json.loads(chunk_bytes)
+            parts = {
+                **header["common"],
+                **header["combinations"][chosen],
+                **chunk["state"],
+                **chunk["pages"][chosen],
+            }
+            view = {name: parts[name] for name in header["order"]}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: pruned last
+        return view
+
+
+def _combination(contexts: list[list[object]], chosen: Mapping[str, str]) -> str | None:
+    """The topic choice as a compiled pathway names it: every topic's value, the default
+    where none is chosen, in the pathway's order; None for a topic or value it does not
+    have (``Pathway.check_context`` then says what is wrong)."""
+    known = {str(c[0]): c for c in contexts}
+    for name, value in chosen.items():
+        if name not in known or value not in known[name][2]:  # type: ignore[operator]
+            return None
+    return ",".join(str(chosen.get(str(c[0]), c[1])) for c in contexts)

@@ -335,9 +335,13 @@ def _check_notes(p: Pathway, problems: ProblemList) -> None:
     scope = p.metadata.scope
     if scope is not None:
         _check_cited(p, problems, "the scope", scope.source, scope.section, ("metadata", "scope"))
+    leading_on: dict[str, set[str]] = {}  # by state: the steps from it (once, not per state)
+    for t in p.transitions:
+        for source in t.source:
+            leading_on.setdefault(source, set()).add(t.trigger)
     for s_index, state in enumerate(p.states):
         seen: set[str] = set()
-        steps = {t.trigger for t in p.transitions if state.id in t.source}
+        steps = leading_on.get(state.id, set())
         for n_index, note in enumerate(state.notes):
             path = ("states", s_index, "notes", n_index)
             if note.step not in steps:

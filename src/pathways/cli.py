@@ -134,6 +134,7 @@ def show(
 
     from pathways.journey import Journey
 
+    compiled = cache.compiled_key(renders, pathway_file) if renders is not None else None
     pathway = load_chosen_pathway(pathway_file)
     journey = Journey.begin(pathway, context, at=state)
     output = make_renderer(templates_dir).render(journey, fmt, width=width)
@@ -141,6 +142,15 @@ def show(
     # Kept only if nothing it was made from changed while it was being made.
     if renders is not None and key is not None and key == key_now():
         renders.put(key, output)
+    # The pathway compiled, so that its other pages are shown without loading it again.
+    if renders is not None and compiled is not None:
+        store = cache.CompiledPathways(renders.folder)
+        if store.view(compiled, state, context) is None:  # none kept, or damaged: replace it
+            from pathways.compiled import compile_pathway
+
+            data = compile_pathway(pathway)
+            if data is not None and compiled == cache.compiled_key(renders, pathway_file):
+                store.put(compiled, data)
 
 
 @main.command(short_help="Walk through the pathway one step at a time.")

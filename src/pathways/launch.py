@@ -9,8 +9,12 @@ context once per name), as ``--name value`` or ``--name=value``. Anything else (
 refuse) goes to click, which gives the same answer it always did. A test checks that
 whatever this module accepts, click reads the same way.
 
-Layer 5, beside ``cli.py``: it imports only the standard library, ``cache`` and
-``resources`` until it hands over.
+A page not kept is rendered here too when its pathway is kept compiled
+(``compiled.py``): from the compiled views with Jinja2, without YAML, pydantic or
+transitions.
+
+Layer 6, beside ``cli.py``: it imports only the standard library, ``cache`` and
+``resources`` (and ``templating`` to render a compiled view) until it hands over.
 """
 
 from __future__ import annotations
@@ -18,7 +22,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from pathways import cache
 
 TEXT_FORMATS = ("text", "markdown", "html", "json")
 """The formats of ``pathways show`` (``cli.TEXT_FORMATS``; a test keeps them the same)."""
@@ -84,7 +91,8 @@ def parse_show(args: Sequence[str]) -> ShowArguments | None:
 
 
 def kept_show(args: Sequence[str]) -> str | None:
-    """The kept render for this command line, if it is a plain ``show`` and one is kept."""
+    """The page for this command line, if it is a plain ``show`` and the page is kept, or
+    its pathway is kept compiled (then rendered with Jinja2 alone, and kept); else None."""
     parsed = parse_show(args)
     if parsed is None:
         return None
@@ -93,19 +101,50 @@ def kept_show(args: Sequence[str]) -> str | None:
     if cache.cache_disabled():
         return None
     renders = cache.RenderCache()
-    key = cache.show_key(
-        renders,
-        state=parsed.state,
-        fmt=parsed.fmt,
-        context=parsed.context,
-        width=cache.terminal_width(),
-        pathway_file=parsed.pathway_file,
-        templates_dir=parsed.templates_dir,
-    )
+    width = cache.terminal_width()
+
+    def key_now() -> str | None:
+        return cache.show_key(
+            renders,
+            state=parsed.state,
+            fmt=parsed.fmt,
+            context=parsed.context,
+            width=width,
+            pathway_file=parsed.pathway_file,
+            templates_dir=parsed.templates_dir,
+        )
+
+    key = key_now()
     kept = renders.get(key) if key is not None else None
+    if kept is None:
+        kept = _from_compiled(parsed, renders, width)
+        # Kept only if nothing it was made from changed while it was being made.
+        if kept is not None and key is not None and key == key_now():
+            renders.put(key, kept)
     if kept is None or "\x1b" in kept:  # click strips escape codes when piped: let it
         return None
     return kept
+
+
+def _from_compiled(parsed: ShowArguments, renders: cache.RenderCache, width: int) -> str | None:
+    """The page rendered from the pathway's compiled form (``compiled.py``), or None if
+    none is kept or anything is not right (click then loads the pathway and says what)."""
+    from pathways import cache, resources
+
+    key = cache.compiled_key(renders, parsed.pathway_file)
+    if key is None:
+        return None
+    view = cache.CompiledPathways(renders.folder).view(key, parsed.state, parsed.context)
+    if view is None:
+        return None
+    from pathways.errors import PathwaysError
+    from pathways.templating import Renderer
+
+    try:
+        renderer = Renderer(resources.chosen_templates_dir(parsed.templates_dir))
+        return renderer.render_view(view, parsed.fmt, width=width)
+    except PathwaysError:
+        return None
 
 
 def main() -> None:

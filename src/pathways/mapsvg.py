@@ -147,14 +147,19 @@ class Row:
 def rows(pathway: Pathway) -> tuple[Row, ...]:
     """The map's rows, top to bottom: the document's phases, or else the states by the
     fewest steps from the start (states the start does not reach come last)."""
+    return pathway.derived("mapsvg.rows", lambda: _rows(pathway))
+
+
+def _rows(pathway: Pathway) -> tuple[Row, ...]:
     if pathway.phases:
         return tuple(Row(p.title, tuple(p.states)) for p in pathway.phases)
     depth = {pathway.start: 0}
     queue = deque([pathway.start])
+    leaving = pathway.leaving()
     while queue:
         here = queue.popleft()
-        for t in pathway.transitions:
-            if here in t.source and t.dest not in depth:
+        for t in leaving[here]:
+            if t.dest not in depth:
                 depth[t.dest] = depth[here] + 1
                 queue.append(t.dest)
     last = max(depth.values()) + 1
@@ -200,7 +205,9 @@ def build_graph(
             **{"class": "map-state map-other"},
         )
     for index, row in enumerate(the_rows):
-        graph.add_subgraph(list(row.states), name=f"row_{index}", rank="same")
+        # Made empty, then filled: given the nodes, pygraphviz walks every node of the
+        # graph for each row (quadratic: most of a 5,000-state map's time).
+        graph.add_subgraph(name=f"row_{index}", rank="same").add_nodes_from(row.states)
     chosen = dict(pathway.check_context(context))
     defaults = pathway.context_defaults()
     for source, t in pathway.edges():

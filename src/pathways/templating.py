@@ -26,10 +26,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import html
 import json
 import re
-import shutil
 import textwrap
 import traceback
 from collections.abc import Callable, Mapping
@@ -44,10 +42,11 @@ from jinja2.runtime import Context
 from pathways import resources
 from pathways.errors import ContentError, Location, Problem
 from pathways.markup import HIDDEN_ELEMENT, TAG
-from pathways.schema import Fact, Metadata, Number, OptionNote, Pathway, is_web_url, tel_uri
+from pathways.texts import is_web_url, tel_uri
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types only: rendering a view loads no pydantic (``compiled.py``)
     from pathways.journey import Journey
+    from pathways.schema import Fact, Metadata, Number, OptionNote, Pathway
 
 Format = Literal["text", "markdown", "html", "json"]
 FORMATS: tuple[str, ...] = get_args(Format)
@@ -356,12 +355,12 @@ def _provenance(pathway: Mapping[str, Any]) -> str:
 
 
 def _tel(phone: str) -> str:
-    """A phone number as a tel: link target: ``schema.tel_uri``, the one place it is made."""
+    """A phone number as a tel: link target: ``texts.tel_uri``, the one place it is made."""
     return tel_uri(str(phone))
 
 
 def _is_web_url(url: object) -> bool:
-    """Only http(s) addresses become links: ``schema.is_web_url``, as the schema checks."""
+    """Only http(s) addresses become links: ``texts.is_web_url``, as the schema checks."""
     return is_web_url(url)
 
 
@@ -452,6 +451,8 @@ def _visible_text(output: str, fmt: str) -> str:
     find whether two known strings are shown (a parser took ten times as long).
     """
     if fmt == "html":
+        import html  # here: its table of entities is 5 ms of a command's start
+
         output = html.unescape(TAG.sub("", HIDDEN_ELEMENT.sub(" ", output)))
     return " ".join(output.split())
 
@@ -507,12 +508,27 @@ class Renderer:
         """
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-        view = journey_view(journey)
+        return self.render_view(journey_view(journey), fmt, width=width, brief=brief)
+
+    def render_view(
+        self,
+        view: Mapping[str, Any],
+        fmt: str = "text",
+        *,
+        width: int | None = None,
+        brief: bool = False,
+    ) -> str:
+        """A page from its view (``journey_view``'s data, or the same data kept compiled by
+        ``compiled.py``): what ``render`` does once the view is made."""
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         if fmt == "json":
             return json.dumps(view, ensure_ascii=False, indent=2) + "\n"
         if brief and fmt != "text":
             raise ValueError("brief renders are text only")
         if width is None:
+            import shutil  # only here: a command passes its width (``cache.terminal_width``)
+
             width = shutil.get_terminal_size((80, 24)).columns
         width = max(MIN_WIDTH, min(width, MAX_WIDTH))
         escape: Callable[[str], str] = {
@@ -526,7 +542,7 @@ class Renderer:
         names = (
             [f"{fmt}/brief.{ext}"]
             if brief
-            else [f"{fmt}/states/{journey.state}.{ext}", f"{fmt}/state.{ext}"]
+            else [f"{fmt}/states/{view['id']}.{ext}", f"{fmt}/state.{ext}"]
         )
         try:
             template = self.environment.select_template(names)
