@@ -1,0 +1,203 @@
+#!/usr/bin/env python3
+"""Mutation testing of the core modules, one module at a time, each with its own tests.
+
+    .venv/bin/python scripts/mutation.py                  # every core module (make mutation)
+    .venv/bin/python scripts/mutation.py schema journey   # some of them
+    .venv/bin/python scripts/mutation.py --retry-survivors schema   # survivors tried again
+    .venv/bin/python scripts/mutation.py --report         # the figures so far, running nothing
+
+mutmut 3 runs, for each mutant, every selected test that reached the mutated function. The
+schema's validators and the error classes are reached by nearly every test, so one run
+over the whole suite would take minutes per mutant. Here each module is mutated in a
+folder of its own (``mutants/by-module/<module>/``, git-ignored), with a ``pyproject.toml``
+whose ``[tool.mutmut]`` names that module alone and the test files that state its
+behaviour (``SELECTION`` below); the rest of ``pyproject.toml`` (pytest's settings) is the
+repository's. The properties run under the ``mutation`` hypothesis profile
+(tests/conftest.py: few examples, derandomized, so a verdict is the same on every run).
+
+Left out on purpose: the browser, server, subprocess and packaging suites (a child process
+imports the unmutated code, so it cannot see a mutant) and files whose tests of this module
+are already in the selection. A run can be stopped (Ctrl-C) and started again: mutmut keeps
+each verdict and tries only the mutants not yet tried.
+
+The figures (killed, survived, no tests, timeout, not run) are printed per module and in
+total, from mutmut's own record of each mutant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "mutants" / "by-module"
+MUTMUT = Path(sys.executable).parent / "mutmut"
+
+# The test files that state each module's behaviour, fastest first. Each module's own unit
+# tests, and the few suites that check what it does from outside (the loader's broken
+# documents and their expected messages, the hostile texts, the rendered pages).
+SELECTION: dict[str, list[str]] = {
+    "errors": [
+        "tests/test_errors.py",
+        "tests/test_schema.py",
+        "tests/test_journey.py",
+        "tests/test_loader.py",
+    ],
+    "schema": [
+        "tests/test_schema.py",
+        "tests/test_journey.py",
+        "tests/test_loader.py",
+        "tests/test_hostile.py",
+        "tests/test_templating.py",
+    ],
+    "reader": [
+        "tests/test_loader.py",
+        "tests/test_schema.py",
+        "tests/test_hostile.py",
+    ],
+    "loader": [
+        "tests/test_loader.py",
+        "tests/test_schema.py",
+        "tests/test_hostile.py",
+        "tests/test_lint.py",
+    ],
+    "journey": [
+        "tests/test_journey.py",
+        "tests/test_api.py",
+    ],
+    "templating": [
+        "tests/test_templating.py",
+        "tests/test_hostile.py",
+        "tests/test_writing_content.py",
+    ],
+    "lint": [
+        "tests/test_lint.py",
+        "tests/test_writing_content.py",
+    ],
+}
+
+# What the selected tests read besides src/ and tests/ (mutmut copies them beside the mutants).
+ALSO_COPY = ["pathways.yaml", "templates", "docs", "README.md", "Makefile", "scripts"]
+
+STATUSES = ("killed", "timeout", "survived", "no tests", "not checked")
+
+
+def module_pyproject(module: str) -> str:
+    """The repository's pyproject.toml with a ``[tool.mutmut]`` for ``module`` alone."""
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    table = re.compile(r"^\[tool\.mutmut\]\n.*?(?=^\[)", re.DOTALL | re.MULTILINE)
+    if not table.search(text):
+        raise SystemExit("pyproject.toml has no [tool.mutmut] table to replace")
+    own = {
+        "source_paths": ["src/"],
+        "only_mutate": [f"src/pathways/{module}.py"],
+        "also_copy": ALSO_COPY,
+        "pytest_add_cli_args": ["-p", "no:cacheprovider", "-m", "not browser"],
+        "pytest_add_cli_args_test_selection": SELECTION[module],
+    }
+    lines = ["[tool.mutmut]"] + [f"{key} = {json.dumps(value)}" for key, value in own.items()]
+    return table.sub(lambda _: "\n".join(lines) + "\n\n", text, count=1)
+
+
+def prepare(module: str) -> Path:
+    """The module's folder: links to the repository's files and its own pyproject.toml."""
+    folder = WORK / module
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ["src", "tests", *ALSO_COPY]:
+        link = folder / name
+        if not link.is_symlink():
+            link.symlink_to(ROOT / name)
+    (folder / "pyproject.toml").write_text(module_pyproject(module), encoding="utf-8")
+    return folder
+
+
+def statuses(module: str) -> dict[str, str]:
+    """Each mutant of ``module`` and its status as mutmut recorded it ("not checked": not
+    tried yet)."""
+    from mutmut.stats import status_by_exit_code
+
+    meta = WORK / module / "mutants" / "src" / "pathways" / f"{module}.py.meta"
+    if not meta.exists():
+        return {}
+    codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+    return {name: status_by_exit_code[code] for name, code in codes.items()}
+
+
+def run(module: str, children: int, names: list[str] | None = None) -> None:
+    folder = prepare(module)
+    env = {**os.environ, "HYPOTHESIS_PROFILE": "mutation"}
+    command = ["nice", "-n", "19", str(MUTMUT), "run", "--max-children", str(children)]
+    log = folder / "run.log"
+    start = time.monotonic()
+    with log.open("a", encoding="utf-8") as out:
+        out.write(f"\n== {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(command)}\n")
+        out.flush()
+        subprocess.run(
+            command + (names or []),
+            cwd=folder,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+    print(f"{module}: mutmut ran for {time.monotonic() - start:.0f} s (log: {log})")
+
+
+def report(modules: list[str]) -> None:
+    total: Counter[str] = Counter()
+    print(f"{'module':<12}" + "".join(f"{s:>13}" for s in STATUSES) + f"{'score':>8}")
+    for module in modules:
+        counts = Counter(statuses(module).values())
+        others = {s: n for s, n in counts.items() if s not in STATUSES}
+        if others:
+            print(f"{module}: also {others}")
+        total += counts
+        print(f"{module:<12}" + "".join(f"{counts[s]:>13}" for s in STATUSES) + score(counts))
+    print(f"{'total':<12}" + "".join(f"{total[s]:>13}" for s in STATUSES) + score(total))
+
+
+def score(counts: Counter[str]) -> str:
+    """Killed (a timeout counts as killed, as mutmut counts it) of the mutants tried."""
+    tried = sum(counts[s] for s in STATUSES if s != "not checked")
+    caught = counts["killed"] + counts["timeout"]
+    return f"{100 * caught / tried:>7.1f}%" if tried else f"{'-':>8}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "modules",
+        nargs="*",
+        choices=list(SELECTION),
+        default=[],
+        metavar="MODULE",
+        help=f"any of {', '.join(SELECTION)} (default: all)",
+    )
+    parser.add_argument("--max-children", type=int, default=1)
+    parser.add_argument(
+        "--retry-survivors",
+        action="store_true",
+        help="try the survivors again (after tests were added for them)",
+    )
+    parser.add_argument("--report", action="store_true", help="print the figures, run nothing")
+    args = parser.parse_args()
+    modules = args.modules or list(SELECTION)
+    if not args.report:
+        for module in modules:
+            run(module, args.max_children)
+            if args.retry_survivors:
+                survivors = [n for n, s in statuses(module).items() if s == "survived"]
+                if survivors:
+                    run(module, args.max_children, survivors)
+    report(modules)
+
+
+if __name__ == "__main__":
+    main()
