@@ -176,10 +176,15 @@ def test_unknown_topic_or_value_is_refused(small: Pathway) -> None:
     """An unknown context, or a value it does not have, is refused with what is allowed."""
     with pytest.raises(UnknownContextError) as caught:
         Journey.begin(small, {"knd": "pos"})
+    assert caught.value.message == "there is no context 'knd'; did you mean 'kind'?"
     assert caught.value.allowed == ("kind",)
     with pytest.raises(UnknownContextError) as caught:
         Journey.begin(small).with_context(kind="maybe")
+    assert caught.value.message == "context 'kind' has no value 'maybe'"
     assert caught.value.allowed == ("pos", "neg", "unknown")
+    with pytest.raises(UnknownContextError) as caught:
+        Journey.begin(small).with_context(kind="unknwn")
+    assert caught.value.message == "context 'kind' has no value 'unknwn'; did you mean 'unknown'?"
 
 
 def test_token_round_trips_and_is_url_safe(small: Pathway) -> None:
