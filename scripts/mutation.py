@@ -70,7 +70,6 @@ SELECTION: dict[str, list[str]] = {
     ],
     "journey": [
         "tests/test_journey.py",
-        "tests/test_api.py",
     ],
     "templating": [
         "tests/test_templating.py",

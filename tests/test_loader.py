@@ -309,6 +309,83 @@ def test_a_folder_is_not_a_pathway_file(tmp_path: Path) -> None:
         load_pathway(tmp_path)
 
 
+@pytest.mark.parametrize(
+    ("refusal", "message", "hint"),
+    [
+        (
+            PermissionError(13, "Permission denied"),
+            "cannot read {file}: permission denied",
+            "check that the file can be read by the user running pathways",
+        ),
+        (OSError(5, "Input/output error"), "cannot read {file}: Input/output error", None),
+    ],
+    ids=["permission", "other"],
+)
+def test_a_file_the_system_will_not_read_is_one_plain_problem(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    refusal: OSError,
+    message: str,
+    hint: str | None,
+) -> None:
+    """When the system refuses the file (as it does for a user without permission, which
+    root, who runs CI, never is), the message says why in words, with no errno."""
+    file = tmp_path / "p.yaml"
+    file.write_text(minimal_text(), encoding="utf-8")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise refusal
+
+    monkeypatch.setattr(Path, "open", refuse)
+    with pytest.raises(ContentError) as caught:
+        load_pathway(file)
+    [problem] = caught.value.problems
+    assert (problem.message, problem.hint, problem.location) == (
+        message.format(file=file),
+        hint,
+        None,
+    )
+
+
+def test_a_missing_file_or_a_folder_gets_its_own_hint(tmp_path: Path) -> None:
+    """A missing file points to how the file was chosen; a folder asks for the file in it."""
+    with pytest.raises(ContentError) as caught:
+        load_pathway(tmp_path / "nope.yaml")
+    assert caught.value.problems[0].hint == (
+        "check the path; the pathway is chosen with --pathway or $PATHWAYS_FILE"
+    )
+    with pytest.raises(ContentError) as caught:
+        load_pathway(tmp_path)
+    assert caught.value.problems[0].hint == "name the pathway file itself, e.g. pathways.yaml"
+
+
+def test_a_file_exactly_at_the_size_limit_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The limit is the most a file may be: that many bytes are read, one more is refused,
+    and a limit of a whole number of megabytes is named in MB."""
+    monkeypatch.setattr(reader, "MAX_DOCUMENT_BYTES", 1_000_000)
+    file = tmp_path / "p.yaml"
+    file.write_bytes(b"#" * 1_000_000)
+    assert reader.read_text(file, "p.yaml") == "#" * 1_000_000
+    file.write_bytes(b"#" * 1_000_001)
+    with pytest.raises(ContentError, match=r"^p\.yaml:1:1: the file is larger than 1 MB,"):
+        reader.read_text(file, "p.yaml")
+
+
+def test_a_byte_that_is_not_utf8_is_located_even_after_a_blank_first_line(
+    tmp_path: Path,
+) -> None:
+    """The place of a byte that is not UTF-8 counts every line, the first one too."""
+    file = tmp_path / "p.yaml"
+    file.write_bytes(b"\nkey: caf\xe9\n")
+    with pytest.raises(ContentError) as caught:
+        reader.read_text(file, "p.yaml")
+    assert str(caught.value).startswith(
+        "p.yaml:2:9: the file is not UTF-8 text: byte 0xe9 cannot be read"
+    )
+
+
 def test_load_document_keeps_the_filename_as_given(monkeypatch: pytest.MonkeyPatch) -> None:
     """A relative path stays relative in the document and its locations."""
     monkeypatch.chdir(DATA.parent)
