@@ -65,8 +65,6 @@ SELECTION: dict[str, list[str]] = {
     "loader": [
         "tests/test_loader.py",
         "tests/test_schema.py",
-        "tests/test_hostile.py",
-        "tests/test_lint.py",
     ],
     "journey": [
         "tests/test_journey.py",
