@@ -556,3 +556,20 @@ def test_phase_naming_an_unknown_state_or_leaving_one_out_is_refused() -> None:
     assert any("state 'relapse' is in phase 'now' and in phase 'later'" in p for p in found)
     assert any("no phase names states 'reinduction', 'palliative_care'" in p for p in found)
     assert all(re.match(r"test\.yaml:\d+:\d+: ", p) for p in found), found
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def test_a_pathway_is_written_back_as_its_author_wrote_it(pathway: Pathway) -> None:
+    """``dump_pathway`` writes the keys in the schema's order with the defaults left out
+    (the minimal document's own keys, in its order), text as itself rather than escaped,
+    and the loader reads it back into the same pathway: the shipped pathway too, in which
+    many values (ids, dates) appear more than once and are written out each time."""
+    text = replaced("  title: A small test pathway\n", "  title: Un petit parcours d'essai é\n")
+    written = reader.dump_pathway(parse_pathway(text, today=TODAY))
+    keys = list(yaml.safe_load(written))
+    assert keys == list(yaml.safe_load(text)) and keys != sorted(keys)
+    assert "Un petit parcours d'essai é" in written
+    assert parse_pathway(written, today=TODAY) == parse_pathway(text, today=TODAY)
+    assert parse_pathway(reader.dump_pathway(pathway)) == pathway

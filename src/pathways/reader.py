@@ -169,11 +169,6 @@ def _too_large(filename: str, noun: str) -> Problem:
 # --------------------------------------------------------------------------- YAML
 
 
-def _path_text(data: object, path: DataPath) -> str:
-    """A place in the data, when nothing better is known: 'states.3'."""
-    return "'" + ".".join(str(part) for part in path) + "'"
-
-
 class _Abort(Exception):
     """Stop the walk: what follows cannot be read sensibly."""
 
@@ -188,7 +183,7 @@ _DocumentStartEvent = yaml.DocumentStartEvent
 
 
 def read_yaml(
-    text: str, filename: str, describe: Callable[[object, DataPath], str] = _path_text
+    text: str, filename: str, describe: Callable[[object, DataPath], str]
 ) -> tuple[object, SourceMap]:
     """Plain data (dicts, lists, str, bool, None) and where each piece starts.
 
