@@ -76,6 +76,89 @@ def test_broken_document_gives_its_expected_message(
     assert str(caught.value) + "\n" == expected
 
 
+TAB_HINT = "YAML indents with spaces, not tabs; replace the tab with spaces"
+READ_HINT = "check the indentation and the quotes on this line and the one above"
+# Each YAML mistake the reader explains, with what it says under each parser (one text:
+# the same under both; None: that parser does not meet this mistake).
+YAML_MISTAKES: dict[str, tuple[str, dict[str, str | None] | str]] = {
+    "tabs_indent": (
+        "metadata:\n\t\tid: x\n",
+        f"test.yaml:2:1: a tab is used to indent this line\n  hint: {TAB_HINT}",
+    ),
+    "tab_before_a_key": (
+        "a: b\n \tc: d\n",
+        f"test.yaml:2:2: a tab is used to indent this line\n  hint: {TAB_HINT}",
+    ),
+    "tab_after_a_dash": (
+        "a:\n  - b\n  -\tc: [1,\n\t2\n",
+        f"test.yaml:3:4: a tab is used here\n  hint: {TAB_HINT}",
+    ),
+    "at_sign_ends_the_line": (
+        "metadata: @\n",
+        "test.yaml:1:11: a value cannot start with '@'\n"
+        '  hint: put the whole value in quotes, e.g. "..."',
+    ),
+    "mapping_not_closed": (
+        "metadata: {id: x\nstart: y\n",
+        "test.yaml:1:11: the mapping opened with '{' here is not closed\n"
+        "  hint: close it with '}' and separate its entries with ', '",
+    ),
+    "nested_past_libyaml_own_limit": (
+        "metadata: " + "[" * 2000 + "]" * 2000 + "\n",
+        {
+            "libyaml": "test.yaml:1:1010: the document is nested more than 50 levels deep\n"
+            "  hint: a pathway needs only a few levels; check the indentation and brackets here",
+            "python": None,  # the pure-Python parser has no limit of its own: ours is met
+        },
+    ),
+    "two_yaml_directives": (
+        "%YAML 1.1\n%YAML 1.1\n---\na: 1\n",
+        {
+            "libyaml": "test.yaml:2:1: the YAML cannot be read: found duplicate %YAML directive"
+            f"\n  hint: {READ_HINT}",
+            "python": "test.yaml:2:1: the YAML cannot be read: found duplicate YAML directive"
+            f"\n  hint: {READ_HINT}",
+        },
+    ),
+    "alias_without_a_name": (
+        "metadata: x\nb: *\n",
+        {
+            "libyaml": "test.yaml:2:5: the YAML cannot be read: did not find expected"
+            f" alphabetic or numeric character (while scanning an alias)\n  hint: {READ_HINT}",
+            "python": "test.yaml:2:5: the YAML cannot be read: expected alphabetic or numeric"
+            " character, but found '\\n' (while scanning an alias)"
+            f"\n  hint: {READ_HINT}",
+        },
+    ),
+}
+
+
+def _said(mistake: str, parser: str) -> str | None:
+    said = YAML_MISTAKES[mistake][1]
+    return said if isinstance(said, str) else said[parser]
+
+
+@pytest.mark.parametrize(
+    ("mistake", "parser"),
+    [
+        (mistake, parser)
+        for mistake in YAML_MISTAKES
+        for parser in ("libyaml", "python")
+        if _said(mistake, parser) is not None
+    ],
+)
+def test_each_yaml_mistake_is_explained_at_its_place(
+    mistake: str, parser: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A YAML syntax mistake reads as what is wrong in plain words, where to look (the
+    tab itself, the bracket that opened) and how to fix it; a mistake with no plain
+    explanation gives the parser's own words, then where it was reading."""
+    text, expected = YAML_MISTAKES[mistake][0], _said(mistake, parser)
+    if parser == "python":
+        monkeypatch.setattr(reader, "_Loader", yaml.SafeLoader)
+    assert problems_of(text) == [expected]
+
+
 def test_every_broken_document_has_an_expected_file_and_the_reverse() -> None:
     """No broken document lacks its expected messages, and no expected file is orphaned."""
     documents = {path.stem for path in INVALID.glob("*.yaml")}
