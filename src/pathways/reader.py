@@ -78,12 +78,10 @@ class SourceMap:
     __slots__ = ("_keys", "_values")
 
     def __init__(
-        self,
-        values: dict[DataPath, tuple[int, int]] | None = None,
-        keys: dict[DataPath, tuple[int, int]] | None = None,
+        self, values: dict[DataPath, tuple[int, int]], keys: dict[DataPath, tuple[int, int]]
     ) -> None:
-        self._values: dict[DataPath, tuple[int, int]] = values if values is not None else {}
-        self._keys: dict[DataPath, tuple[int, int]] = keys if keys is not None else {}
+        self._values = values
+        self._keys = keys
 
     def position(self, path: Sequence[PathPart], *, key: bool = False) -> tuple[int, int]:
         """(line, col) of the value at ``path``, or of the nearest parent that exists.
