@@ -334,7 +334,33 @@ def test_a_document_with_too_many_values_is_refused_as_it_is_read(
     """Reading stops at the first value past the limit (here the 11th: 9th item of the list)."""
     monkeypatch.setattr(reader, "MAX_VALUES", 10)
     [problem] = problems_of("a: [" + "1, " * 20 + "]\n")
-    assert problem.startswith("test.yaml:1:29: the document holds more than 10 values")
+    assert problem == (
+        "test.yaml:1:29: the document holds more than 10 values\n  hint: check that this is"
+        " the pathway file; a pathway with thousands of states holds a few hundred thousand"
+    )
+
+
+def test_the_size_limit_counts_bytes_and_allows_exactly_the_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Text of exactly the limit in UTF-8 bytes (fewer characters) passes the size check;
+    one byte more is refused."""
+    monkeypatch.setattr(reader, "MAX_DOCUMENT_BYTES", 1000)
+    at_the_limit = "metadata: " + "é" * 495  # 10 + 990 bytes
+    assert not any("larger than" in problem for problem in problems_of(at_the_limit))
+    assert problems_of(at_the_limit + "x")[0].startswith(
+        "test.yaml:1:1: the document is larger than 1 KB"
+    )
+
+
+def test_a_file_full_of_tags_and_duplicate_keys_stops_at_a_hundred_problems() -> None:
+    """Reading stops after a hundred refused things, duplicate keys counted with tags,
+    and says each at its line."""
+    text = "a:\n" + "  k: 1\n" * 11 + "".join(f"  t{i}: !!str v\n" for i in range(150))
+    problems = problems_of(text)
+    assert len(problems) == 100
+    assert sum("duplicate key 'k' in 'a'" in problem for problem in problems) == 10
+    assert problems[-1].startswith("test.yaml:102:8: the tag '!!str' is not allowed")
 
 
 def test_a_file_over_the_size_limit_is_refused_without_reading_it_all(
