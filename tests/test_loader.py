@@ -353,6 +353,60 @@ def test_the_size_limit_counts_bytes_and_allows_exactly_the_limit(
     )
 
 
+def test_too_many_values_are_counted_at_lists_and_mappings_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The limit is met at the list that would be the 11th value, not one later."""
+    monkeypatch.setattr(reader, "MAX_VALUES", 10)
+    [problem] = problems_of("a: [[1], [2], [3], [4], [5], [6]]\n")
+    assert problem.startswith("test.yaml:1:25: the document holds more than 10 values\n")
+
+
+def test_a_file_of_duplicate_keys_stops_at_a_hundred_problems() -> None:
+    """A hundred duplicate keys are reported, then reading stops."""
+    problems = problems_of("a:\n" + "  k: 1\n" * 150)
+    assert len(problems) == 100
+    assert problems[-1].startswith("test.yaml:102:3: duplicate key 'k' in 'a'")
+
+
+def test_a_document_that_is_only_text_is_refused_where_the_text_is() -> None:
+    """A document of one text (after a comment) is not a pathway, said at the text."""
+    assert problems_of("# a note\njust some words\n")[0].startswith(
+        "test.yaml:2:1: the top level must be a mapping of sections, not text"
+    )
+
+
+def test_a_key_that_is_a_list_is_refused() -> None:
+    """A list or mapping used as a key is refused with how to write a key."""
+    assert problems_of("[a, b]: c\n") == [
+        "test.yaml:1:1: a key must be a plain name, not a list or a mapping\n"
+        "  hint: write 'name: value', with the name on the left of the colon"
+    ]
+
+
+def test_an_error_the_parser_gives_without_a_place_is_still_a_plain_problem(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Should the YAML parser fail in a way the reader does not foresee, the author gets
+    its words at the top of the file, never a traceback."""
+
+    class BrokenParser:
+        def __init__(self, text: str) -> None:
+            pass
+
+        def check_event(self) -> bool:
+            raise yaml.YAMLError("the parser broke")
+
+        def get_event(self) -> None:
+            raise AssertionError("not reached: check_event fails first")
+
+        def dispose(self) -> None:
+            pass
+
+    monkeypatch.setattr(reader, "_Loader", BrokenParser)
+    assert problems_of("a: 1\n") == ["test.yaml:1:1: the YAML cannot be read: the parser broke"]
+
+
 def test_a_file_full_of_tags_and_duplicate_keys_stops_at_a_hundred_problems() -> None:
     """Reading stops after a hundred refused things, duplicate keys counted with tags,
     and says each at its line."""
