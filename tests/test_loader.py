@@ -376,6 +376,13 @@ def test_a_document_that_is_only_text_is_refused_where_the_text_is() -> None:
     )
 
 
+def test_a_control_character_is_located_even_after_a_blank_first_line() -> None:
+    """The place of a character YAML does not allow counts every line, the first too."""
+    assert problems_of("\nmetadata: a\x07b\n")[0].startswith(
+        "test.yaml:2:12: the text holds a character that YAML does not allow (U+0007)"
+    )
+
+
 def test_a_key_that_is_a_list_is_refused() -> None:
     """A list or mapping used as a key is refused with how to write a key."""
     assert problems_of("[a, b]: c\n") == [
