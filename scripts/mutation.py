@@ -35,6 +35,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "mutants" / "by-module"
@@ -130,7 +131,8 @@ def statuses(module: str) -> dict[str, str]:
 def run(module: str, children: int, names: list[str] | None = None) -> None:
     folder = prepare(module)
     env = {**os.environ, "HYPOTHESIS_PROFILE": "mutation"}
-    command = ["nice", "-n", "19", str(MUTMUT), "run", "--max-children", str(children)]
+    command = ["nice", "-n", "19", sys.executable, __file__, "--mutmut", "run"]
+    command += ["--max-children", str(children)]
     log = folder / "run.log"
     start = time.monotonic()
     with log.open("a", encoding="utf-8") as out:
@@ -145,6 +147,34 @@ def run(module: str, children: int, names: list[str] | None = None) -> None:
             check=False,
         )
     print(f"{module}: mutmut ran for {time.monotonic() - start:.0f} s (log: {log})")
+
+
+def mutmut_with_whole_files(args: list[str]) -> None:
+    """``mutmut ARGS``, each mutant tried against every test of each file that reached it.
+
+    mutmut notes which tests call each function and runs only those against its mutants.
+    A test reaches code that builds something shared only when it is the first to ask:
+    a module-scoped fixture's pathway is validated for the first test of the file, a
+    journey's machine is built once per pathway and cached. The tests after it use what
+    the mutant built and would notice it, but are not run. So each function's tests are
+    widened to the whole of every test file in which any test reached it.
+    """
+    import mutmut.__main__ as mutmut_main
+    from mutmut.state import state
+
+    collect = mutmut_main.collect_or_load_stats
+
+    def collect_then_widen(*a: Any, **kw: Any) -> None:
+        collect(*a, **kw)
+        by_file: dict[str, set[str]] = {}
+        for test in state().duration_by_test:
+            by_file.setdefault(test.split("::")[0], set()).add(test.removeprefix("mutants/"))
+        for tests in state().tests_by_mangled_function_name.values():
+            files = {test.split("::")[0] for test in tests}
+            tests |= set().union(*(by_file.get(f, set()) for f in files))
+
+    mutmut_main.collect_or_load_stats = collect_then_widen
+    mutmut_main.cli.main(args=args, prog_name="mutmut")
 
 
 def report(modules: list[str]) -> None:
@@ -168,6 +198,9 @@ def score(counts: Counter[str]) -> str:
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--mutmut"]:  # run() runs mutmut this way, in the module's folder
+        mutmut_with_whole_files(sys.argv[2:])
+        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "modules",
