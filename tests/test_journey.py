@@ -208,10 +208,14 @@ def test_token_from_another_pathway_is_refused(small: Pathway) -> None:
 
 @pytest.mark.parametrize("token", ["", "!!!!", "AAAA", "a" * 2000, "é", "AQ", "AQAA=="])
 def test_malformed_tokens_are_refused(small: Pathway, token: str) -> None:
-    """Malformed tokens raise TokenError, a JourneyError, and nothing else."""
+    """Malformed tokens raise TokenError, a JourneyError, and nothing else, saying what a
+    reader of the link needs to know."""
     with pytest.raises(TokenError) as caught:
         Journey.from_token(small, token)
     assert isinstance(caught.value, JourneyError)
+    assert caught.value.message == (
+        "this journey link is damaged or belongs to another version of the pathway"
+    )
 
 
 def test_the_machine_is_built_once_and_keeps_no_models(small: Pathway) -> None:
@@ -405,3 +409,37 @@ def test_jump_flags_round_trip(small: Pathway, kind: str, plan: list) -> None:
         assert again.walked == tuple(
             s for s, jumped in zip(journey.path, flags, strict=True) if not jumped
         )
+
+
+def test_changing_the_topic_keeps_the_place_and_the_path(small: Pathway) -> None:
+    """``with_context`` keeps the state, the path and what was jumped to; only the topics
+    change, and the steps on offer follow them."""
+    journey = Journey.begin(small, {"kind": "neg"}).step("go_on").jump("option_a").jump("branch")
+    changed = journey.with_context(kind="pos")
+    assert changed.pathway is small
+    assert (changed.state, changed.path, changed.jumps) == (
+        journey.state,
+        journey.path,
+        journey.jumps,
+    )
+    assert changed.context == {"kind": "pos"}
+    assert "pick_pos" in [s.trigger for s in changed.next_steps()]
+    assert "pick_pos" not in [s.trigger for s in journey.next_steps()]
+
+
+def test_tokens_round_trip_in_a_pathway_of_hundreds_of_states() -> None:
+    """Far states (numbered past what one byte holds) come back from a token as they went
+    in, walked or jumped to."""
+    chain = {
+        **SMALL,
+        "start": "s0",
+        "states": [_state(f"s{i}", end=i == 299) for i in range(300)],
+        "transitions": [
+            {"trigger": f"on_{i}", "source": f"s{i}", "dest": f"s{i + 1}", "label": "On"}
+            for i in range(299)
+        ],
+    }
+    pathway = Pathway.model_validate(chain)
+    journey = Journey.begin(pathway).jump("s150").step("on_150").jump("s299").jump("s64")
+    assert Journey.from_token(pathway, journey.token) == journey
+    assert Journey.from_token(pathway, journey.token).jumps == (False, True, False, True, True)
