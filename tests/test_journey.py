@@ -17,7 +17,7 @@ from pathways.errors import (
     UnknownContextError,
     UnknownStateError,
 )
-from pathways.journey import Journey, guide_for
+from pathways.journey import MAX_HISTORY, Journey, guide_for
 from pathways.schema import Pathway
 
 
@@ -443,3 +443,45 @@ def test_tokens_round_trip_in_a_pathway_of_hundreds_of_states() -> None:
     journey = Journey.begin(pathway).jump("s150").step("on_150").jump("s299").jump("s64")
     assert Journey.from_token(pathway, journey.token) == journey
     assert Journey.from_token(pathway, journey.token).jumps == (False, True, False, True, True)
+
+
+def test_a_step_names_its_label_and_whom_it_is_for_in_words(small: Pathway) -> None:
+    """A step carries its label; a step limited to a topic says whom it is for in
+    mid-sentence words when every value it is limited to has a phrase, else in none."""
+    kind = SMALL["contexts"][0]
+    phrased = {
+        **kind,
+        "values": [{**v, "phrase": f"for the {v['id']} kind"} for v in kind["values"]],
+    }
+    pathway = Pathway.model_validate({**SMALL, "contexts": [phrased]})
+    steps = Journey.begin(pathway).step("go_on").next_steps()
+    assert [(s.label, s.applies_phrases) for s in steps] == [
+        ("Option A", ()),
+        ("Option for positive", ("for the pos kind",)),
+        ("Care", ()),
+    ]
+    assert [s.applies_phrases for s in Journey.begin(small).step("go_on").next_steps()] == [
+        (),
+        (),
+        (),
+    ]
+
+
+def test_a_step_that_is_not_there_is_refused_with_the_ones_that_are(small: Pathway) -> None:
+    """A trigger the pathway does not have at all is refused like one that does not lead
+    on from here: the message names it and the state, with the steps there are."""
+    with pytest.raises(StepNotAvailableError) as caught:
+        Journey.begin(small).step("fly")
+    assert caught.value.message == "step 'fly' does not lead on from 'first'"
+    assert caught.value.allowed == ("go_on",)
+
+
+def test_a_long_walk_keeps_the_last_states_up_to_the_limit(small: Pathway) -> None:
+    """The path keeps the most recent MAX_HISTORY states, and a token of the longest path
+    there can be opens again."""
+    journey = Journey.begin(small).step("go_on")
+    for _ in range(MAX_HISTORY):
+        journey = journey.step("pick_a").step("comes_back")
+    assert len(journey.path) == MAX_HISTORY
+    assert journey.path[-3:] == ("branch", "option_a", "branch")
+    assert Journey.from_token(small, journey.token) == journey
