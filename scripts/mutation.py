@@ -214,7 +214,7 @@ def main() -> None:
     parser.add_argument(
         "--retry-survivors",
         action="store_true",
-        help="try the survivors again (after tests were added for them)",
+        help="try the survivors (and suspicious ones) again, after tests were added",
     )
     parser.add_argument("--report", action="store_true", help="print the figures, run nothing")
     args = parser.parse_args()
@@ -223,7 +223,8 @@ def main() -> None:
         for module in modules:
             run(module, args.max_children)
             if args.retry_survivors:
-                survivors = [n for n, s in statuses(module).items() if s == "survived"]
+                again = ("survived", "suspicious")
+                survivors = [n for n, s in statuses(module).items() if s in again]
                 if survivors:
                     run(module, args.max_children, survivors)
     report(modules)

@@ -196,6 +196,16 @@ def test_token_round_trips_and_is_url_safe(small: Pathway) -> None:
     )
     assert len(token) < 24
     assert Journey.from_token(small, token) == journey
+    assert Journey.from_token(small, token).pathway is small
+
+
+def test_a_link_made_before_opens_the_same_journey(small: Pathway) -> None:
+    """A token is part of the links people share and bookmark: one made by an earlier
+    release, for the same pathway, still opens the same journey (written out here)."""
+    journey = Journey.begin(small, {"kind": "neg"}).step("go_on").jump("option_pos")
+    journey = journey.step("choose_care")
+    assert journey.token == "AgEAAgcIwbRBJA"
+    assert Journey.from_token(small, "AgEAAgcIwbRBJA") == journey
 
 
 def test_token_from_another_pathway_is_refused(small: Pathway) -> None:
@@ -451,14 +461,27 @@ def test_a_step_names_its_label_and_whom_it_is_for_in_words(small: Pathway) -> N
     kind = SMALL["contexts"][0]
     phrased = {
         **kind,
-        "values": [{**v, "phrase": f"for the {v['id']} kind"} for v in kind["values"]],
+        "values": [
+            {**v, "phrase": f"for the {v['id']} kind"} if v["id"] != "neg" else v
+            for v in kind["values"]
+        ],
     }
-    pathway = Pathway.model_validate({**SMALL, "contexts": [phrased]})
+    either = {
+        "trigger": "pick_either",
+        "source": "branch",
+        "dest": "option_a",
+        "label": "Either kind",
+        "when": {"kind": ["pos", "neg"]},
+    }
+    pathway = Pathway.model_validate(
+        {**SMALL, "contexts": [phrased], "transitions": [*SMALL["transitions"], either]}
+    )
     steps = Journey.begin(pathway).step("go_on").next_steps()
     assert [(s.label, s.applies_phrases) for s in steps] == [
         ("Option A", ()),
         ("Option for positive", ("for the pos kind",)),
         ("Care", ()),
+        ("Either kind", ()),  # 'neg' has no phrase: the words would leave it out
     ]
     assert [s.applies_phrases for s in Journey.begin(small).step("go_on").next_steps()] == [
         (),
