@@ -214,7 +214,7 @@ def main() -> None:
     parser.add_argument(
         "--retry-survivors",
         action="store_true",
-        help="try the survivors (and suspicious ones) again, after tests were added",
+        help="try survivors, suspicious mutants and those with no tests again (tests added)",
     )
     parser.add_argument("--report", action="store_true", help="print the figures, run nothing")
     args = parser.parse_args()
@@ -223,7 +223,7 @@ def main() -> None:
         for module in modules:
             run(module, args.max_children)
             if args.retry_survivors:
-                again = ("survived", "suspicious")
+                again = ("survived", "suspicious", "no tests")
                 survivors = [n for n, s in statuses(module).items() if s in again]
                 if survivors:
                     run(module, args.max_children, survivors)
