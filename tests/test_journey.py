@@ -206,6 +206,9 @@ def test_a_link_made_before_opens_the_same_journey(small: Pathway) -> None:
     journey = journey.step("choose_care")
     assert journey.token == "AgEAAgcIwbRBJA"
     assert Journey.from_token(small, "AgEAAgcIwbRBJA") == journey
+    ends_in_x = Journey.begin(small).jump("branch").step("pick_a")  # any letter can end one
+    assert ends_in_x.token == "AgIAAwQxfhdX"
+    assert Journey.from_token(small, "AgIAAwQxfhdX") == ends_in_x
 
 
 def test_token_from_another_pathway_is_refused(small: Pathway) -> None:
