@@ -163,6 +163,7 @@ def mutmut_with_whole_files(args: list[str]) -> None:
     widened to the whole of every test file in which any test reached it.
     """
     import mutmut.__main__ as mutmut_main
+    from mutmut.runners.harness import PytestRunner
     from mutmut.state import state
 
     collect = mutmut_main.collect_or_load_stats
@@ -176,8 +177,32 @@ def mutmut_with_whole_files(args: list[str]) -> None:
             files = {test.split("::")[0] for test in tests}
             tests |= set().union(*(by_file.get(f, set()) for f in files))
 
+    # Each mutant's tests run in a process forked from this one, which has already run
+    # the tests once: a cache filled then (the templates' environment, lint's word
+    # lists) would hand the mutant what the unmutated code built. Empty them first.
+    run_tests = PytestRunner.run_tests
+
+    def run_tests_with_empty_caches(self: PytestRunner, **kw: Any) -> int:
+        empty_caches()
+        return run_tests(self, **kw)
+
+    PytestRunner.run_tests = run_tests_with_empty_caches  # type: ignore[method-assign]
     mutmut_main.collect_or_load_stats = collect_then_widen
     mutmut_main.cli.main(args=args, prog_name="mutmut")
+
+
+def empty_caches() -> None:
+    """Empty every ``functools`` cache in the pathways package (module functions and
+    methods of its classes)."""
+    for name, module in list(sys.modules.items()):
+        if name != "pathways" and not name.startswith("pathways."):
+            continue
+        for value in list(vars(module).values()):
+            inside = list(vars(value).values()) if isinstance(value, type) else []
+            for item in [value, *inside]:
+                clear = getattr(item, "cache_clear", None)
+                if callable(clear):
+                    clear()
 
 
 def report(modules: list[str]) -> None:
