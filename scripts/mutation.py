@@ -99,9 +99,11 @@ def module_pyproject(module: str) -> str:
         "also_copy": ALSO_COPY,
         "pytest_add_cli_args": ["-p", "no:cacheprovider", "-m", "not browser"],
         "pytest_add_cli_args_test_selection": SELECTION[module],
-        # A mutant that loops for ever is stopped after 6 times its tests' CPU time (plus
-        # 6 s), not mutmut's 30 times: on a shared machine that is minutes per loop.
+        # A mutant that loops for ever is stopped after 6 times (its tests' CPU time plus
+        # 10 s for pytest to start and the emptied caches to fill), not mutmut's 30 times
+        # (plus 1 s, too little for the start): minutes per loop on a shared machine.
         "timeout_multiplier": 3.0,
+        "timeout_constant": 10.0,
     }
     lines = ["[tool.mutmut]"] + [f"{key} = {json.dumps(value)}" for key, value in own.items()]
     return table.sub(lambda _: "\n".join(lines) + "\n\n", text, count=1)
