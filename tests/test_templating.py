@@ -15,11 +15,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from paths import DATA, ROOT
-from pathways.errors import ContentError
+from pathways.errors import ContentError, Location
 from pathways.journey import Journey
 from pathways.loader import load_pathway
 from pathways.schema import Pathway, ValidationError
-from pathways.templating import FORMATS, Renderer, number_words, render
+from pathways.templating import (
+    FORMATS,
+    Renderer,
+    from_template,
+    number_words,
+    render,
+    template_problem,
+)
 
 HOSTILE = '<script>alert("x")</script> {{ 7*7 }} {% if 1 %}x{% endif %} **bold** [a](b) & &amp;'
 
@@ -729,3 +736,59 @@ def test_the_footer_names_publisher_and_reviewer_with_dates_in_words(
     assert f"Reviewed by {meta.reviewer.role} on {meta.reviewed.strftime('%-d %B %Y')}" in output
     assert meta.next_review.strftime("%-d %B %Y") in output
     assert meta.reviewed.isoformat() not in output
+
+
+SYNTAX_HINT = "see https://jinja.palletsprojects.com/templates/"
+VARIABLES_HINT = (
+    "the variables a template can use are the keys of `pathways show STATE --format json`"
+)
+MISSING_HINT = (
+    "the template is missing from your templates folder and from the packaged ones; check its name"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "said", "hint"),
+    [
+        (
+            "line one\n{% if %}\n",
+            2,
+            "Expected an expression, got 'end of statement block'",
+            SYNTAX_HINT,
+        ),
+        ("a\n{{ nothing.at_all }}\n", 2, "'nothing' is undefined", VARIABLES_HINT),
+        ("a\n{% include 'text/nowhere.txt' %}\n", 2, "text/nowhere.txt", MISSING_HINT),
+        ("a\nb\n{{ 1 // 0 }}\n", 3, "ZeroDivisionError: integer division or modulo by zero", None),
+    ],
+    ids=["syntax", "undefined", "missing", "python_error"],
+)
+def test_a_broken_user_template_is_one_problem_at_its_line(
+    minimal: Pathway, tmp_path: Path, body: str, line: int, said: str, hint: str | None
+) -> None:
+    """A mistake in a user's template is reported at the template's file and line, in
+    Jinja's words, with the fix for its kind; an error Python raises inside the template
+    is placed there too, by its name."""
+    (tmp_path / "text").mkdir()
+    (tmp_path / "text" / "state.txt").write_text(body, encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        render(Journey.begin(minimal), "text", tmp_path)
+    [problem] = caught.value.problems
+    assert (str(problem.location), problem.message, problem.hint) == (
+        f"{tmp_path / 'text' / 'state.txt'}:{line}:1",
+        f"template error: {said}",
+        hint,
+    )
+
+
+def test_an_error_no_template_raised_is_not_blamed_on_one() -> None:
+    """An error from Python code is not a template's (``from_template`` gives None, so
+    it keeps its traceback); without a template frame a problem sits at the fallback
+    file's first line."""
+    error = ValueError("a bug")
+    assert from_template(error) is None
+    [problem] = template_problem(error, "text/state.txt").problems
+    assert (problem.location, problem.message, problem.hint) == (
+        Location("text/state.txt", 1, 1),
+        "template error: a bug",
+        None,
+    )
