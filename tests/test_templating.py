@@ -792,3 +792,12 @@ def test_an_error_no_template_raised_is_not_blamed_on_one() -> None:
         "template error: a bug",
         None,
     )
+
+
+def test_the_path_so_far_says_which_states_were_only_looked_at(minimal: Pathway) -> None:
+    """A state jumped to (from the map) is named in the path as looked at, not walked."""
+    journey = Journey.begin(minimal).jump("reinduction")
+    text = render(journey, "text", width=200)
+    assert "Your path so far: The leukaemia has come back > Looked at: Treatment" in text
+    markdown = render(journey, "markdown")
+    assert "Your path so far: The leukaemia has come back \u203a Looked at: Treatment" in markdown
