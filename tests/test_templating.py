@@ -801,3 +801,24 @@ def test_the_path_so_far_says_which_states_were_only_looked_at(minimal: Pathway)
     assert "Your path so far: The leukaemia has come back > Looked at: Treatment" in text
     markdown = render(journey, "markdown")
     assert "Your path so far: The leukaemia has come back \u203a Looked at: Treatment" in markdown
+
+
+def test_a_fact_in_the_json_view_gives_its_figure_whole_or_null(pathway: Pathway) -> None:
+    """The JSON view (what a template can use) gives a fact's figure with every part a
+    template may show, and ``null`` for a fact with no figure."""
+    facts = json.loads(render(Journey.begin(pathway, at="first_treatment"), "json"))["facts"]
+    numbers = [fact["number"] for fact in facts]
+    assert None in numbers
+    figure = next(number for number in numbers if number is not None)
+    assert set(figure) == {
+        "count",
+        "out_of",
+        "hedge",
+        "about",
+        "percent",
+        "filled",
+        "words",
+        "caption",
+        "scope",
+        "in_text",
+    }
