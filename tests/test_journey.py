@@ -215,8 +215,11 @@ def test_token_from_another_pathway_is_refused(small: Pathway) -> None:
     """A token made for a pathway with other states does not open in this one."""
     other = Pathway.model_validate({**SMALL, "metadata": {**SMALL["metadata"], "id": "other"}})
     token = Journey.begin(other).token
-    with pytest.raises(TokenError):
+    with pytest.raises(TokenError) as caught:
         Journey.from_token(small, token)
+    assert caught.value.message == (
+        "this journey link is damaged or belongs to another version of the pathway"
+    )
 
 
 @pytest.mark.parametrize("token", ["", "!!!!", "AAAA", "a" * 2000, "é", "AQ", "AQAA=="])
