@@ -822,3 +822,25 @@ def test_a_fact_in_the_json_view_gives_its_figure_whole_or_null(pathway: Pathway
         "scope",
         "in_text",
     }
+
+
+def test_the_json_view_marks_the_start_and_lists_the_sources_cited(pathway: Pathway) -> None:
+    """``start`` is true at the pathway's start only; the path names each state by id;
+    the sources listed are exactly those the state's facts cite."""
+    at_start = json.loads(render(Journey.begin(pathway), "json"))
+    assert at_start["start"] is True
+    later = Journey.begin(pathway).step(Journey.begin(pathway).next_steps()[0].trigger)
+    view = json.loads(render(later, "json"))
+    assert view["start"] is False
+    assert [entry["id"] for entry in view["path"]] == list(later.path)
+    cited = {fact["source"]["id"] for fact in view["facts"]}
+    assert cited and {source["id"] for source in view["sources"]} == cited
+
+
+def test_markdown_links_to_each_source_at_its_address_as_written(pathway: Pathway) -> None:
+    """A source's address is a link target, not text: Markdown escaping leaves it as it
+    is (a '-' or '_' escaped would break the link)."""
+    journey = Journey.begin(pathway, at="first_treatment")
+    markdown = render(journey, "markdown")
+    for source in json.loads(render(journey, "json"))["sources"]:
+        assert f"]({source['url']})" in markdown
