@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from paths import DATA, ROOT
 from pathways.errors import ContentError, Location
 from pathways.journey import Journey
-from pathways.loader import load_pathway
+from pathways.loader import load_pathway, parse_pathway
 from pathways.schema import Pathway, ValidationError
 from pathways.templating import (
     FORMATS,
@@ -837,10 +837,15 @@ def test_the_json_view_marks_the_start_and_lists_the_sources_cited(pathway: Path
     assert cited and {source["id"] for source in view["sources"]} == cited
 
 
-def test_markdown_links_to_each_source_at_its_address_as_written(pathway: Pathway) -> None:
+def test_markdown_links_to_each_source_at_its_address(pathway: Pathway) -> None:
     """A source's address is a link target, not text: Markdown escaping leaves it as it
-    is (a '-' or '_' escaped would break the link)."""
+    is, and brackets in it are written as %28 and %29 so they cannot end the link."""
     journey = Journey.begin(pathway, at="first_treatment")
     markdown = render(journey, "markdown")
     for source in json.loads(render(journey, "json"))["sources"]:
         assert f"]({source['url']})" in markdown
+    text = (DATA / "minimal.yaml").read_text(encoding="utf-8")
+    bracketed = text.replace("https://example.org/all-relapse", "https://example.org/a_b_(2024)")
+    minimal = parse_pathway(bracketed, "minimal.yaml")
+    markdown = render(Journey.begin(minimal, at="reinduction"), "markdown")
+    assert "](https://example.org/a_b_%282024%29)" in markdown
