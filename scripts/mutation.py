@@ -211,7 +211,11 @@ def report(modules: list[str]) -> None:
     total: Counter[str] = Counter()
     print(f"{'module':<12}" + "".join(f"{s:>13}" for s in STATUSES) + f"{'score':>8}")
     for module in modules:
-        counts = Counter(statuses(module).values())
+        found = statuses(module)
+        if not found:
+            print(f"{module:<12}   not run yet (no mutants generated)")
+            continue
+        counts = Counter(found.values())
         others = {s: n for s, n in counts.items() if s not in STATUSES}
         if others:
             print(f"{module}: also {others}")
@@ -233,12 +237,7 @@ def main() -> None:
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "modules",
-        nargs="*",
-        choices=list(SELECTION),
-        default=[],
-        metavar="MODULE",
-        help=f"any of {', '.join(SELECTION)} (default: all)",
+        "modules", nargs="*", metavar="MODULE", help=f"any of {', '.join(SELECTION)} (default: all)"
     )
     parser.add_argument("--max-children", type=int, default=1)
     parser.add_argument(
@@ -248,6 +247,11 @@ def main() -> None:
     )
     parser.add_argument("--report", action="store_true", help="print the figures, run nothing")
     args = parser.parse_args()
+    unknown = sorted(set(args.modules) - set(SELECTION))
+    if unknown:
+        parser.error(
+            f"no such core module: {', '.join(unknown)} (choose from {', '.join(SELECTION)})"
+        )
     modules = args.modules or list(SELECTION)
     if not args.report:
         for module in modules:
