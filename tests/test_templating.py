@@ -849,3 +849,30 @@ def test_markdown_links_to_each_source_at_its_address(pathway: Pathway) -> None:
     minimal = parse_pathway(bracketed, "minimal.yaml")
     markdown = render(Journey.begin(minimal, at="reinduction"), "markdown")
     assert "](https://example.org/a_b_%282024%29)" in markdown
+
+
+def test_a_templates_folder_that_does_not_exist_says_how_to_choose_one(tmp_path: Path) -> None:
+    """Naming a templates folder that is not there is one plain problem with the fix."""
+    with pytest.raises(ContentError) as caught:
+        Renderer(tmp_path / "nowhere")
+    [problem] = caught.value.problems
+    assert (problem.message, problem.hint) == (
+        f"templates folder '{tmp_path / 'nowhere'}' does not exist",
+        "give --templates (or PATHWAYS_TEMPLATES) a folder that holds the templates you"
+        " want to change",
+    )
+
+
+def test_a_fact_in_the_json_view_names_its_source_with_its_address(pathway: Pathway) -> None:
+    """Each fact's source in the view (what a template can use) has its id, title,
+    publisher and address, as the pathway's sources give them."""
+    view = json.loads(render(Journey.begin(pathway, at="first_treatment"), "json"))
+    sources = {source.id: source for source in pathway.sources}
+    for fact in view["facts"]:
+        source = sources[fact["source"]["id"]]
+        assert fact["source"] == {
+            "id": source.id,
+            "title": source.title,
+            "publisher": source.publisher,
+            "url": source.url,
+        }
