@@ -30,11 +30,10 @@ check: setup-test  ## Type and style checks
 plant-bugs: setup-test  ## A test of the tests: plant eight known bugs, one at a time, and expect each caught
 	$(BIN)/python scripts/plant_bugs.py
 
-MUTANTS ?=
+MODULES ?=
 MUTATION_CHILDREN ?= 1
-mutation: setup-dev  ## Mutation testing of the core modules (hours; docs/testing.md); MUTANTS='pathways.errors*' for one
-	nice $(BIN)/mutmut run --max-children $(MUTATION_CHILDREN) $(MUTANTS:%='%')
-	$(BIN)/mutmut results
+mutation: setup-dev  ## Mutation testing of the core modules, each with its own tests (docs/testing.md); MODULES=schema for one
+	$(BIN)/python scripts/mutation.py --max-children $(MUTATION_CHILDREN) $(MODULES)
 
 bench: setup-dev  ## The benchmarks behind docs/performance.md (about 25 minutes; installs wrk and nginx)
 	@command -v wrk >/dev/null 2>&1 || scripts/install-wrk

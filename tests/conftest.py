@@ -18,9 +18,12 @@ if TYPE_CHECKING:  # the app's modules are imported by the fixtures that use the
     from pathways.schema import Pathway
 
 
-# A few hundred examples in CI; more with HYPOTHESIS_PROFILE=nightly.
+# A hundred examples in CI; more with HYPOTHESIS_PROFILE=nightly.
 settings.register_profile("ci", max_examples=100, deadline=None)
 settings.register_profile("nightly", max_examples=5000, deadline=None)
+# Mutation testing (scripts/mutation.py) runs the tests once per mutant: few examples, the
+# same ones each time, so a mutant's verdict does not depend on the luck of the draw.
+settings.register_profile("mutation", max_examples=10, deadline=None, derandomize=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 

@@ -4,7 +4,13 @@ case were found untested by mutation testing)."""
 
 from __future__ import annotations
 
-from pathways.errors import JourneyError, StepNotAvailableError, did_you_mean
+from pathways.errors import (
+    JourneyError,
+    Location,
+    Problem,
+    StepNotAvailableError,
+    did_you_mean,
+)
 
 
 def test_journey_error_keeps_message_and_allowed_apart() -> None:
@@ -50,3 +56,14 @@ def test_how_many_are_listed_can_be_chosen() -> None:
 def test_nothing_declared_says_so() -> None:
     """With no choices at all the hint says none are declared, not an empty list."""
     assert did_you_mean("relapse", []) == "none are declared yet"
+
+
+def test_a_problem_reads_with_its_place_only_when_it_has_one() -> None:
+    """A located problem starts with file:line:col; one not (yet) located is its message
+    alone, and a hint goes on its own line either way."""
+    where = Location("pathways.yaml", 3, 7)
+    assert str(Problem("no such state", location=where)) == "pathways.yaml:3:7: no such state"
+    assert str(Problem("no such state")) == "no such state"
+    assert str(Problem("no such state", hint="did you mean 'a'?")) == (
+        "no such state\n  hint: did you mean 'a'?"
+    )

@@ -176,10 +176,15 @@ def test_unknown_topic_or_value_is_refused(small: Pathway) -> None:
     """An unknown context, or a value it does not have, is refused with what is allowed."""
     with pytest.raises(UnknownContextError) as caught:
         Journey.begin(small, {"knd": "pos"})
+    assert caught.value.message == "there is no context 'knd'; did you mean 'kind'?"
     assert caught.value.allowed == ("kind",)
     with pytest.raises(UnknownContextError) as caught:
         Journey.begin(small).with_context(kind="maybe")
+    assert caught.value.message == "context 'kind' has no value 'maybe'"
     assert caught.value.allowed == ("pos", "neg", "unknown")
+    with pytest.raises(UnknownContextError) as caught:
+        Journey.begin(small).with_context(kind="unknwn")
+    assert caught.value.message == "context 'kind' has no value 'unknwn'; did you mean 'unknown'?"
 
 
 def test_token_round_trips_and_is_url_safe(small: Pathway) -> None:
@@ -191,22 +196,42 @@ def test_token_round_trips_and_is_url_safe(small: Pathway) -> None:
     )
     assert len(token) < 24
     assert Journey.from_token(small, token) == journey
+    assert Journey.from_token(small, token).pathway is small
+
+
+def test_a_link_made_before_opens_the_same_journey(small: Pathway) -> None:
+    """A token is part of the links people share and bookmark: one made by an earlier
+    release, for the same pathway, still opens the same journey (written out here)."""
+    journey = Journey.begin(small, {"kind": "neg"}).step("go_on").jump("option_pos")
+    journey = journey.step("choose_care")
+    assert journey.token == "AgEAAgcIwbRBJA"
+    assert Journey.from_token(small, "AgEAAgcIwbRBJA") == journey
+    ends_in_x = Journey.begin(small).jump("branch").step("pick_a")  # any letter can end one
+    assert ends_in_x.token == "AgIAAwQxfhdX"
+    assert Journey.from_token(small, "AgIAAwQxfhdX") == ends_in_x
 
 
 def test_token_from_another_pathway_is_refused(small: Pathway) -> None:
     """A token made for a pathway with other states does not open in this one."""
     other = Pathway.model_validate({**SMALL, "metadata": {**SMALL["metadata"], "id": "other"}})
     token = Journey.begin(other).token
-    with pytest.raises(TokenError):
+    with pytest.raises(TokenError) as caught:
         Journey.from_token(small, token)
+    assert caught.value.message == (
+        "this journey link is damaged or belongs to another version of the pathway"
+    )
 
 
 @pytest.mark.parametrize("token", ["", "!!!!", "AAAA", "a" * 2000, "é", "AQ", "AQAA=="])
 def test_malformed_tokens_are_refused(small: Pathway, token: str) -> None:
-    """Malformed tokens raise TokenError, a JourneyError, and nothing else."""
+    """Malformed tokens raise TokenError, a JourneyError, and nothing else, saying what a
+    reader of the link needs to know."""
     with pytest.raises(TokenError) as caught:
         Journey.from_token(small, token)
     assert isinstance(caught.value, JourneyError)
+    assert caught.value.message == (
+        "this journey link is damaged or belongs to another version of the pathway"
+    )
 
 
 def test_the_machine_is_built_once_and_keeps_no_models(small: Pathway) -> None:
@@ -416,3 +441,93 @@ def test_jump_flags_round_trip(small: Pathway, kind: str, plan: list) -> None:
         assert again.walked == tuple(
             s for s, jumped in zip(journey.path, flags, strict=True) if not jumped
         )
+
+
+def test_changing_the_topic_keeps_the_place_and_the_path(small: Pathway) -> None:
+    """``with_context`` keeps the state, the path and what was jumped to; only the topics
+    change, and the steps on offer follow them."""
+    journey = Journey.begin(small, {"kind": "neg"}).step("go_on").jump("option_a").jump("branch")
+    changed = journey.with_context(kind="pos")
+    assert changed.pathway is small
+    assert (changed.state, changed.path, changed.jumps) == (
+        journey.state,
+        journey.path,
+        journey.jumps,
+    )
+    assert changed.context == {"kind": "pos"}
+    assert "pick_pos" in [s.trigger for s in changed.next_steps()]
+    assert "pick_pos" not in [s.trigger for s in journey.next_steps()]
+
+
+def test_tokens_round_trip_in_a_pathway_of_hundreds_of_states() -> None:
+    """Far states (numbered past what one byte holds) come back from a token as they went
+    in, walked or jumped to."""
+    chain = {
+        **SMALL,
+        "start": "s0",
+        "states": [_state(f"s{i}", end=i == 299) for i in range(300)],
+        "transitions": [
+            {"trigger": f"on_{i}", "source": f"s{i}", "dest": f"s{i + 1}", "label": "On"}
+            for i in range(299)
+        ],
+    }
+    pathway = Pathway.model_validate(chain)
+    journey = Journey.begin(pathway).jump("s150").step("on_150").jump("s299").jump("s64")
+    assert Journey.from_token(pathway, journey.token) == journey
+    assert Journey.from_token(pathway, journey.token).jumps == (False, True, False, True, True)
+
+
+def test_a_step_names_its_label_and_whom_it_is_for_in_words(small: Pathway) -> None:
+    """A step carries its label; a step limited to a topic says whom it is for in
+    mid-sentence words when every value it is limited to has a phrase, else in none."""
+    kind = SMALL["contexts"][0]
+    phrased = {
+        **kind,
+        "values": [
+            {**v, "phrase": f"for the {v['id']} kind"} if v["id"] != "neg" else v
+            for v in kind["values"]
+        ],
+    }
+    either = {
+        "trigger": "pick_either",
+        "source": "branch",
+        "dest": "option_a",
+        "label": "Either kind",
+        "when": {"kind": ["pos", "neg"]},
+    }
+    pathway = Pathway.model_validate(
+        {**SMALL, "contexts": [phrased], "transitions": [*SMALL["transitions"], either]}
+    )
+    steps = Journey.begin(pathway).step("go_on").next_steps()
+    assert [(s.label, s.applies_phrases) for s in steps] == [
+        ("Option A", ()),
+        ("Option for positive", ("for the pos kind",)),
+        ("Care", ()),
+        ("Either kind", ()),  # 'neg' has no phrase: the words would leave it out
+    ]
+    assert [s.applies_phrases for s in Journey.begin(small).step("go_on").next_steps()] == [
+        (),
+        (),
+        (),
+    ]
+
+
+def test_a_step_that_is_not_there_is_refused_with_the_ones_that_are(small: Pathway) -> None:
+    """A trigger the pathway does not have at all is refused like one that does not lead
+    on from here: the message names it and the state, with the steps there are."""
+    with pytest.raises(StepNotAvailableError) as caught:
+        Journey.begin(small).step("fly")
+    assert caught.value.message == "step 'fly' does not lead on from 'first'"
+    assert caught.value.allowed == ("go_on",)
+
+
+def test_a_long_walk_keeps_the_last_states_up_to_the_limit(small: Pathway) -> None:
+    """The path keeps the most recent MAX_PATH states, counts the steps let go, and a token
+    of the longest path there can be opens again."""
+    journey = Journey.begin(small).step("go_on")
+    for _ in range(MAX_PATH):
+        journey = journey.step("pick_a").step("comes_back")
+    assert len(journey.path) == MAX_PATH
+    assert journey.path[-3:] == ("branch", "option_a", "branch")
+    assert journey.earlier == 2 + 2 * MAX_PATH - MAX_PATH
+    assert Journey.from_token(small, journey.token) == journey

@@ -76,6 +76,89 @@ def test_broken_document_gives_its_expected_message(
     assert str(caught.value) + "\n" == expected
 
 
+TAB_HINT = "YAML indents with spaces, not tabs; replace the tab with spaces"
+READ_HINT = "check the indentation and the quotes on this line and the one above"
+# Each YAML mistake the reader explains, with what it says under each parser (one text:
+# the same under both; None: that parser does not meet this mistake).
+YAML_MISTAKES: dict[str, tuple[str, dict[str, str | None] | str]] = {
+    "tabs_indent": (
+        "metadata:\n\t\tid: x\n",
+        f"test.yaml:2:1: a tab is used to indent this line\n  hint: {TAB_HINT}",
+    ),
+    "tab_before_a_key": (
+        "a: b\n \tc: d\n",
+        f"test.yaml:2:2: a tab is used to indent this line\n  hint: {TAB_HINT}",
+    ),
+    "tab_after_a_dash": (
+        "a:\n  - b\n  -\tc: [1,\n\t2\n",
+        f"test.yaml:3:4: a tab is used here\n  hint: {TAB_HINT}",
+    ),
+    "at_sign_ends_the_line": (
+        "metadata: @\n",
+        "test.yaml:1:11: a value cannot start with '@'\n"
+        '  hint: put the whole value in quotes, e.g. "..."',
+    ),
+    "mapping_not_closed": (
+        "metadata: {id: x\nstart: y\n",
+        "test.yaml:1:11: the mapping opened with '{' here is not closed\n"
+        "  hint: close it with '}' and separate its entries with ', '",
+    ),
+    "nested_past_libyaml_own_limit": (
+        "metadata: " + "[" * 2000 + "]" * 2000 + "\n",
+        {
+            "libyaml": "test.yaml:1:1010: the document is nested more than 50 levels deep\n"
+            "  hint: a pathway needs only a few levels; check the indentation and brackets here",
+            "python": None,  # the pure-Python parser has no limit of its own: ours is met
+        },
+    ),
+    "two_yaml_directives": (
+        "%YAML 1.1\n%YAML 1.1\n---\na: 1\n",
+        {
+            "libyaml": "test.yaml:2:1: the YAML cannot be read: found duplicate %YAML directive"
+            f"\n  hint: {READ_HINT}",
+            "python": "test.yaml:2:1: the YAML cannot be read: found duplicate YAML directive"
+            f"\n  hint: {READ_HINT}",
+        },
+    ),
+    "alias_without_a_name": (
+        "metadata: x\nb: *\n",
+        {
+            "libyaml": "test.yaml:2:5: the YAML cannot be read: did not find expected"
+            f" alphabetic or numeric character (while scanning an alias)\n  hint: {READ_HINT}",
+            "python": "test.yaml:2:5: the YAML cannot be read: expected alphabetic or numeric"
+            " character, but found '\\n' (while scanning an alias)"
+            f"\n  hint: {READ_HINT}",
+        },
+    ),
+}
+
+
+def _said(mistake: str, parser: str) -> str | None:
+    said = YAML_MISTAKES[mistake][1]
+    return said if isinstance(said, str) else said[parser]
+
+
+@pytest.mark.parametrize(
+    ("mistake", "parser"),
+    [
+        (mistake, parser)
+        for mistake in YAML_MISTAKES
+        for parser in ("libyaml", "python")
+        if _said(mistake, parser) is not None
+    ],
+)
+def test_each_yaml_mistake_is_explained_at_its_place(
+    mistake: str, parser: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A YAML syntax mistake reads as what is wrong in plain words, where to look (the
+    tab itself, the bracket that opened) and how to fix it; a mistake with no plain
+    explanation gives the parser's own words, then where it was reading."""
+    text, expected = YAML_MISTAKES[mistake][0], _said(mistake, parser)
+    if parser == "python":
+        monkeypatch.setattr(reader, "_Loader", yaml.SafeLoader)
+    assert problems_of(text) == [expected]
+
+
 def test_every_broken_document_has_an_expected_file_and_the_reverse() -> None:
     """No broken document lacks its expected messages, and no expected file is orphaned."""
     documents = {path.stem for path in INVALID.glob("*.yaml")}
@@ -251,7 +334,94 @@ def test_a_document_with_too_many_values_is_refused_as_it_is_read(
     """Reading stops at the first value past the limit (here the 11th: 9th item of the list)."""
     monkeypatch.setattr(reader, "MAX_VALUES", 10)
     [problem] = problems_of("a: [" + "1, " * 20 + "]\n")
-    assert problem.startswith("test.yaml:1:29: the document holds more than 10 values")
+    assert problem == (
+        "test.yaml:1:29: the document holds more than 10 values\n  hint: check that this is"
+        " the pathway file; a pathway with thousands of states holds a few hundred thousand"
+    )
+
+
+def test_the_size_limit_counts_bytes_and_allows_exactly_the_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Text of exactly the limit in UTF-8 bytes (fewer characters) passes the size check;
+    one byte more is refused."""
+    monkeypatch.setattr(reader, "MAX_DOCUMENT_BYTES", 1000)
+    at_the_limit = "metadata: " + "é" * 495  # 10 + 990 bytes
+    assert not any("larger than" in problem for problem in problems_of(at_the_limit))
+    assert problems_of(at_the_limit + "x")[0].startswith(
+        "test.yaml:1:1: the document is larger than 1 KB"
+    )
+
+
+def test_too_many_values_are_counted_at_lists_and_mappings_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The limit is met at the list that would be the 11th value, not one later."""
+    monkeypatch.setattr(reader, "MAX_VALUES", 10)
+    [problem] = problems_of("a: [[1], [2], [3], [4], [5], [6]]\n")
+    assert problem.startswith("test.yaml:1:25: the document holds more than 10 values\n")
+
+
+def test_a_file_of_duplicate_keys_stops_at_a_hundred_problems() -> None:
+    """A hundred duplicate keys are reported, then reading stops."""
+    problems = problems_of("a:\n" + "  k: 1\n" * 150)
+    assert len(problems) == 100
+    assert problems[-1].startswith("test.yaml:102:3: duplicate key 'k' in 'a'")
+
+
+def test_a_document_that_is_only_text_is_refused_where_the_text_is() -> None:
+    """A document of one text (after a comment) is not a pathway, said at the text."""
+    assert problems_of("# a note\njust some words\n")[0].startswith(
+        "test.yaml:2:1: the top level must be a mapping of sections, not text"
+    )
+
+
+def test_a_control_character_is_located_even_after_a_blank_first_line() -> None:
+    """The place of a character YAML does not allow counts every line, the first too."""
+    assert problems_of("\nmetadata: a\x07b\n")[0].startswith(
+        "test.yaml:2:12: the text holds a character that YAML does not allow (U+0007)"
+    )
+
+
+def test_a_key_that_is_a_list_is_refused() -> None:
+    """A list or mapping used as a key is refused with how to write a key."""
+    assert problems_of("[a, b]: c\n") == [
+        "test.yaml:1:1: a key must be a plain name, not a list or a mapping\n"
+        "  hint: write 'name: value', with the name on the left of the colon"
+    ]
+
+
+def test_an_error_the_parser_gives_without_a_place_is_still_a_plain_problem(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Should the YAML parser fail in a way the reader does not foresee, the author gets
+    its words at the top of the file, never a traceback."""
+
+    class BrokenParser:
+        def __init__(self, text: str) -> None:
+            pass
+
+        def check_event(self) -> bool:
+            raise yaml.YAMLError("the parser broke")
+
+        def get_event(self) -> None:
+            raise AssertionError("not reached: check_event fails first")
+
+        def dispose(self) -> None:
+            pass
+
+    monkeypatch.setattr(reader, "_Loader", BrokenParser)
+    assert problems_of("a: 1\n") == ["test.yaml:1:1: the YAML cannot be read: the parser broke"]
+
+
+def test_a_file_full_of_tags_and_duplicate_keys_stops_at_a_hundred_problems() -> None:
+    """Reading stops after a hundred refused things, duplicate keys counted with tags,
+    and says each at its line."""
+    text = "a:\n" + "  k: 1\n" * 11 + "".join(f"  t{i}: !!str v\n" for i in range(150))
+    problems = problems_of(text)
+    assert len(problems) == 100
+    assert sum("duplicate key 'k' in 'a'" in problem for problem in problems) == 10
+    assert problems[-1].startswith("test.yaml:102:8: the tag '!!str' is not allowed")
 
 
 def test_a_file_over_the_size_limit_is_refused_without_reading_it_all(
@@ -307,6 +477,83 @@ def test_a_folder_is_not_a_pathway_file(tmp_path: Path) -> None:
     """Naming a folder says it is a folder."""
     with pytest.raises(ContentError, match="it is a folder, not a file"):
         load_pathway(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("refusal", "message", "hint"),
+    [
+        (
+            PermissionError(13, "Permission denied"),
+            "cannot read {file}: permission denied",
+            "check that the file can be read by the user running pathways",
+        ),
+        (OSError(5, "Input/output error"), "cannot read {file}: Input/output error", None),
+    ],
+    ids=["permission", "other"],
+)
+def test_a_file_the_system_will_not_read_is_one_plain_problem(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    refusal: OSError,
+    message: str,
+    hint: str | None,
+) -> None:
+    """When the system refuses the file (as it does for a user without permission, which
+    root, who runs CI, never is), the message says why in words, with no errno."""
+    file = tmp_path / "p.yaml"
+    file.write_text(minimal_text(), encoding="utf-8")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise refusal
+
+    monkeypatch.setattr(Path, "open", refuse)
+    with pytest.raises(ContentError) as caught:
+        load_pathway(file)
+    [problem] = caught.value.problems
+    assert (problem.message, problem.hint, problem.location) == (
+        message.format(file=file),
+        hint,
+        None,
+    )
+
+
+def test_a_missing_file_or_a_folder_gets_its_own_hint(tmp_path: Path) -> None:
+    """A missing file points to how the file was chosen; a folder asks for the file in it."""
+    with pytest.raises(ContentError) as caught:
+        load_pathway(tmp_path / "nope.yaml")
+    assert caught.value.problems[0].hint == (
+        "check the path; the pathway is chosen with --pathway or $PATHWAYS_FILE"
+    )
+    with pytest.raises(ContentError) as caught:
+        load_pathway(tmp_path)
+    assert caught.value.problems[0].hint == "name the pathway file itself, e.g. pathways.yaml"
+
+
+def test_a_file_exactly_at_the_size_limit_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The limit is the most a file may be: that many bytes are read, one more is refused,
+    and a limit of a whole number of megabytes is named in MB."""
+    monkeypatch.setattr(reader, "MAX_DOCUMENT_BYTES", 1_000_000)
+    file = tmp_path / "p.yaml"
+    file.write_bytes(b"#" * 1_000_000)
+    assert reader.read_text(file, "p.yaml") == "#" * 1_000_000
+    file.write_bytes(b"#" * 1_000_001)
+    with pytest.raises(ContentError, match=r"^p\.yaml:1:1: the file is larger than 1 MB,"):
+        reader.read_text(file, "p.yaml")
+
+
+def test_a_byte_that_is_not_utf8_is_located_even_after_a_blank_first_line(
+    tmp_path: Path,
+) -> None:
+    """The place of a byte that is not UTF-8 counts every line, the first one too."""
+    file = tmp_path / "p.yaml"
+    file.write_bytes(b"\nkey: caf\xe9\n")
+    with pytest.raises(ContentError) as caught:
+        reader.read_text(file, "p.yaml")
+    assert str(caught.value).startswith(
+        "p.yaml:2:9: the file is not UTF-8 text: byte 0xe9 cannot be read"
+    )
 
 
 def test_load_document_keeps_the_filename_as_given(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -479,3 +726,20 @@ def test_phase_naming_an_unknown_state_or_leaving_one_out_is_refused() -> None:
     assert any("state 'relapse' is in phase 'now' and in phase 'later'" in p for p in found)
     assert any("no phase names states 'reinduction', 'palliative_care'" in p for p in found)
     assert all(re.match(r"test\.yaml:\d+:\d+: ", p) for p in found), found
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def test_a_pathway_is_written_back_as_its_author_wrote_it(pathway: Pathway) -> None:
+    """``dump_pathway`` writes the keys in the schema's order with the defaults left out
+    (the minimal document's own keys, in its order), text as itself rather than escaped,
+    and the loader reads it back into the same pathway: the shipped pathway too, in which
+    many values (ids, dates) appear more than once and are written out each time."""
+    text = replaced("  title: A small test pathway\n", "  title: Un petit parcours d'essai é\n")
+    written = reader.dump_pathway(parse_pathway(text, today=TODAY))
+    keys = list(yaml.safe_load(written))
+    assert keys == list(yaml.safe_load(text)) and keys != sorted(keys)
+    assert "Un petit parcours d'essai é" in written
+    assert parse_pathway(written, today=TODAY) == parse_pathway(text, today=TODAY)
+    assert parse_pathway(reader.dump_pathway(pathway)) == pathway

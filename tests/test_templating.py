@@ -15,11 +15,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from paths import DATA, ROOT
-from pathways.errors import ContentError
+from pathways.errors import ContentError, Location
 from pathways.journey import Journey
-from pathways.loader import load_pathway
+from pathways.loader import load_pathway, parse_pathway
 from pathways.schema import Pathway, ValidationError
-from pathways.templating import FORMATS, Renderer, number_words, render
+from pathways.templating import (
+    FORMATS,
+    Renderer,
+    from_template,
+    number_words,
+    render,
+    template_problem,
+)
 
 HOSTILE = '<script>alert("x")</script> {{ 7*7 }} {% if 1 %}x{% endif %} **bold** [a](b) & &amp;'
 
@@ -729,3 +736,143 @@ def test_the_footer_names_publisher_and_reviewer_with_dates_in_words(
     assert f"Reviewed by {meta.reviewer.role} on {meta.reviewed.strftime('%-d %B %Y')}" in output
     assert meta.next_review.strftime("%-d %B %Y") in output
     assert meta.reviewed.isoformat() not in output
+
+
+SYNTAX_HINT = "see https://jinja.palletsprojects.com/templates/"
+VARIABLES_HINT = (
+    "the variables a template can use are the keys of `pathways show STATE --format json`"
+)
+MISSING_HINT = (
+    "the template is missing from your templates folder and from the packaged ones; check its name"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "said", "hint"),
+    [
+        (
+            "line one\n{% if %}\n",
+            2,
+            "Expected an expression, got 'end of statement block'",
+            SYNTAX_HINT,
+        ),
+        ("a\n{{ nothing.at_all }}\n", 2, "'nothing' is undefined", VARIABLES_HINT),
+        ("a\n{% include 'text/nowhere.txt' %}\n", 2, "text/nowhere.txt", MISSING_HINT),
+        ("a\nb\n{{ 1 // 0 }}\n", 3, "ZeroDivisionError: integer division or modulo by zero", None),
+    ],
+    ids=["syntax", "undefined", "missing", "python_error"],
+)
+def test_a_broken_user_template_is_one_problem_at_its_line(
+    minimal: Pathway, tmp_path: Path, body: str, line: int, said: str, hint: str | None
+) -> None:
+    """A mistake in a user's template is reported at the template's file and line, in
+    Jinja's words, with the fix for its kind; an error Python raises inside the template
+    is placed there too, by its name."""
+    (tmp_path / "text").mkdir()
+    (tmp_path / "text" / "state.txt").write_text(body, encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        render(Journey.begin(minimal), "text", tmp_path)
+    [problem] = caught.value.problems
+    assert (str(problem.location), problem.message, problem.hint) == (
+        f"{tmp_path / 'text' / 'state.txt'}:{line}:1",
+        f"template error: {said}",
+        hint,
+    )
+
+
+def test_an_error_no_template_raised_is_not_blamed_on_one() -> None:
+    """An error from Python code is not a template's (``from_template`` gives None, so
+    it keeps its traceback); without a template frame a problem sits at the fallback
+    file's first line."""
+    error = ValueError("a bug")
+    assert from_template(error) is None
+    [problem] = template_problem(error, "text/state.txt").problems
+    assert (problem.location, problem.message, problem.hint) == (
+        Location("text/state.txt", 1, 1),
+        "template error: a bug",
+        None,
+    )
+
+
+def test_the_path_so_far_says_which_states_were_only_looked_at(minimal: Pathway) -> None:
+    """A state jumped to (from the map) is named in the path as looked at, not walked."""
+    journey = Journey.begin(minimal).jump("reinduction")
+    text = render(journey, "text", width=200)
+    assert "Your path so far: The leukaemia has come back > Looked at: Treatment" in text
+    markdown = render(journey, "markdown")
+    assert "Your path so far: The leukaemia has come back \u203a Looked at: Treatment" in markdown
+
+
+def test_a_fact_in_the_json_view_gives_its_figure_whole_or_null(pathway: Pathway) -> None:
+    """The JSON view (what a template can use) gives a fact's figure with every part a
+    template may show, and ``null`` for a fact with no figure."""
+    facts = json.loads(render(Journey.begin(pathway, at="first_treatment"), "json"))["facts"]
+    numbers = [fact["number"] for fact in facts]
+    assert None in numbers
+    figure = next(number for number in numbers if number is not None)
+    assert set(figure) == {
+        "count",
+        "out_of",
+        "hedge",
+        "about",
+        "percent",
+        "filled",
+        "words",
+        "caption",
+        "scope",
+        "in_text",
+    }
+
+
+def test_the_json_view_marks_the_start_and_lists_the_sources_cited(pathway: Pathway) -> None:
+    """``start`` is true at the pathway's start only; the path names each state by id;
+    the sources listed are exactly those the state's facts cite."""
+    at_start = json.loads(render(Journey.begin(pathway), "json"))
+    assert at_start["start"] is True
+    later = Journey.begin(pathway).step(Journey.begin(pathway).next_steps()[0].trigger)
+    view = json.loads(render(later, "json"))
+    assert view["start"] is False
+    assert [entry["id"] for entry in view["path"]] == list(later.path)
+    cited = {fact["source"]["id"] for fact in view["facts"]}
+    assert cited and {source["id"] for source in view["sources"]} == cited
+
+
+def test_markdown_links_to_each_source_at_its_address(pathway: Pathway) -> None:
+    """A source's address is a link target, not text: Markdown escaping leaves it as it
+    is, and brackets in it are written as %28 and %29 so they cannot end the link."""
+    journey = Journey.begin(pathway, at="first_treatment")
+    markdown = render(journey, "markdown")
+    for source in json.loads(render(journey, "json"))["sources"]:
+        assert f"]({source['url']})" in markdown
+    text = (DATA / "minimal.yaml").read_text(encoding="utf-8")
+    bracketed = text.replace("https://example.org/all-relapse", "https://example.org/a_b_(2024)")
+    minimal = parse_pathway(bracketed, "minimal.yaml")
+    markdown = render(Journey.begin(minimal, at="reinduction"), "markdown")
+    assert "](https://example.org/a_b_%282024%29)" in markdown
+
+
+def test_a_templates_folder_that_does_not_exist_says_how_to_choose_one(tmp_path: Path) -> None:
+    """Naming a templates folder that is not there is one plain problem with the fix."""
+    with pytest.raises(ContentError) as caught:
+        Renderer(tmp_path / "nowhere")
+    [problem] = caught.value.problems
+    assert (problem.message, problem.hint) == (
+        f"templates folder '{tmp_path / 'nowhere'}' does not exist",
+        "give --templates (or PATHWAYS_TEMPLATES) a folder that holds the templates you"
+        " want to change",
+    )
+
+
+def test_a_fact_in_the_json_view_names_its_source_with_its_address(pathway: Pathway) -> None:
+    """Each fact's source in the view (what a template can use) has its id, title,
+    publisher and address, as the pathway's sources give them."""
+    view = json.loads(render(Journey.begin(pathway, at="first_treatment"), "json"))
+    sources = {source.id: source for source in pathway.sources}
+    for fact in view["facts"]:
+        source = sources[fact["source"]["id"]]
+        assert fact["source"] == {
+            "id": source.id,
+            "title": source.title,
+            "publisher": source.publisher,
+            "url": source.url,
+        }

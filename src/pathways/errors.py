@@ -112,7 +112,8 @@ class TokenError(JourneyError):
 
 @dataclass
 class ProblemList:
-    """Collects problems, then raises them together as one ContentError."""
+    """Collects problems, each with the path of the value to fix (``checks.py`` gathers
+    every problem across a document in one, then hands them on together)."""
 
     problems: list[Problem] = field(default_factory=list)
 
@@ -120,13 +121,6 @@ class ProblemList:
         self, message: str, *, path: tuple[str | int, ...] = (), hint: str | None = None
     ) -> None:
         self.problems.append(Problem(message=message, hint=hint, path=path))
-
-    def __bool__(self) -> bool:
-        return bool(self.problems)
-
-    def raise_if_any(self) -> None:
-        if self.problems:
-            raise ContentError(self.problems)
 
 
 def closest(word: str, choices: Iterable[str]) -> str | None:

@@ -78,12 +78,10 @@ class SourceMap:
     __slots__ = ("_keys", "_values")
 
     def __init__(
-        self,
-        values: dict[DataPath, tuple[int, int]] | None = None,
-        keys: dict[DataPath, tuple[int, int]] | None = None,
+        self, values: dict[DataPath, tuple[int, int]], keys: dict[DataPath, tuple[int, int]]
     ) -> None:
-        self._values: dict[DataPath, tuple[int, int]] = values if values is not None else {}
-        self._keys: dict[DataPath, tuple[int, int]] = keys if keys is not None else {}
+        self._values = values
+        self._keys = keys
 
     def position(self, path: Sequence[PathPart], *, key: bool = False) -> tuple[int, int]:
         """(line, col) of the value at ``path``, or of the nearest parent that exists.
@@ -169,11 +167,6 @@ def _too_large(filename: str, noun: str) -> Problem:
 # --------------------------------------------------------------------------- YAML
 
 
-def _path_text(data: object, path: DataPath) -> str:
-    """A place in the data, when nothing better is known: 'states.3'."""
-    return "'" + ".".join(str(part) for part in path) + "'"
-
-
 class _Abort(Exception):
     """Stop the walk: what follows cannot be read sensibly."""
 
@@ -188,7 +181,7 @@ _DocumentStartEvent = yaml.DocumentStartEvent
 
 
 def read_yaml(
-    text: str, filename: str, describe: Callable[[object, DataPath], str] = _path_text
+    text: str, filename: str, describe: Callable[[object, DataPath], str]
 ) -> tuple[object, SourceMap]:
     """Plain data (dicts, lists, str, bool, None) and where each piece starts.
 
