@@ -141,7 +141,9 @@ def _from_compiled(parsed: ShowArguments, renders: cache.RenderCache, width: int
     from pathways.templating import Renderer
 
     try:
-        renderer = Renderer(resources.chosen_templates_dir(parsed.templates_dir))
+        renderer = Renderer(
+            resources.chosen_templates_dir(parsed.templates_dir), kept_bytecode=renders.folder
+        )
         return renderer.render_view(view, parsed.fmt, width=width)
     except PathwaysError:
         return None
