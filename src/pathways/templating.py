@@ -28,8 +28,6 @@ import datetime as dt
 import functools
 import json
 import re
-import textwrap
-import traceback
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
@@ -285,6 +283,8 @@ def _fill(context: Context, text: str, indent: str = "", first: str | None = Non
     width = int(context.get("width", MAX_WIDTH))
     # Spaces inside numbers ("0808 2080 888") and dates do not break while wrapping.
     text = _DIGIT_SPACE.sub("\u00a0", str(text))
+    import textwrap  # here: only text pages wrap, and a first `show` counts its start
+
     return textwrap.fill(
         text,
         width=max(width, len(indent) + 20),
@@ -448,6 +448,8 @@ def template_problem(exc: BaseException, fallback: str, message: str | None = No
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
         where = Location(exc.filename, exc.lineno or 1, 1)
     else:
+        import traceback  # here: only a failing template needs it
+
         # Jinja rewrites tracebacks so that template frames carry the template's own file
         # name and line; the innermost such frame is where the template went wrong.
         for frame in reversed(traceback.extract_tb(exc.__traceback__)):
