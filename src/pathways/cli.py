@@ -89,7 +89,7 @@ def validate(file: Path | None, pathway_file: Path | None, templates_dir: Path |
     "--no-cache",
     is_flag=True,
     help="Render afresh and keep nothing (also $PATHWAYS_NO_CACHE=1). The cache holds"
-    " finished pages only, never anything about you.",
+    " pages and what they are made from, never anything about you.",
 )
 @context_option
 @pathway_option
