@@ -35,6 +35,27 @@ state's part, and read only if the file is the user's own. It is JSON: reading i
 strings, numbers, lists and dicts and runs nothing, so even a file someone managed to put
 there could only change the words shown, never run code.
 
+The same folder keeps templates compiled by Jinja2 (``*.bytecode``, ``TemplateBytecode``;
+``templating.KeptBytecode`` is Jinja's side), so that a page not shown before is
+rendered without compiling its templates again. Unlike everything else kept here, such
+a file is code: Jinja's format is a pickled checksum and marshalled Python, and loading
+it runs it. That is acceptable for these reasons, and only with these checks:
+
+- only the user can write the folder (it is made 0700, in the user's own cache home),
+  the same folder whose pages ``show`` prints as they are: whoever can write it could
+  already make the command print anything, and can write the user's shell start-up
+  files too, which run more than this does;
+- a file is read only if the folder and the file both belong to the user and neither is
+  writable by group or others, and only if its text matches the SHA-256 it was written
+  with: a damaged, cut-short or foreign file is a miss, never half-run;
+- Jinja itself rejects a file made by another Python (its magic holds the version) or
+  from another source of the template (it keeps the source's checksum and compares it
+  with the template's source now: an edited template is compiled again at once); the
+  key is Jinja's (the template's name and file) joined with the exact Python version and
+  the package's and libraries' files, which the compiled code also depends on.
+
+``--no-cache`` and ``PATHWAYS_NO_CACHE=1`` read and write no compiled template either.
+
 This module uses the standard library only (layer 1): it runs before anything heavy is
 imported.
 """
@@ -47,7 +68,7 @@ import hashlib
 import importlib.util
 import os
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from pathways import __version__, resources
@@ -136,11 +157,7 @@ class RenderCache:
                         return None  # the command will say so; nothing to look up
                     for path in _files(folder):
                         part(path.relative_to(folder).as_posix(), path.read_bytes())
-            for path in _files(_PACKAGE):
-                info = path.stat()
-                part(str(path), str(info.st_size), str(info.st_mtime_ns))
-            for library in _LIBRARIES:
-                part("library", library, _library_stamp(library))
+            _stamp_code(part)
         except OSError:
             return None
         return digest.hexdigest()
@@ -240,6 +257,17 @@ def show_key(
         templates_dirs=resources.template_dirs(resources.chosen_templates_dir(templates_dir)),
         arguments=arguments,
     )
+
+
+def _stamp_code(part: Callable[[str], None]) -> None:
+    """Feed ``part`` the size and modification time of every file of the package itself and
+    where and when each library the output depends on is installed: what a key holds so
+    that an edited checkout or an upgraded library is never answered from the cache."""
+    for path in _files(_PACKAGE):
+        info = path.stat()
+        part(f"{path}:{info.st_size}:{info.st_mtime_ns}")
+    for library in _LIBRARIES:
+        part(f"library {library} {_library_stamp(library)}")
 
 
 def _files(folder: Path) -> list[Path]:
@@ -408,3 +436,88 @@ def _combination(contexts: list[list[object]], chosen: Mapping[str, str]) -> str
         if name not in known or value not in known[name][2]:  # type: ignore[operator]
             return None
     return ",".join(str(chosen.get(str(c[0]), c[1])) for c in contexts)
+
+
+# --------------------------------------------------------------------------- compiled templates
+
+BYTECODE_FORMAT = 1
+"""Bumped when the layout of a kept template's file changes."""
+MAX_BYTECODE = 128
+"""Compiled templates kept (a page uses three to seven); the least recently used go first."""
+_BYTECODE_HEADER = b"pathways-bytecode"
+
+
+class TemplateBytecode:
+    """Templates compiled by Jinja2, kept in the cache folder (``templating`` hands them to
+    Jinja as its bytecode cache), so that a page not shown before is rendered without
+    compiling its templates again.
+
+    What Jinja keeps is Python code (marshalled, behind a pickled checksum), and loading
+    it runs it, so a file is read only if it can only have been written by the user's own
+    commands: the folder and the file are the user's own and nobody else can write them,
+    and the file's text matches the SHA-256 it was written with (a damaged or cut-short
+    file is a miss, never half-run). Whatever else is wrong is a miss too: Jinja then
+    compiles the template from its source, as it does without a cache.
+    """
+
+    def __init__(self, folder: Path | None = None, *, max_entries: int = MAX_BYTECODE) -> None:
+        self.folder = folder if folder is not None else cache_dir()
+        self.max_entries = max_entries
+        self._stamp: str | None = None
+
+    def key(self, jinja_key: str) -> str | None:
+        """The file name for Jinja's key of a template (its name and file), joined with what
+        the compiled code depends on beyond the template's source (which Jinja checks
+        itself): the exact Python, the package's and the libraries' files (the
+        environment's options live in the package, Jinja2's compiler in its library).
+        None if those cannot be read."""
+        if self._stamp is None:
+            digest = hashlib.sha256()
+
+            def part(value: str) -> None:
+                data = value.encode("utf-8", "surrogateescape")
+                digest.update(len(data).to_bytes(8, "big"))
+                digest.update(data)
+
+            part(f"bytecode {BYTECODE_FORMAT} {__version__} {sys.version}")
+            try:
+                _stamp_code(part)
+            except OSError:
+                return None
+            self._stamp = digest.hexdigest()
+        return hashlib.sha256(f"{self._stamp} {jinja_key}".encode()).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{key}.bytecode"
+
+    def get(self, key: str) -> bytes | None:
+        """The bytes kept under ``key``, or None unless the folder and the file are the
+        user's own, writable by nobody else, and the file is whole."""
+        path = self._path(key)
+        uid = os.getuid()
+        try:
+            folder = os.stat(self.folder)
+            if folder.st_uid != uid or folder.st_mode & 0o022:
+                return None
+            with open(path, "rb") as stream:
+                info = os.fstat(stream.fileno())
+                if info.st_uid != uid or info.st_mode & 0o022:
+                    return None
+                data = stream.read()
+        except OSError:
+            return None
+        header, newline, body = data.partition(b"\n")
+        expected = _BYTECODE_HEADER + b" " + hashlib.sha256(body).hexdigest().encode("ascii")
+        if not newline or header != expected:
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: pruned last
+        return body
+
+    def put(self, key: str, body: bytes) -> None:
+        """Keep ``body`` under ``key`` (written whole, then renamed into place)."""
+        digest = hashlib.sha256(body).hexdigest().encode("ascii")
+        if _write_whole(
+            self.folder, self._path(key), _BYTECODE_HEADER + b" " + digest + b"\n" + body
+        ):
+            _prune(self.folder, ".bytecode", self.max_entries)

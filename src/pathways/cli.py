@@ -89,7 +89,7 @@ def validate(file: Path | None, pathway_file: Path | None, templates_dir: Path |
     "--no-cache",
     is_flag=True,
     help="Render afresh and keep nothing (also $PATHWAYS_NO_CACHE=1). The cache holds"
-    " finished pages only, never anything about you.",
+    " pages and what they are made from, never anything about you.",
 )
 @context_option
 @pathway_option
@@ -137,7 +137,10 @@ def show(
     compiled = cache.compiled_key(renders, pathway_file) if renders is not None else None
     pathway = load_chosen_pathway(pathway_file)
     journey = Journey.begin(pathway, context, at=state)
-    output = make_renderer(templates_dir).render(journey, fmt, width=width)
+    kept_bytecode = renders.folder if renders is not None else None
+    output = make_renderer(templates_dir, kept_bytecode=kept_bytecode).render(
+        journey, fmt, width=width
+    )
     click.echo(output, nl=False)
     # Kept only if nothing it was made from changed while it was being made.
     if renders is not None and key is not None and key == key_now():

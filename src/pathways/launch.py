@@ -22,8 +22,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the kept path
 if TYPE_CHECKING:
     from pathways import cache
 
@@ -31,17 +31,44 @@ TEXT_FORMATS = ("text", "markdown", "html", "json")
 """The formats of ``pathways show`` (``cli.TEXT_FORMATS``; a test keeps them the same)."""
 
 
-class ShowArguments(NamedTuple):
+class ShowArguments:
     """What a plain ``pathways show`` asked for, as click would read it.
 
-    (A NamedTuple, not a dataclass: ``dataclasses`` imports ``inspect``, 20 ms.)
+    (A plain class, not a dataclass or a NamedTuple: ``dataclasses`` imports ``inspect``,
+    20 ms, and ``typing.NamedTuple`` needs ``typing``, which the kept page's path does
+    not import otherwise.)
     """
 
-    state: str | None
-    fmt: str
-    context: dict[str, str]
-    pathway_file: Path | None
-    templates_dir: Path | None
+    __slots__ = ("context", "fmt", "pathway_file", "state", "templates_dir")
+
+    def __init__(
+        self,
+        *,
+        state: str | None,
+        fmt: str,
+        context: dict[str, str],
+        pathway_file: Path | None,
+        templates_dir: Path | None,
+    ) -> None:
+        self.state = state
+        self.fmt = fmt
+        self.context = context
+        self.pathway_file = pathway_file
+        self.templates_dir = templates_dir
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ShowArguments):
+            return NotImplemented
+        return self._values() == other._values()
+
+    __hash__ = None  # type: ignore[assignment]  # holds a dict, as the NamedTuple did
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"ShowArguments({fields})"
 
 
 def parse_show(args: Sequence[str]) -> ShowArguments | None:
@@ -141,7 +168,9 @@ def _from_compiled(parsed: ShowArguments, renders: cache.RenderCache, width: int
     from pathways.templating import Renderer
 
     try:
-        renderer = Renderer(resources.chosen_templates_dir(parsed.templates_dir))
+        renderer = Renderer(
+            resources.chosen_templates_dir(parsed.templates_dir), kept_bytecode=renders.folder
+        )
         return renderer.render_view(view, parsed.fmt, width=width)
     except PathwaysError:
         return None

@@ -253,11 +253,12 @@ def load_chosen_pathway(pathway_file: Path | None) -> Pathway:
     return load_pathway(path)
 
 
-def make_renderer(templates_dir: Path | None) -> Renderer:
-    """A renderer with ``--templates``, else $PATHWAYS_TEMPLATES, else the built-in ones."""
+def make_renderer(templates_dir: Path | None, *, kept_bytecode: Path | None = None) -> Renderer:
+    """A renderer with ``--templates``, else $PATHWAYS_TEMPLATES, else the built-in ones;
+    ``kept_bytecode``: the cache folder its compiled templates are kept in, if any."""
     from pathways.templating import Renderer
 
-    return Renderer(resources.chosen_templates_dir(templates_dir))
+    return Renderer(resources.chosen_templates_dir(templates_dir), kept_bytecode=kept_bytecode)
 
 
 def write_out(text: str, out: Path | None) -> None:

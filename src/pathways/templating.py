@@ -28,8 +28,6 @@ import datetime as dt
 import functools
 import json
 import re
-import textwrap
-import traceback
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
@@ -39,7 +37,7 @@ import markupsafe
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
-from pathways import resources
+from pathways import cache, resources
 from pathways.errors import ContentError, Location, Problem
 from pathways.markup import HIDDEN_ELEMENT, TAG
 from pathways.texts import is_web_url, tel_uri
@@ -285,6 +283,8 @@ def _fill(context: Context, text: str, indent: str = "", first: str | None = Non
     width = int(context.get("width", MAX_WIDTH))
     # Spaces inside numbers ("0808 2080 888") and dates do not break while wrapping.
     text = _DIGIT_SPACE.sub("\u00a0", str(text))
+    import textwrap  # here: only text pages wrap, and a first `show` counts its start
+
     return textwrap.fill(
         text,
         width=max(width, len(indent) + 20),
@@ -372,9 +372,41 @@ def _icons(count: int, out_of: int) -> list[bool]:
 # --------------------------------------------------------------------------- environment
 
 
+class KeptBytecode(jinja2.BytecodeCache):
+    """Jinja2's bytecode cache, its compiled templates kept in the user's cache folder by
+    ``cache.TemplateBytecode``: a template compiled by one ``pathways show`` is loaded by
+    the next instead of being compiled again.
+
+    Jinja keys each template by its name and file, and each kept file carries the
+    checksum of the source it was compiled from and the Python version (Jinja's magic):
+    a template edited since is compiled afresh and kept again, at once. The file store
+    adds what else the code depends on to the key (``TemplateBytecode.key``) and reads a
+    file only if it is the user's own and whole. (Not ``jinja2.FileSystemBytecodeCache``:
+    it reads any file at its path, whoever wrote it, and trusts the code in it unchecked.)
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.store = cache.TemplateBytecode(folder)
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return self.store.key(super().get_cache_key(name, filename)) or ""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        kept = self.store.get(bucket.key) if bucket.key else None
+        if kept is not None:
+            bucket.bytecode_from_string(kept)  # a wrong magic or checksum leaves it empty
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key:
+            self.store.put(bucket.key, bucket.bytecode_to_string())
+
+
 @functools.lru_cache(maxsize=16)
-def _environment(user_dir: Path | None) -> jinja2.Environment:
-    return _new_environment(user_dir)
+def _environment(user_dir: Path | None, kept_bytecode: Path | None = None) -> jinja2.Environment:
+    env = _new_environment(user_dir)
+    if kept_bytecode is not None:
+        env.bytecode_cache = KeptBytecode(kept_bytecode)
+    return env
 
 
 def _new_environment(user_dir: Path | None, *, auto_reload: bool = True) -> jinja2.Environment:
@@ -416,6 +448,8 @@ def template_problem(exc: BaseException, fallback: str, message: str | None = No
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
         where = Location(exc.filename, exc.lineno or 1, 1)
     else:
+        import traceback  # here: only a failing template needs it
+
         # Jinja rewrites tracebacks so that template frames carry the template's own file
         # name and line; the innermost such frame is where the template went wrong.
         for frame in reversed(traceback.extract_tb(exc.__traceback__)):
@@ -464,11 +498,23 @@ class Renderer:
     same name; None uses the packaged templates only.
     """
 
-    def __init__(self, templates_dir: Path | None = None, *, snapshot: bool = False) -> None:
+    def __init__(
+        self,
+        templates_dir: Path | None = None,
+        *,
+        snapshot: bool = False,
+        kept_bytecode: Path | None = None,
+    ) -> None:
         """``snapshot=True``: an Environment of this renderer's own that compiles every
         template now and never reads the files again, so what was checked is what runs,
         whatever happens to the files later (``pathways serve --reload-content``). A
-        template that does not compile is a ContentError at its file and line."""
+        template that does not compile is a ContentError at its file and line.
+
+        ``kept_bytecode``: the cache folder in which templates, once compiled, are kept for
+        the next process (``KeptBytecode``); None (the default) keeps none and reads none.
+        """
+        if snapshot and kept_bytecode is not None:
+            raise ValueError("a snapshot compiles every template itself; it keeps none")
         if templates_dir is not None:
             templates_dir = Path(templates_dir)
             if not templates_dir.is_dir():
@@ -484,7 +530,7 @@ class Renderer:
             templates_dir = templates_dir.resolve()
         self.templates_dir = templates_dir
         if not snapshot:
-            self.environment = _environment(templates_dir)
+            self.environment = _environment(templates_dir, kept_bytecode)
             return
         self.environment = _new_environment(templates_dir, auto_reload=False)
         for name in self.environment.list_templates(extensions=("html", "txt", "md")):
