@@ -31,8 +31,8 @@ Maps: laying out a map takes Graphviz tens of milliseconds and its SVG grows wit
 pathway, so a map per state makes the site quadratic in the number of states. Up to
 ``MAPS_EACH_UP_TO`` states (or with ``maps="each"``) every state gets its own marked map;
 above it (or with ``maps="one"``) there is one map and each state page links to its box in
-it (``map.html#map-<id>``). Above the limit that one map (seconds of Graphviz for thousands
-of states) is made in a forked second process while the state pages are made (``_Aside``).
+it (``map.html#map-<id>``). A pathway over ``mapsvg.MOST_DRAWN`` states is not drawn at all
+(no one could read the drawing): ``map.html`` lists its places, each at ``#map-<id>``.
 
 The build writes into a folder inside OUT first and moves the files into place only when
 every page is made, so a broken template leaves OUT as it was. OUT must be new, empty or
@@ -44,16 +44,13 @@ no web framework.
 
 from __future__ import annotations
 
-import gc
 import os
 import shutil
-import signal
 import tempfile
-import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO, Literal
+from typing import Literal
 
 from pathways.assets import Asset
 from pathways.catalogue import Catalogue, CataloguePages, Entry
@@ -171,85 +168,23 @@ def site_pages(pages: Pages, *, maps: Literal["each", "one"]) -> dict[str, tuple
     pathway = pages.pathway
     top = StaticLinks("", maps_each=maps == "each")
     inner = StaticLinks("../", maps_each=maps == "each")
-    # A large pathway's one map is most of a core's work for seconds (Graphviz): it is
-    # made in a second process while this one makes the state pages.
-    whole_map = _Aside(
-        lambda: pages.map_page(None, "patient", top),
-        apart=maps == "one" and len(pathway.states) > MAPS_EACH_UP_TO,
-    )
-    try:
-        found: dict[str, tuple[str, str]] = {
-            "index.html": ("start page", pages.start_page(top)),
-            "glossary.html": ("glossary page", pages.glossary_page(top)),
-            "map.html": ("map page", ""),
-        }
-        for state in pathway.states:
-            journey = Journey.begin(pathway, at=state.id)
-            found[f"states/{state.id}.html"] = (
-                f"page of state '{state.id}'",
-                pages.state_page(journey, "patient", inner),
+    found: dict[str, tuple[str, str]] = {
+        "index.html": ("start page", pages.start_page(top)),
+        "glossary.html": ("glossary page", pages.glossary_page(top)),
+        "map.html": ("map page", pages.map_page(None, "patient", top)),
+    }
+    for state in pathway.states:
+        journey = Journey.begin(pathway, at=state.id)
+        found[f"states/{state.id}.html"] = (
+            f"page of state '{state.id}'",
+            pages.state_page(journey, "patient", inner),
+        )
+        if maps == "each":
+            found[f"map/{state.id}.html"] = (
+                f"map page of state '{state.id}'",
+                pages.map_page(journey, "patient", inner),
             )
-            if maps == "each":
-                found[f"map/{state.id}.html"] = (
-                    f"map page of state '{state.id}'",
-                    pages.map_page(journey, "patient", inner),
-                )
-        found["map.html"] = ("map page", whole_map.result())
-    finally:
-        whole_map.close()
     return found
-
-
-class _Aside:
-    """``make()`` (a page) done in a forked child process while this one goes on, where
-    that is possible (``apart``, a POSIX system, no other thread); else done here when its
-    result is asked for. A child that fails, or is cut short, is only a lost head start:
-    the page is then made here, so an error is reported as it always was."""
-
-    def __init__(self, make: Callable[[], str], *, apart: bool) -> None:
-        self.make = make
-        self.pid: int | None = None
-        self.stream: BinaryIO | None = None
-        if not apart or not hasattr(os, "fork") or threading.active_count() > 1:
-            return
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: make the page, send it, and leave without cleaning up
-            # The objects it was born with stay out of its collector's passes, which would
-            # otherwise touch (and so copy) every page of memory it shares with the parent.
-            gc.freeze()
-            status = 1
-            try:
-                os.close(read_end)
-                with os.fdopen(write_end, "wb") as out:
-                    out.write(make().encode("utf-8"))
-                status = 0
-            finally:
-                os._exit(status)
-        os.close(write_end)
-        self.pid = pid
-        self.stream = os.fdopen(read_end, "rb")
-
-    def result(self) -> str:
-        if self.stream is not None and self.pid is not None:
-            data = self.stream.read()
-            self.stream.close()
-            self.stream = None
-            _, status = os.waitpid(self.pid, 0)
-            self.pid = None
-            if status == 0:
-                return data.decode("utf-8")
-        return self.make()
-
-    def close(self) -> None:
-        """If the result was not asked for (this process failed first), stop the child."""
-        if self.stream is not None:
-            self.stream.close()
-            self.stream = None
-        if self.pid is not None:
-            os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-            self.pid = None
 
 
 def build_site(
