@@ -117,6 +117,7 @@ class Pages:
         links: Links | None = None,
         *,
         snapshot_templates: bool = False,
+        reread_templates: bool = True,
         catalogue: Sequence[tuple[str, str]] = (),
     ) -> None:
         # Pages show no control characters. A pathway almost never holds one (YAML refuses
@@ -129,7 +130,9 @@ class Pages:
         # The (id, title) of every pathway served beside this one: presenter mode can
         # switch to another without going back to the catalogue.
         self.catalogue = tuple(catalogue)
-        self.renderer = Renderer(templates_dir, snapshot=snapshot_templates)
+        self.renderer = Renderer(
+            templates_dir, snapshot=snapshot_templates, reread=reread_templates
+        )
         self.environment = self.renderer.environment
         self.assets = load_assets(templates_dir)
         for needed in ("site.css", "site.js"):

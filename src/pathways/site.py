@@ -283,7 +283,9 @@ def _site_files(
     pathway: Pathway, templates_dir: str | os.PathLike[str] | None, chosen: Literal["each", "one"]
 ) -> dict[str, bytes]:
     """Every file of one pathway's site, checked: name -> bytes."""
-    pages = Pages(pathway, Path(templates_dir) if templates_dir is not None else None)
+    # One build: each template read once, not checked for changes at every include.
+    folder = Path(templates_dir) if templates_dir is not None else None
+    pages = Pages(pathway, folder, reread_templates=False)
     try:
         made = site_pages(pages, maps=chosen)
     except PathwaysError:
@@ -359,14 +361,23 @@ def _write(out: Path, files: Mapping[str, bytes], earlier: frozenset[str]) -> No
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".pathways-build-", dir=out))
     try:
-        for name, body in files.items():
-            target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(body)
+        _write_files(staging, files)
+        # A folder (such as states/) that is not in OUT yet moves in whole, with one
+        # rename; anything else file by file.
+        by_top: dict[str, list[str]] = {}
         for name in files:
-            target = out / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / name, target)
+            by_top.setdefault(name.split("/", 1)[0], []).append(name)
+        made: set[str] = set()
+        for top, names in by_top.items():
+            if names != [top] and not os.path.lexists(out / top):
+                os.replace(staging / top, out / top)
+                continue
+            for name in names:
+                folder = os.path.dirname(name)
+                if folder and folder not in made:
+                    (out / folder).mkdir(parents=True, exist_ok=True)
+                    made.add(folder)
+                os.replace(staging / name, out / name)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         if created:
@@ -380,6 +391,25 @@ def _write(out: Path, files: Mapping[str, bytes], earlier: frozenset[str]) -> No
             _remove_empty_parents(stale.parent, out)
     listing = "".join(f"{name}\n" for name in sorted(files))
     (out / MANIFEST).write_text(_MANIFEST_HEADER + listing, encoding="utf-8")
+
+
+def _write_files(folder: Path, files: Mapping[str, bytes]) -> None:
+    """Write each file under the new, empty ``folder``: each subfolder made once, each file
+    by one open, write and close (thousands of files: no more system calls than that)."""
+    made: set[str] = set()
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for name, body in files.items():
+        parent = os.path.dirname(name)
+        if parent and parent not in made:
+            (folder / parent).mkdir(parents=True, exist_ok=True)
+            made.add(parent)
+        handle = os.open(folder / name, flags, 0o666)
+        try:
+            view = memoryview(body)
+            while view:
+                view = view[os.write(handle, view) :]
+        finally:
+            os.close(handle)
 
 
 def _remove_empty_parents(folder: Path, top: Path) -> None:

@@ -464,11 +464,16 @@ class Renderer:
     same name; None uses the packaged templates only.
     """
 
-    def __init__(self, templates_dir: Path | None = None, *, snapshot: bool = False) -> None:
+    def __init__(
+        self, templates_dir: Path | None = None, *, snapshot: bool = False, reread: bool = True
+    ) -> None:
         """``snapshot=True``: an Environment of this renderer's own that compiles every
         template now and never reads the files again, so what was checked is what runs,
         whatever happens to the files later (``pathways serve --reload-content``). A
-        template that does not compile is a ContentError at its file and line."""
+        template that does not compile is a ContentError at its file and line.
+        ``reread=False``: an Environment of its own that reads each template once, when
+        first used, and never looks at its file again (one build of thousands of pages:
+        no file checked for changes at every include)."""
         if templates_dir is not None:
             templates_dir = Path(templates_dir)
             if not templates_dir.is_dir():
@@ -484,7 +489,11 @@ class Renderer:
             templates_dir = templates_dir.resolve()
         self.templates_dir = templates_dir
         if not snapshot:
-            self.environment = _environment(templates_dir)
+            self.environment = (
+                _environment(templates_dir)
+                if reread
+                else _new_environment(templates_dir, auto_reload=False)
+            )
             return
         self.environment = _new_environment(templates_dir, auto_reload=False)
         for name in self.environment.list_templates(extensions=("html", "txt", "md")):
