@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from generated import generated_pathway
 from htmltree import Node, parse
 from pathways import mapsvg
+from pathways.cli import main
 from pathways.journey import Journey
 from pathways.mapsvg import MOST_DRAWN, TooLargeToDraw
 from pathways.schema import Pathway
@@ -101,6 +103,11 @@ def test_a_pathway_at_the_limit_is_drawn(
         section = page.find("section", class_="map-list")
         assert all("id" not in li.attrs for li in section.iter() if li.tag == "li"), what
     assert layouts and set(layouts) == {MOST_DRAWN}
+
+
+def test_export_site_help_names_the_real_drawing_limit() -> None:
+    result = CliRunner().invoke(main, ["export", "site", "--help"])
+    assert f"Past {MOST_DRAWN} states a map is not drawn" in " ".join(result.output.split())
 
 
 def test_nothing_lays_out_a_map_over_the_limit(over: Pathway) -> None:
