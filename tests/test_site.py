@@ -505,6 +505,30 @@ def test_a_new_folder_is_not_left_behind_by_a_failed_build(
     assert not (tmp_path / "new").exists()
 
 
+def test_a_file_that_cannot_be_written_is_a_clean_error_and_changes_nothing(
+    pathway: Pathway, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files are written by a second thread while pages are made: a write that fails
+    there (a full disk, say) is one clean message, and OUT is left as it was, whether it
+    held an earlier build or was new."""
+    earlier = build_site(pathway, tmp_path / "earlier")
+    before = {p: p.read_bytes() for p in earlier.out.rglob("*") if p.is_file()}
+    real_write = site_module.os.write
+
+    def full_disk(handle: int, data: Any) -> int:
+        if len(data) > 1000:
+            raise OSError(28, "No space left on device")
+        return real_write(handle, data)
+
+    monkeypatch.setattr(site_module.os, "write", full_disk)
+    for out in (earlier.out, tmp_path / "new"):
+        with pytest.raises(PathwaysError, match=r"could not write the site.*No space left"):
+            build_site(pathway, out)
+    monkeypatch.undo()
+    assert {p: p.read_bytes() for p in earlier.out.rglob("*") if p.is_file()} == before
+    assert not (tmp_path / "new").exists()
+
+
 def test_static_links_lead_between_files(pathway: Pathway) -> None:
     """StaticLinks: pages under states/ reach the top with ../; no journey links."""
     journey = journey_at(pathway, "relapse")

@@ -44,10 +44,13 @@ no web framework.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import queue
 import shutil
 import tempfile
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal
@@ -165,26 +168,30 @@ class Site:
 
 def site_pages(pages: Pages, *, maps: Literal["each", "one"]) -> dict[str, tuple[str, str]]:
     """Every page of the site: file name -> (what it is, its HTML)."""
+    return {name: (what, html) for name, what, html in _each_page(pages, maps)}
+
+
+def _each_page(pages: Pages, maps: Literal["each", "one"]) -> Iterator[tuple[str, str, str]]:
+    """Every page of the site, one at a time as it is made: (file name, what it is, HTML)."""
     pathway = pages.pathway
     top = StaticLinks("", maps_each=maps == "each")
     inner = StaticLinks("../", maps_each=maps == "each")
-    found: dict[str, tuple[str, str]] = {
-        "index.html": ("start page", pages.start_page(top)),
-        "glossary.html": ("glossary page", pages.glossary_page(top)),
-        "map.html": ("map page", pages.map_page(None, "patient", top)),
-    }
+    yield "index.html", "start page", pages.start_page(top)
+    yield "glossary.html", "glossary page", pages.glossary_page(top)
+    yield "map.html", "map page", pages.map_page(None, "patient", top)
     for state in pathway.states:
         journey = Journey.begin(pathway, at=state.id)
-        found[f"states/{state.id}.html"] = (
+        yield (
+            f"states/{state.id}.html",
             f"page of state '{state.id}'",
             pages.state_page(journey, "patient", inner),
         )
         if maps == "each":
-            found[f"map/{state.id}.html"] = (
+            yield (
+                f"map/{state.id}.html",
                 f"map page of state '{state.id}'",
                 pages.map_page(journey, "patient", inner),
             )
-    return found
 
 
 def build_site(
@@ -205,8 +212,18 @@ def build_site(
     chosen = _chosen_maps(pathway, maps)
     out = Path(out)
     earlier = _earlier(out)
-    files = _site_files(pathway, templates_dir, chosen)
-    _write_site(out, files, earlier)
+    # Each page is written (by a second thread) as soon as it is made and checked: on a
+    # busy disk, creating thousands of files then costs little more than making them.
+    with _oserror_as_problem(out):
+        staging = _Staging(out)
+    try:
+        files = _site_files(pathway, templates_dir, chosen, staging.put)
+        with _oserror_as_problem(out):
+            staging.finish()
+            _place(out, staging.folder, files, earlier)
+    except BaseException:
+        staging.abandon()
+        raise
     return Site(out, tuple(sorted(files)), chosen)
 
 
@@ -270,24 +287,53 @@ def _earlier(out: Path) -> frozenset[str]:
         raise PathwaysError(f"cannot use '{out}' for the site: {exc.strerror or exc}") from None
 
 
-def _write_site(out: Path, files: Mapping[str, bytes], earlier: frozenset[str]) -> None:
+@contextlib.contextmanager
+def _oserror_as_problem(out: Path) -> Iterator[None]:
     try:
-        _write(out, files, earlier)
+        yield
     except OSError as exc:
         raise PathwaysError(
             f"could not write the site into '{out}': {exc.strerror or exc}"
         ) from None
 
 
+def _write_site(out: Path, files: Mapping[str, bytes], earlier: frozenset[str]) -> None:
+    with _oserror_as_problem(out):
+        staging = _Staging(out)
+    try:
+        with _oserror_as_problem(out):
+            for name, body in files.items():
+                staging.put(name, body)
+            staging.finish()
+            _place(out, staging.folder, files, earlier)
+    except BaseException:
+        staging.abandon()
+        raise
+
+
 def _site_files(
-    pathway: Pathway, templates_dir: str | os.PathLike[str] | None, chosen: Literal["each", "one"]
+    pathway: Pathway,
+    templates_dir: str | os.PathLike[str] | None,
+    chosen: Literal["each", "one"],
+    written: Callable[[str, bytes], None] | None = None,
 ) -> dict[str, bytes]:
-    """Every file of one pathway's site, checked: name -> bytes."""
+    """Every file of one pathway's site, checked: name -> bytes. ``written``, if given,
+    is handed each file as soon as it is made and checked."""
     # One build: each template read once, not checked for changes at every include.
     folder = Path(templates_dir) if templates_dir is not None else None
     pages = Pages(pathway, folder, reread_templates=False)
+    files: dict[str, bytes] = {}
+    wanted = {f"static/{static_name(asset)}": asset for asset in pages.assets.values()}
+    used: set[str] = set()
     try:
-        made = site_pages(pages, maps=chosen)
+        for name, what, html in _each_page(pages, chosen):
+            _check(pages, html, what, name)
+            # Only the static files the pages use: the web app's folder also holds the
+            # embed's.
+            used.update(static for static in wanted if static not in used and static in html)
+            body = files[name] = html.encode("utf-8")
+            if written is not None:
+                written(name, body)
     except PathwaysError:
         raise
     except Exception as exc:
@@ -297,14 +343,11 @@ def _site_files(
         if problem is None:
             raise
         raise problem from None
-    for name, (what, html) in made.items():
-        _check(pages, html, what, name)
-    files: dict[str, bytes] = {name: html.encode("utf-8") for name, (_, html) in made.items()}
-    for asset in pages.assets.values():
-        # Only the files the pages use: the web app's static folder also holds the embed's.
-        name = f"static/{static_name(asset)}"
-        if any(name in html for _, html in made.values()):
+    for name, asset in wanted.items():
+        if name in used:
             files[name] = asset.body
+            if written is not None:
+                written(name, asset.body)
     return files
 
 
@@ -354,35 +397,71 @@ def _inside(name: str) -> bool:
     return not path.is_absolute() and ".." not in path.parts and "\\" not in name
 
 
-def _write(out: Path, files: Mapping[str, bytes], earlier: frozenset[str]) -> None:
-    """Write every file into a folder inside ``out``, then move each into place, remove
-    what the earlier build wrote and this one did not, and write the manifest last."""
-    created = not out.exists()
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".pathways-build-", dir=out))
-    try:
-        _write_files(staging, files)
-        # A folder (such as states/) that is not in OUT yet moves in whole, with one
-        # rename; anything else file by file.
-        by_top: dict[str, list[str]] = {}
-        for name in files:
-            by_top.setdefault(name.split("/", 1)[0], []).append(name)
+class _Staging:
+    """A new folder inside OUT (made, with OUT, if need be) that a second thread writes
+    files into as they are handed over (``put``), so that creating thousands of files
+    overlaps making them. ``finish`` waits for the last and raises the first error;
+    ``abandon`` removes the folder (and OUT, if this build made it)."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.created = not out.exists()
+        out.mkdir(parents=True, exist_ok=True)
+        self.folder = Path(tempfile.mkdtemp(prefix=".pathways-build-", dir=out))
+        self.error: OSError | None = None
+        self._queue: queue.SimpleQueue[tuple[str, bytes] | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="site-writer", daemon=True)
+        self._thread.start()
+
+    def put(self, name: str, body: bytes) -> None:
+        """Hand a file over (an error writing it is raised by ``finish``)."""
+        self._queue.put((name, body))
+
+    def _run(self) -> None:
         made: set[str] = set()
-        for top, names in by_top.items():
-            if names != [top] and not os.path.lexists(out / top):
-                os.replace(staging / top, out / top)
-                continue
-            for name in names:
-                folder = os.path.dirname(name)
-                if folder and folder not in made:
-                    (out / folder).mkdir(parents=True, exist_ok=True)
-                    made.add(folder)
-                os.replace(staging / name, out / name)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        if created:
-            shutil.rmtree(out, ignore_errors=True)
-        raise
+        while (item := self._queue.get()) is not None:
+            if self.error is None:
+                try:
+                    _write_file(self.folder, *item, made)
+                except OSError as exc:
+                    self.error = exc
+
+    def _stop(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+    def finish(self) -> None:
+        self._stop()
+        if self.error is not None:
+            raise self.error
+
+    def abandon(self) -> None:
+        self._stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+        if self.created:
+            shutil.rmtree(self.out, ignore_errors=True)
+
+
+def _place(out: Path, staging: Path, files: Mapping[str, bytes], earlier: frozenset[str]) -> None:
+    """Move every file written into ``staging`` into place in ``out``, remove what the
+    earlier build wrote and this one did not, and write the manifest last."""
+    # A folder (such as states/) that is not in OUT yet moves in whole, with one
+    # rename; anything else file by file.
+    by_top: dict[str, list[str]] = {}
+    for name in files:
+        by_top.setdefault(name.split("/", 1)[0], []).append(name)
+    made: set[str] = set()
+    for top, names in by_top.items():
+        if names != [top] and not os.path.lexists(out / top):
+            os.replace(staging / top, out / top)
+            continue
+        for name in names:
+            folder = os.path.dirname(name)
+            if folder and folder not in made:
+                (out / folder).mkdir(parents=True, exist_ok=True)
+                made.add(folder)
+            os.replace(staging / name, out / name)
     shutil.rmtree(staging, ignore_errors=True)
     for name in sorted(earlier - set(files)):
         stale = out / name
@@ -393,23 +472,23 @@ def _write(out: Path, files: Mapping[str, bytes], earlier: frozenset[str]) -> No
     (out / MANIFEST).write_text(_MANIFEST_HEADER + listing, encoding="utf-8")
 
 
-def _write_files(folder: Path, files: Mapping[str, bytes]) -> None:
-    """Write each file under the new, empty ``folder``: each subfolder made once, each file
-    by one open, write and close (thousands of files: no more system calls than that)."""
-    made: set[str] = set()
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    for name, body in files.items():
-        parent = os.path.dirname(name)
-        if parent and parent not in made:
-            (folder / parent).mkdir(parents=True, exist_ok=True)
-            made.add(parent)
-        handle = os.open(folder / name, flags, 0o666)
-        try:
-            view = memoryview(body)
-            while view:
-                view = view[os.write(handle, view) :]
-        finally:
-            os.close(handle)
+_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+
+
+def _write_file(folder: Path, name: str, body: bytes, made: set[str]) -> None:
+    """Write one file under ``folder`` by one open, write and close (no more system calls
+    than that), making its subfolder first unless it is in ``made``."""
+    parent = os.path.dirname(name)
+    if parent and parent not in made:
+        (folder / parent).mkdir(parents=True, exist_ok=True)
+        made.add(parent)
+    handle = os.open(folder / name, _FLAGS, 0o666)
+    try:
+        view = memoryview(body)
+        while view:
+            view = view[os.write(handle, view) :]
+    finally:
+        os.close(handle)
 
 
 def _remove_empty_parents(folder: Path, top: Path) -> None:
