@@ -318,7 +318,8 @@ def _site_files(
     written: Callable[[str, bytes], None] | None = None,
 ) -> dict[str, bytes]:
     """Every file of one pathway's site, checked: name -> bytes. ``written``, if given,
-    is handed each file as soon as it is made and checked."""
+    is handed each file as soon as it is made and checked, and its bytes are not kept
+    here (the name maps to b""): a large site is not held in memory twice."""
     # One build: each template read once, not checked for changes at every include.
     folder = Path(templates_dir) if templates_dir is not None else None
     pages = Pages(pathway, folder, reread_templates=False)
@@ -331,8 +332,12 @@ def _site_files(
             # Only the static files the pages use: the web app's folder also holds the
             # embed's.
             used.update(static for static in wanted if static not in used and static in html)
-            body = files[name] = html.encode("utf-8")
-            if written is not None:
+            body = html.encode("utf-8")
+            del html
+            if written is None:
+                files[name] = body
+            else:
+                files[name] = b""
                 written(name, body)
     except PathwaysError:
         raise
@@ -345,7 +350,7 @@ def _site_files(
         raise problem from None
     for name, asset in wanted.items():
         if name in used:
-            files[name] = asset.body
+            files[name] = asset.body if written is None else b""
             if written is not None:
                 written(name, asset.body)
     return files
