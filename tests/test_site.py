@@ -529,6 +529,24 @@ def test_a_file_that_cannot_be_written_is_a_clean_error_and_changes_nothing(
     assert not (tmp_path / "new").exists()
 
 
+def test_a_users_state_template_overrides_only_its_own_page(
+    pathway: Pathway, tmp_path: Path
+) -> None:
+    """A user's web/states/<id>.html makes that state's file and no other (the build
+    reads the templates folder once and looks such templates up in what it found)."""
+    override = tmp_path / "templates" / "web" / "states" / "car_t.html"
+    override.parent.mkdir(parents=True)
+    override.write_text(
+        '{% extends "web/state.html" %}{% block title %}Our own CAR-T page{% endblock %}',
+        encoding="utf-8",
+    )
+    built = build_site(pathway, tmp_path / "out", tmp_path / "templates")
+    own = read(built, "states/car_t.html").find("title").text
+    other = read(built, "states/relapse.html").find("title").text
+    assert own.startswith("Our own CAR-T page")
+    assert not other.startswith("Our own")
+
+
 def test_static_links_lead_between_files(pathway: Pathway) -> None:
     """StaticLinks: pages under states/ reach the top with ../; no journey links."""
     journey = journey_at(pathway, "relapse")

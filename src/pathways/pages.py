@@ -134,6 +134,7 @@ class Pages:
             templates_dir, snapshot=snapshot_templates, reread=reread_templates
         )
         self.environment = self.renderer.environment
+        self._template_names: frozenset[str] | None = None
         self.assets = load_assets(templates_dir)
         for needed in ("site.css", "site.js"):
             if needed not in self.assets:
@@ -296,10 +297,23 @@ class Pages:
             },
         )
 
+    def _existing(self, names: list[str]) -> list[str]:
+        """``names`` less those no template folder holds, where templates are read once
+        (a static build, a snapshot): a state's own template (``states/<id>.html``) is
+        looked for before every state page, and Jinja2 asks the disk again each time one
+        is missing. With templates reread (a server), the disk is asked as before."""
+        if self.environment.auto_reload or len(names) < 2:
+            return names
+        if self._template_names is None:
+            self._template_names = frozenset(self.environment.list_templates())
+        return [n for n in names if n in self._template_names] or names
+
     def _render(self, names: Sequence[str], context: dict[str, Any]) -> str:
         """The first of ``web/<name>`` that exists, rendered with exactly ``context``."""
         try:
-            template = self.environment.select_template([f"web/{n}" for n in names])
+            template = self.environment.select_template(
+                self._existing([f"web/{n}" for n in names])
+            )
             return template.render(context)
         except Exception as exc:
             # A user's broken template is their mistake: one message at its file and line.
