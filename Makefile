@@ -42,6 +42,7 @@ bench: setup-dev  ## The benchmarks behind docs/performance.md (about 25 minutes
 	$(BIN)/python benchmarks/web.py
 	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/site_export.py
+	$(BIN)/python benchmarks/map_limit.py
 	$(BIN)/python benchmarks/memory.py
 	$(BIN)/python benchmarks/load.py
 	$(BIN)/python benchmarks/slow_clients.py

@@ -4,8 +4,9 @@
 
 Each run is the whole command in a fresh process (start, load, render every page and
 map, write the files) into an empty folder, timed from outside. The 5,000-state pathway
-comes from benchmarks/generate.py; at that size the export draws one map for all pages
-(``--maps auto``), as it does for any pathway over its limit for a map per state.
+comes from benchmarks/generate.py; at that size the export makes one map page for all
+(``--maps auto``), and, past ``mapsvg.MOST_DRAWN`` states, that page lists the places
+instead of drawing them (Graphviz is not run).
 Besides the wall clock, the CPU time the command and its child processes used (user +
 system): on a shared machine the wall clock also counts the time others had the cores.
 """

@@ -9,8 +9,6 @@ chromium, launched by tests/browser_support.py as the other browser tests are.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -391,9 +389,10 @@ def test_one_map_is_laid_out_once(
 
 
 def test_a_large_generated_pathway_exports_every_page_and_link(tmp_path: Path) -> None:
-    """A pathway of a few hundred states (one map for all, as "auto" picks there): a page
-    for every state, each offering exactly its steps and linking to its place on the one
-    map, a box on the map for every state, and every link and fragment resolving."""
+    """A pathway of a few hundred states (one map for all, as "auto" picks there, listed
+    rather than drawn: tests/test_map_limit.py): a page for every state, each offering
+    exactly its steps and linking to its place on the one map, a place on the map for
+    every state, and every link and fragment resolving."""
     pathway = generated_pathway(300)
     built = build_site(pathway, tmp_path / "out")
     assert built.maps == "one"
@@ -420,57 +419,6 @@ def test_a_large_generated_pathway_exports_every_page_and_link(tmp_path: Path) -
             assert (built.out / target).is_file(), (name, value)
             if parts.fragment:
                 assert parts.fragment in anchors[target], (name, value)
-
-
-_ASIDE_SCRIPT = """
-import os, sys
-from pathlib import Path
-from pathways import site
-from pathways.loader import parse_pathway
-
-sys.path.insert(0, sys.argv[2])
-from generate import generate, to_yaml
-
-out = Path(sys.argv[1])
-pathway = parse_pathway(to_yaml(generate(site.MAPS_EACH_UP_TO + 1)), "generated.yaml")
-forks, real_fork, real_exit = [], os.fork, os._exit
-
-def fork():
-    pid = real_fork()
-    if pid:
-        forks.append(pid)
-    return pid
-
-os.fork = fork
-aside = (site.build_site(pathway, out / "aside").out / "map.html").read_bytes()
-assert len(forks) == 1, forks
-os._exit = lambda status: real_exit(3)  # only the child calls it: a child that fails
-failed = (site.build_site(pathway, out / "failed").out / "map.html").read_bytes()
-assert len(forks) == 2, forks
-os._exit = real_exit
-site.threading.active_count = lambda: 2  # as with another thread: no second process
-here = (site.build_site(pathway, out / "here").out / "map.html").read_bytes()
-assert len(forks) == 2, forks
-assert aside == here, "the map made aside differs"
-assert failed == here, "the map made after a failed child differs"
-print("same")
-"""
-
-
-def test_a_large_pathways_map_made_aside_is_the_map_made_here(tmp_path: Path) -> None:
-    """Above the map limit the one map is made in a second process: the same bytes as made
-    in this one, and a child that fails only means the map is made here. (In a fresh
-    interpreter: a process with other threads, as a test run may be, makes it here.)"""
-    from paths import ROOT
-
-    done = subprocess.run(
-        [sys.executable, "-c", _ASIDE_SCRIPT, str(tmp_path), str(ROOT / "benchmarks")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "same"
 
 
 def test_state_pages_do_not_grow_with_the_pathway(pathway: Pathway) -> None:
@@ -555,6 +503,48 @@ def test_a_new_folder_is_not_left_behind_by_a_failed_build(
     with pytest.raises(ContentError):
         build_site(pathway, tmp_path / "new", tmp_path / "templates")
     assert not (tmp_path / "new").exists()
+
+
+def test_a_file_that_cannot_be_written_is_a_clean_error_and_changes_nothing(
+    pathway: Pathway, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files are written by a second thread while pages are made: a write that fails
+    there (a full disk, say) is one clean message, and OUT is left as it was, whether it
+    held an earlier build or was new."""
+    earlier = build_site(pathway, tmp_path / "earlier")
+    before = {p: p.read_bytes() for p in earlier.out.rglob("*") if p.is_file()}
+    real_write = site_module.os.write
+
+    def full_disk(handle: int, data: Any) -> int:
+        if len(data) > 1000:
+            raise OSError(28, "No space left on device")
+        return real_write(handle, data)
+
+    monkeypatch.setattr(site_module.os, "write", full_disk)
+    for out in (earlier.out, tmp_path / "new"):
+        with pytest.raises(PathwaysError, match=r"could not write the site.*No space left"):
+            build_site(pathway, out)
+    monkeypatch.undo()
+    assert {p: p.read_bytes() for p in earlier.out.rglob("*") if p.is_file()} == before
+    assert not (tmp_path / "new").exists()
+
+
+def test_a_users_state_template_overrides_only_its_own_page(
+    pathway: Pathway, tmp_path: Path
+) -> None:
+    """A user's web/states/<id>.html makes that state's file and no other (the build
+    reads the templates folder once and looks such templates up in what it found)."""
+    override = tmp_path / "templates" / "web" / "states" / "car_t.html"
+    override.parent.mkdir(parents=True)
+    override.write_text(
+        '{% extends "web/state.html" %}{% block title %}Our own CAR-T page{% endblock %}',
+        encoding="utf-8",
+    )
+    built = build_site(pathway, tmp_path / "out", tmp_path / "templates")
+    own = read(built, "states/car_t.html").find("title").text
+    other = read(built, "states/relapse.html").find("title").text
+    assert own.startswith("Our own CAR-T page")
+    assert not other.startswith("Our own")
 
 
 def test_static_links_lead_between_files(pathway: Pathway) -> None:

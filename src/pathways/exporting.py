@@ -155,7 +155,8 @@ def write_json_schema(out: Path | None) -> None:
     default="auto",
     show_default=True,
     help="each: a map page for every state, with it marked; one: a single map that every"
-    " state links into; auto: each, up to 100 states.",
+    " state links into; auto: each, up to 100 states. Past 100 states a map is"
+    " not drawn (no one could read it): its page lists every place instead.",
 )
 @pathways_option(
     "A pathway document, or a folder of them; repeat for more. Several make a site"

@@ -14,6 +14,12 @@ by colour alone. Colours meet WCAG 2.2 AA: text at least 4.5:1 against its fill,
 and arrows at least 3:1 against the page. Every box has room for a mark's words, so a
 mark fits without moving anything.
 
+A map is drawn for up to ``MOST_DRAWN`` states (``drawn``): past that no one can read a
+drawing (its words shrink below a few pixels, or it runs to tens of screens) and laying it
+out costs a web request tens to hundreds of milliseconds, growing with every state. A
+larger pathway's map page gives its places as a list instead (``pages.Pages.map_page``),
+and ``layout`` refuses to lay one out.
+
 Every state is a link. Links are relative (``jump/<state id>`` by default), so one SVG
 serves every journey that stands at the same place: the web layer caches it.
 
@@ -36,6 +42,10 @@ import pygraphviz  # type: ignore[import-untyped]  # no stubs or py.typed
 
 from pathways.schema import Pathway
 
+MOST_DRAWN = 100
+"""The most states a map is drawn for (``benchmarks/map_limit.py`` measured why: at 100
+states a drawing already needs 16 screens of scrolling at a laptop's width, or its words
+are 3-5 px high, and Graphviz takes 35-50 ms; both grow with every state)."""
 FONT = "Helvetica,Arial,sans-serif"
 WRAP = 22
 """Characters per line in a box: long titles wrap rather than stretch the map."""
@@ -259,10 +269,25 @@ class Layout:
     boxes: Mapping[str, Box]
 
 
+def drawn(pathway: Pathway) -> bool:
+    """Whether this pathway's map is drawn (``MOST_DRAWN``), or given as a list only."""
+    return len(pathway.states) <= MOST_DRAWN
+
+
+class TooLargeToDraw(ValueError):
+    """A map asked for of a pathway over ``MOST_DRAWN`` states (a bug of the caller)."""
+
+
 def layout(
     pathway: Pathway, context: Mapping[str, str] | None = None, *, link: str = "jump/{id}"
 ) -> Layout:
-    """The map for this topic, laid out once per pathway, topic and link pattern."""
+    """The map for this topic, laid out once per pathway, topic and link pattern. Raises
+    ``TooLargeToDraw`` for a pathway over ``MOST_DRAWN`` states (see ``drawn``)."""
+    if not drawn(pathway):
+        raise TooLargeToDraw(
+            f"a map is drawn for up to {MOST_DRAWN} states; this pathway has"
+            f" {len(pathway.states)}: show its places as a list (see mapsvg.drawn)"
+        )
     chosen = dict(pathway.check_context(context))
     key = "mapsvg.layout:" + repr((sorted(chosen.items()), link))
     return pathway.derived(key, lambda: _lay_out(pathway, chosen, link))

@@ -22,7 +22,7 @@ from pathways.grid import option_grid
 from pathways.httperror import HttpError
 from pathways.journey import MAX_PATH, Journey, PathTooLongError
 from pathways.links import MODES, PREFIX, ROOT, Links, Mode, at_root, journey_path, mount_of
-from pathways.mapsvg import map_svg
+from pathways.mapsvg import MOST_DRAWN, drawn, map_svg
 from pathways.mapsvg import rows as map_rows
 from pathways.notes import (
     ANSWER_MAX,
@@ -117,6 +117,7 @@ class Pages:
         links: Links | None = None,
         *,
         snapshot_templates: bool = False,
+        reread_templates: bool = True,
         catalogue: Sequence[tuple[str, str]] = (),
     ) -> None:
         # Pages show no control characters. A pathway almost never holds one (YAML refuses
@@ -129,8 +130,11 @@ class Pages:
         # The (id, title) of every pathway served beside this one: presenter mode can
         # switch to another without going back to the catalogue.
         self.catalogue = tuple(catalogue)
-        self.renderer = Renderer(templates_dir, snapshot=snapshot_templates)
+        self.renderer = Renderer(
+            templates_dir, snapshot=snapshot_templates, reread=reread_templates
+        )
         self.environment = self.renderer.environment
+        self._template_names: frozenset[str] | None = None
         self.assets = load_assets(templates_dir)
         for needed in ("site.css", "site.js"):
             if needed not in self.assets:
@@ -293,10 +297,23 @@ class Pages:
             },
         )
 
+    def _existing(self, names: list[str]) -> list[str]:
+        """``names`` less those no template folder holds, where templates are read once
+        (a static build, a snapshot): a state's own template (``states/<id>.html``) is
+        looked for before every state page, and Jinja2 asks the disk again each time one
+        is missing. With templates reread (a server), the disk is asked as before."""
+        if self.environment.auto_reload or len(names) < 2:
+            return names
+        if self._template_names is None:
+            self._template_names = frozenset(self.environment.list_templates())
+        return [n for n in names if n in self._template_names] or names
+
     def _render(self, names: Sequence[str], context: dict[str, Any]) -> str:
         """The first of ``web/<name>`` that exists, rendered with exactly ``context``."""
         try:
-            template = self.environment.select_template([f"web/{n}" for n in names])
+            template = self.environment.select_template(
+                self._existing([f"web/{n}" for n in names])
+            )
             return template.render(context)
         except Exception as exc:
             # A user's broken template is their mistake: one message at its file and line.
@@ -622,7 +639,10 @@ class Pages:
         self, journey: Journey | None, links: Links | None = None, mode: Mode = "patient"
     ) -> str:
         """The map for this place and topic (None: no place marked): laid out once per
-        topic (``mapsvg.layout``), marked for this place, and kept."""
+        topic (``mapsvg.layout``), marked for this place, and kept. "" for a pathway
+        too large to draw (``mapsvg.drawn``): its map page is the list alone."""
+        if not drawn(self.pathway):
+            return ""
         links = links or self.links
         key = self._map_key(journey, links, mode)
         svg = self._maps.get(key)
@@ -634,7 +654,8 @@ class Pages:
         return svg
 
     def has_map(self, journey: Journey) -> bool:
-        return self._map_key(journey, self.links) in self._maps
+        """Whether the journey's map is ready (no layout to wait for)."""
+        return not drawn(self.pathway) or self._map_key(journey, self.links) in self._maps
 
     def leads_to(self) -> dict[str, list[str]]:
         """For each state, the titles of the states a step from it leads to, worked out
@@ -651,7 +672,9 @@ class Pages:
 
     def map_page(self, journey: Journey | None, mode: Mode, links: Links | None = None) -> str:
         """The map with the journey's place marked; ``journey`` None: the whole pathway
-        with no place marked (the static site's map)."""
+        with no place marked (the static site's map). A pathway too large to draw
+        (``mapsvg.drawn``) gets the same page with its places as a list only, each at
+        ``#map-<id>`` as its box would be, and the page says why."""
         links = links or self.links
         next_states = {step.dest for step in journey.next_steps()} if journey else set()
         visited = set(journey.history) if journey else set()
@@ -698,10 +721,19 @@ class Pages:
                 "states": states,
                 "groups": groups,
                 **present,
-                "svg_markup": self.map_svg(journey, links, mode),
+                **self._drawing(journey, links, mode),
             },
             links,
         )
+
+    def _drawing(self, journey: Journey | None, links: Links, mode: Mode) -> dict[str, Any]:
+        """The map page's drawing, or (too large to draw) what the page says instead."""
+        if drawn(self.pathway):
+            return {"svg_markup": self.map_svg(journey, links, mode), "undrawn": None}
+        return {
+            "svg_markup": "",
+            "undrawn": {"states": len(self.pathway.states), "most": MOST_DRAWN},
+        }
 
     def glossary_page(self, links: Links | None = None) -> str:
         """Every word the guide explains, in alphabetical order, with the pages that use it."""

@@ -31,8 +31,8 @@ Maps: laying out a map takes Graphviz tens of milliseconds and its SVG grows wit
 pathway, so a map per state makes the site quadratic in the number of states. Up to
 ``MAPS_EACH_UP_TO`` states (or with ``maps="each"``) every state gets its own marked map;
 above it (or with ``maps="one"``) there is one map and each state page links to its box in
-it (``map.html#map-<id>``). Above the limit that one map (seconds of Graphviz for thousands
-of states) is made in a forked second process while the state pages are made (``_Aside``).
+it (``map.html#map-<id>``). A pathway over ``mapsvg.MOST_DRAWN`` states is not drawn at all
+(no one could read the drawing): ``map.html`` lists its places, each at ``#map-<id>``.
 
 The build writes into a folder inside OUT first and moves the files into place only when
 every page is made, so a broken template leaves OUT as it was. OUT must be new, empty or
@@ -44,16 +44,16 @@ no web framework.
 
 from __future__ import annotations
 
-import gc
+import contextlib
 import os
+import queue
 import shutil
-import signal
 import tempfile
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO, Literal
+from typing import Literal
 
 from pathways.assets import Asset
 from pathways.catalogue import Catalogue, CataloguePages, Entry
@@ -168,88 +168,30 @@ class Site:
 
 def site_pages(pages: Pages, *, maps: Literal["each", "one"]) -> dict[str, tuple[str, str]]:
     """Every page of the site: file name -> (what it is, its HTML)."""
+    return {name: (what, html) for name, what, html in _each_page(pages, maps)}
+
+
+def _each_page(pages: Pages, maps: Literal["each", "one"]) -> Iterator[tuple[str, str, str]]:
+    """Every page of the site, one at a time as it is made: (file name, what it is, HTML)."""
     pathway = pages.pathway
     top = StaticLinks("", maps_each=maps == "each")
     inner = StaticLinks("../", maps_each=maps == "each")
-    # A large pathway's one map is most of a core's work for seconds (Graphviz): it is
-    # made in a second process while this one makes the state pages.
-    whole_map = _Aside(
-        lambda: pages.map_page(None, "patient", top),
-        apart=maps == "one" and len(pathway.states) > MAPS_EACH_UP_TO,
-    )
-    try:
-        found: dict[str, tuple[str, str]] = {
-            "index.html": ("start page", pages.start_page(top)),
-            "glossary.html": ("glossary page", pages.glossary_page(top)),
-            "map.html": ("map page", ""),
-        }
-        for state in pathway.states:
-            journey = Journey.begin(pathway, at=state.id)
-            found[f"states/{state.id}.html"] = (
-                f"page of state '{state.id}'",
-                pages.state_page(journey, "patient", inner),
+    yield "index.html", "start page", pages.start_page(top)
+    yield "glossary.html", "glossary page", pages.glossary_page(top)
+    yield "map.html", "map page", pages.map_page(None, "patient", top)
+    for state in pathway.states:
+        journey = Journey.begin(pathway, at=state.id)
+        yield (
+            f"states/{state.id}.html",
+            f"page of state '{state.id}'",
+            pages.state_page(journey, "patient", inner),
+        )
+        if maps == "each":
+            yield (
+                f"map/{state.id}.html",
+                f"map page of state '{state.id}'",
+                pages.map_page(journey, "patient", inner),
             )
-            if maps == "each":
-                found[f"map/{state.id}.html"] = (
-                    f"map page of state '{state.id}'",
-                    pages.map_page(journey, "patient", inner),
-                )
-        found["map.html"] = ("map page", whole_map.result())
-    finally:
-        whole_map.close()
-    return found
-
-
-class _Aside:
-    """``make()`` (a page) done in a forked child process while this one goes on, where
-    that is possible (``apart``, a POSIX system, no other thread); else done here when its
-    result is asked for. A child that fails, or is cut short, is only a lost head start:
-    the page is then made here, so an error is reported as it always was."""
-
-    def __init__(self, make: Callable[[], str], *, apart: bool) -> None:
-        self.make = make
-        self.pid: int | None = None
-        self.stream: BinaryIO | None = None
-        if not apart or not hasattr(os, "fork") or threading.active_count() > 1:
-            return
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: make the page, send it, and leave without cleaning up
-            # The objects it was born with stay out of its collector's passes, which would
-            # otherwise touch (and so copy) every page of memory it shares with the parent.
-            gc.freeze()
-            status = 1
-            try:
-                os.close(read_end)
-                with os.fdopen(write_end, "wb") as out:
-                    out.write(make().encode("utf-8"))
-                status = 0
-            finally:
-                os._exit(status)
-        os.close(write_end)
-        self.pid = pid
-        self.stream = os.fdopen(read_end, "rb")
-
-    def result(self) -> str:
-        if self.stream is not None and self.pid is not None:
-            data = self.stream.read()
-            self.stream.close()
-            self.stream = None
-            _, status = os.waitpid(self.pid, 0)
-            self.pid = None
-            if status == 0:
-                return data.decode("utf-8")
-        return self.make()
-
-    def close(self) -> None:
-        """If the result was not asked for (this process failed first), stop the child."""
-        if self.stream is not None:
-            self.stream.close()
-            self.stream = None
-        if self.pid is not None:
-            os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-            self.pid = None
 
 
 def build_site(
@@ -270,8 +212,18 @@ def build_site(
     chosen = _chosen_maps(pathway, maps)
     out = Path(out)
     earlier = _earlier(out)
-    files = _site_files(pathway, templates_dir, chosen)
-    _write_site(out, files, earlier)
+    # Each page is written (by a second thread) as soon as it is made and checked: on a
+    # busy disk, creating thousands of files then costs little more than making them.
+    with _oserror_as_problem(out):
+        staging = _Staging(out)
+    try:
+        files = _site_files(pathway, templates_dir, chosen, staging.put)
+        with _oserror_as_problem(out):
+            staging.finish()
+            _place(out, staging.folder, files, earlier)
+    except BaseException:
+        staging.abandon()
+        raise
     return Site(out, tuple(sorted(files)), chosen)
 
 
@@ -335,22 +287,58 @@ def _earlier(out: Path) -> frozenset[str]:
         raise PathwaysError(f"cannot use '{out}' for the site: {exc.strerror or exc}") from None
 
 
-def _write_site(out: Path, files: Mapping[str, bytes], earlier: frozenset[str]) -> None:
+@contextlib.contextmanager
+def _oserror_as_problem(out: Path) -> Iterator[None]:
     try:
-        _write(out, files, earlier)
+        yield
     except OSError as exc:
         raise PathwaysError(
             f"could not write the site into '{out}': {exc.strerror or exc}"
         ) from None
 
 
-def _site_files(
-    pathway: Pathway, templates_dir: str | os.PathLike[str] | None, chosen: Literal["each", "one"]
-) -> dict[str, bytes]:
-    """Every file of one pathway's site, checked: name -> bytes."""
-    pages = Pages(pathway, Path(templates_dir) if templates_dir is not None else None)
+def _write_site(out: Path, files: Mapping[str, bytes], earlier: frozenset[str]) -> None:
+    with _oserror_as_problem(out):
+        staging = _Staging(out)
     try:
-        made = site_pages(pages, maps=chosen)
+        with _oserror_as_problem(out):
+            for name, body in files.items():
+                staging.put(name, body)
+            staging.finish()
+            _place(out, staging.folder, files, earlier)
+    except BaseException:
+        staging.abandon()
+        raise
+
+
+def _site_files(
+    pathway: Pathway,
+    templates_dir: str | os.PathLike[str] | None,
+    chosen: Literal["each", "one"],
+    written: Callable[[str, bytes], None] | None = None,
+) -> dict[str, bytes]:
+    """Every file of one pathway's site, checked: name -> bytes. ``written``, if given,
+    is handed each file as soon as it is made and checked, and its bytes are not kept
+    here (the name maps to b""): a large site is not held in memory twice."""
+    # One build: each template read once, not checked for changes at every include.
+    folder = Path(templates_dir) if templates_dir is not None else None
+    pages = Pages(pathway, folder, reread_templates=False)
+    files: dict[str, bytes] = {}
+    wanted = {f"static/{static_name(asset)}": asset for asset in pages.assets.values()}
+    used: set[str] = set()
+    try:
+        for name, what, html in _each_page(pages, chosen):
+            _check(pages, html, what, name)
+            # Only the static files the pages use: the web app's folder also holds the
+            # embed's.
+            used.update(static for static in wanted if static not in used and static in html)
+            body = html.encode("utf-8")
+            del html
+            if written is None:
+                files[name] = body
+            else:
+                files[name] = b""
+                written(name, body)
     except PathwaysError:
         raise
     except Exception as exc:
@@ -360,14 +348,11 @@ def _site_files(
         if problem is None:
             raise
         raise problem from None
-    for name, (what, html) in made.items():
-        _check(pages, html, what, name)
-    files: dict[str, bytes] = {name: html.encode("utf-8") for name, (_, html) in made.items()}
-    for asset in pages.assets.values():
-        # Only the files the pages use: the web app's static folder also holds the embed's.
-        name = f"static/{static_name(asset)}"
-        if any(name in html for _, html in made.values()):
-            files[name] = asset.body
+    for name, asset in wanted.items():
+        if name in used:
+            files[name] = asset.body if written is None else b""
+            if written is not None:
+                written(name, asset.body)
     return files
 
 
@@ -417,26 +402,71 @@ def _inside(name: str) -> bool:
     return not path.is_absolute() and ".." not in path.parts and "\\" not in name
 
 
-def _write(out: Path, files: Mapping[str, bytes], earlier: frozenset[str]) -> None:
-    """Write every file into a folder inside ``out``, then move each into place, remove
-    what the earlier build wrote and this one did not, and write the manifest last."""
-    created = not out.exists()
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".pathways-build-", dir=out))
-    try:
-        for name, body in files.items():
-            target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(body)
-        for name in files:
-            target = out / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / name, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        if created:
-            shutil.rmtree(out, ignore_errors=True)
-        raise
+class _Staging:
+    """A new folder inside OUT (made, with OUT, if need be) that a second thread writes
+    files into as they are handed over (``put``), so that creating thousands of files
+    overlaps making them. ``finish`` waits for the last and raises the first error;
+    ``abandon`` removes the folder (and OUT, if this build made it)."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.created = not out.exists()
+        out.mkdir(parents=True, exist_ok=True)
+        self.folder = Path(tempfile.mkdtemp(prefix=".pathways-build-", dir=out))
+        self.error: OSError | None = None
+        self._queue: queue.SimpleQueue[tuple[str, bytes] | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="site-writer", daemon=True)
+        self._thread.start()
+
+    def put(self, name: str, body: bytes) -> None:
+        """Hand a file over (an error writing it is raised by ``finish``)."""
+        self._queue.put((name, body))
+
+    def _run(self) -> None:
+        made: set[str] = set()
+        while (item := self._queue.get()) is not None:
+            if self.error is None:
+                try:
+                    _write_file(self.folder, *item, made)
+                except OSError as exc:
+                    self.error = exc
+
+    def _stop(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+    def finish(self) -> None:
+        self._stop()
+        if self.error is not None:
+            raise self.error
+
+    def abandon(self) -> None:
+        self._stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+        if self.created:
+            shutil.rmtree(self.out, ignore_errors=True)
+
+
+def _place(out: Path, staging: Path, files: Mapping[str, bytes], earlier: frozenset[str]) -> None:
+    """Move every file written into ``staging`` into place in ``out``, remove what the
+    earlier build wrote and this one did not, and write the manifest last."""
+    # A folder (such as states/) that is not in OUT yet moves in whole, with one
+    # rename; anything else file by file.
+    by_top: dict[str, list[str]] = {}
+    for name in files:
+        by_top.setdefault(name.split("/", 1)[0], []).append(name)
+    made: set[str] = set()
+    for top, names in by_top.items():
+        if names != [top] and not os.path.lexists(out / top):
+            os.replace(staging / top, out / top)
+            continue
+        for name in names:
+            folder = os.path.dirname(name)
+            if folder and folder not in made:
+                (out / folder).mkdir(parents=True, exist_ok=True)
+                made.add(folder)
+            os.replace(staging / name, out / name)
     shutil.rmtree(staging, ignore_errors=True)
     for name in sorted(earlier - set(files)):
         stale = out / name
@@ -445,6 +475,25 @@ def _write(out: Path, files: Mapping[str, bytes], earlier: frozenset[str]) -> No
             _remove_empty_parents(stale.parent, out)
     listing = "".join(f"{name}\n" for name in sorted(files))
     (out / MANIFEST).write_text(_MANIFEST_HEADER + listing, encoding="utf-8")
+
+
+_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+
+
+def _write_file(folder: Path, name: str, body: bytes, made: set[str]) -> None:
+    """Write one file under ``folder`` by one open, write and close (no more system calls
+    than that), making its subfolder first unless it is in ``made``."""
+    parent = os.path.dirname(name)
+    if parent and parent not in made:
+        (folder / parent).mkdir(parents=True, exist_ok=True)
+        made.add(parent)
+    handle = os.open(folder / name, _FLAGS, 0o666)
+    try:
+        view = memoryview(body)
+        while view:
+            view = view[os.write(handle, view) :]
+    finally:
+        os.close(handle)
 
 
 def _remove_empty_parents(folder: Path, top: Path) -> None:

@@ -504,6 +504,7 @@ class Renderer:
         *,
         snapshot: bool = False,
         kept_bytecode: Path | None = None,
+        reread: bool = True,
     ) -> None:
         """``snapshot=True``: an Environment of this renderer's own that compiles every
         template now and never reads the files again, so what was checked is what runs,
@@ -512,6 +513,10 @@ class Renderer:
 
         ``kept_bytecode``: the cache folder in which templates, once compiled, are kept for
         the next process (``KeptBytecode``); None (the default) keeps none and reads none.
+
+        ``reread=False``: an Environment of its own that reads each template once, when
+        first used, and never looks at its file again (one build of thousands of pages:
+        no file checked for changes at every include).
         """
         if snapshot and kept_bytecode is not None:
             raise ValueError("a snapshot compiles every template itself; it keeps none")
@@ -530,7 +535,12 @@ class Renderer:
             templates_dir = templates_dir.resolve()
         self.templates_dir = templates_dir
         if not snapshot:
-            self.environment = _environment(templates_dir, kept_bytecode)
+            if reread:
+                self.environment = _environment(templates_dir, kept_bytecode)
+            else:
+                self.environment = _new_environment(templates_dir, auto_reload=False)
+                if kept_bytecode is not None:
+                    self.environment.bytecode_cache = KeptBytecode(kept_bytecode)
             return
         self.environment = _new_environment(templates_dir, auto_reload=False)
         for name in self.environment.list_templates(extensions=("html", "txt", "md")):
