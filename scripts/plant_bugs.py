@@ -65,8 +65,8 @@ BUGS = (
         "unescaped_section",
         "a fact's section printed with |safe on the web pages (an unescaped content field)",
         "templates/web/_macros.html",
-        "<bdi>{{ fact.section }}</bdi>",
-        "<bdi>{{ fact.section|safe }}</bdi>",
+        "section “<bdi>{{ fact.section }}</bdi>”.</p>",
+        "section “<bdi>{{ fact.section|safe }}</bdi>”.</p>",
         ("tests/test_hostile.py",),
     ),
     Bug(
