@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import gc
+import hashlib
 from typing import Any
 
 import pytest
@@ -17,7 +19,7 @@ from pathways.errors import (
     UnknownContextError,
     UnknownStateError,
 )
-from pathways.journey import MAX_PATH, Journey, guide_for
+from pathways.journey import MAX_PATH, MAX_TOKEN_CHARS, Journey, PathTooLongError, guide_for
 from pathways.schema import Pathway
 
 
@@ -531,3 +533,97 @@ def test_a_long_walk_keeps_the_last_states_up_to_the_limit(small: Pathway) -> No
     assert journey.path[-3:] == ("branch", "option_a", "branch")
     assert journey.earlier == 2 + 2 * MAX_PATH - MAX_PATH
     assert Journey.from_token(small, journey.token) == journey
+
+
+# ---------------------------------------------------------------------- reading tokens
+# Links are made by hand too (the token's key is public): a token whose checksum is right
+# can still hold anything. Each test below mints one with the pathway's own key and says
+# how the journey reads it.
+
+
+def _minted(pathway: Pathway, body: bytes) -> str:
+    """A token of ``body`` (version byte, topic indexes, places) with a correct checksum."""
+    key = guide_for(pathway)._fingerprint
+    digest = hashlib.blake2s(body, key=key, digest_size=4).digest()
+    return base64.urlsafe_b64encode(body + digest).rstrip(b"=").decode("ascii")
+
+
+DAMAGED = "this journey link is damaged or belongs to another version of the pathway"
+
+
+@pytest.mark.parametrize(
+    ("what", "body"),
+    [
+        ("an unknown version", bytes([9, 0, 0])),
+        ("a topic value past the last", bytes([2, 3, 0])),
+        ("topics but no place", bytes([2, 0])),
+        ("a trimmed path whose count is cut short", bytes([3, 0, 0x80])),
+        ("a trimmed path with a count and no place", bytes([3, 0, 5])),
+        ("a place just past the last state", bytes([2, 0, 5 << 1])),
+        ("a place just past the last state (version 1)", bytes([1, 0, 5])),
+        ("a number cut short", bytes([2, 0, 0x80])),
+    ],
+)
+def test_a_minted_token_that_holds_no_journey_is_refused_plainly(
+    small: Pathway, what: str, body: bytes
+) -> None:
+    """Whatever a well-signed token holds, a journey is read or the plain TokenError is
+    raised: never another error (a 500 on the web)."""
+    with pytest.raises(TokenError) as caught:
+        Journey.from_token(small, _minted(small, body))
+    assert str(caught.value) == DAMAGED, what
+
+
+def test_each_version_of_a_minted_token_reads_as_it_was_written(small: Pathway) -> None:
+    """Version 1 holds places (all walked), version 2 a jump flag with each, version 3
+    first the count of steps let go; the last state of the pathway is a place like any."""
+    plain = Journey.from_token(small, _minted(small, bytes([1, 1, 0, 4])))
+    assert (plain.path, plain.jumps, plain.context) == (
+        ("first", "care"),
+        (False, False),
+        {"kind": "neg"},
+    )
+    flagged = Journey.from_token(small, _minted(small, bytes([2, 0, 0 << 1, 4 << 1 | 1])))
+    assert (flagged.path, flagged.jumps, flagged.earlier) == (
+        ("first", "care"),
+        (False, True),
+        None,
+    )
+    trimmed = Journey.from_token(small, _minted(small, bytes([3, 2, 7, 1 << 1])))
+    assert (trimmed.path, trimmed.earlier, trimmed.context) == (
+        ("branch",),
+        7,
+        {"kind": "unknown"},
+    )
+    assert trimmed.token == _minted(small, bytes([3, 2, 7, 1 << 1]))
+
+
+def test_a_token_over_the_length_read_is_refused_before_it_is_read(small: Pathway) -> None:
+    """A token longer than MAX_TOKEN_CHARS is damaged, however well signed: refused with
+    the plain message, never read (nor offered as a path too long)."""
+    places = bytes([2, 0]) + bytes([1 << 1]) * 800
+    token = _minted(small, places)
+    assert len(token) > MAX_TOKEN_CHARS
+    with pytest.raises(TokenError) as caught:
+        Journey.from_token(small, token)
+    assert str(caught.value) == DAMAGED
+
+
+def test_a_path_past_the_bound_offers_the_journey_kept_and_a_fresh_one(small: Pathway) -> None:
+    """A link holding MAX_PATH + 5 places raises PathTooLongError: the journey kept to the
+    bound (the last MAX_PATH places, the 5 steps let go counted, the same topics), a fresh
+    one begun at its step, their tokens in ``allowed``, and how many places it held."""
+    walk = [0 << 1] + [1 << 1, 2 << 1] * ((MAX_PATH + 4) // 2)
+    body = bytes([2, 0, *walk[: MAX_PATH + 5]])
+    with pytest.raises(PathTooLongError) as caught:
+        Journey.from_token(small, _minted(small, body))
+    error = caught.value
+    assert error.places == MAX_PATH + 5
+    assert len(error.kept.path) == MAX_PATH
+    assert error.kept.earlier == 5
+    assert error.kept.context == {"kind": "pos"}
+    assert error.fresh == Journey.begin(small, {"kind": "pos"}, at=error.kept.state)
+    assert error.allowed == (error.kept.token, error.fresh.token)
+    assert str(MAX_PATH + 5) in str(error) and str(MAX_PATH) in str(error)
+    # The journey offered opens as it is.
+    assert Journey.from_token(small, error.kept.token) == error.kept
