@@ -306,7 +306,9 @@ def _explain(
             "less_than": f"less than {ctx.get('lt')}",
             "less_than_equal": f"at most {ctx.get('le')}",
         }[kind]
-        return f"{subject} must be {bound}, not {shown}", None
+        # The reader keeps scalars as text; a number the author wrote reads unquoted.
+        written = value if isinstance(value, str) else shown
+        return f"{subject} must be {bound}, not {written}", None
     if kind in {"bool_parsing", "bool_type"}:
         return f"{subject} must be true or false, not {shown}", "write true or false"
     if kind.startswith(("date_", "datetime_")):
