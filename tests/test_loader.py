@@ -76,6 +76,238 @@ def test_broken_document_gives_its_expected_message(
     assert str(caught.value) + "\n" == expected
 
 
+# Each mistake the loader explains in the author's terms: the text replaced in the minimal
+# document, its replacement, and the problems in file order.
+EXPLAINED: dict[str, tuple[str, str, list[str]]] = {
+    "term_not_an_id": (
+        "terms: [remission]",
+        "terms: [remission, 4th Visit]",
+        [
+            (
+                "test.yaml:47:24: terms item 2 in state 'relapse' is not a valid id: '4th "
+                "Visit'\n"
+                "  hint: an id starts with a lowercase letter and holds only a-z, 0-9 and "
+                "_, e.g. 'n_4th_visit'"
+            ),
+        ],
+    ),
+    "term_only_punctuation": (
+        "terms: [remission]",
+        'terms: [remission, "(...)"]',
+        [
+            (
+                "test.yaml:47:24: terms item 2 in state 'relapse' is not a valid id: "
+                "'(...)'\n"
+                "  hint: an id starts with a lowercase letter and holds only a-z, 0-9 and _"
+            ),
+        ],
+    ),
+    "term_in_brackets": (
+        "terms: [remission]",
+        'terms: [remission, "(Remission)"]',
+        [
+            (
+                "test.yaml:47:24: terms item 2 in state 'relapse' is not a valid id: "
+                "'(Remission)'\n"
+                "  hint: an id starts with a lowercase letter and holds only a-z, 0-9 and "
+                "_, e.g. 'remission'"
+            ),
+        ],
+    ),
+    "compare_key": (
+        "    terms: [remission]\n",
+        (
+            "    terms: [remission]\n"
+            "    compare:\n"
+            "      How Long: {text: Some weeks, source: relapse_page, section: Support "
+            "for you}\n"
+        ),
+        [
+            (
+                "test.yaml:49:7: key 'How Long' in compare in state 'relapse' is not a "
+                "valid id\n"
+                "  hint: an id starts with a lowercase letter and holds only a-z, 0-9 and "
+                "_, e.g. 'how_long'"
+            ),
+        ],
+    ),
+    "compare_unknown_field": (
+        "    terms: [remission]\n",
+        (
+            "    terms: [remission]\n"
+            "    compare:\n"
+            "      how_long: {text: Some weeks, source: relapse_page, sectoin: Support "
+            "for you}\n"
+        ),
+        [
+            (
+                "test.yaml:49:58: unknown field 'sectoin' in how_long in compare in state "
+                "'relapse'\n"
+                "  hint: did you mean 'section'? (allowed: text, source, section)"
+            ),
+        ],
+    ),
+    "reviewer_misspelt": (
+        "  publisher: The pathways test suite\n",
+        ("  publisher: The pathways test suite\n  reviewer: {rol: Nurse}\n"),
+        [
+            (
+                "test.yaml:10:14: unknown field 'rol' in reviewer in metadata\n"
+                "  hint: did you mean 'role'? (allowed: role, name)"
+            ),
+        ],
+    ),
+    "review_misspelt": (
+        ("  reviewed: 2026-01-15\n  next_review: 2099-12-31\n"),
+        "  review: 2026-01-15\n",
+        [
+            (
+                "test.yaml:3:1: missing required field 'next_review' in metadata\n"
+                "  hint: add a line 'next_review: ...' (When it must be reviewed again; "
+                "past is an error.)"
+            ),
+            (
+                "test.yaml:10:3: unknown field 'review' in metadata\n"
+                "  hint: did you mean 'reviewed'? (allowed: id, title, version, language, "
+                "intended_purpose, publisher, reviewer, reviewed, next_review, scope, "
+                "schema_version, summary, tags)"
+            ),
+        ],
+    ),
+    "fact_source_misspelt": (
+        ("        source: relapse_page\n        section: Acute"),
+        ("        sorce: relapse_page\n        section: Acute"),
+        [
+            (
+                "test.yaml:55:9: unknown field 'sorce' in fact 1 of state 'reinduction'\n"
+                "  hint: did you mean 'source'? (allowed: text, source, section, number)"
+            ),
+        ],
+    ),
+    "version_empty_number": (
+        "  publisher: The pathways test suite\n",
+        ("  publisher: The pathways test suite\n  schema_version:\n"),
+        [
+            (
+                "test.yaml:10:18: schema_version in metadata must be a whole number, not "
+                "empty\n"
+                "  hint: write digits only, e.g. 4"
+            ),
+        ],
+    ),
+    "version_list": (
+        "  publisher: The pathways test suite\n",
+        ("  publisher: The pathways test suite\n  schema_version: [1]\n"),
+        [
+            (
+                "test.yaml:10:19: schema_version in metadata must be a whole number, not a "
+                "list\n"
+                "  hint: write digits only, e.g. 4"
+            ),
+        ],
+    ),
+    "reviewed_empty": (
+        "  reviewed: 2026-01-15\n",
+        "  reviewed:\n",
+        [
+            (
+                "test.yaml:10:12: reviewed in metadata must be a date, not empty\n"
+                "  hint: write the date as YYYY-MM-DD, e.g. 2026-05-01"
+            ),
+        ],
+    ),
+    "title_mapping": (
+        "  title: A small test pathway\n",
+        "  title: {a: b}\n",
+        [
+            (
+                "test.yaml:5:10: title in metadata must be text, not a mapping\n"
+                "  hint: write it as one piece of text; for several lines use '>' and "
+                "indent the lines"
+            ),
+        ],
+    ),
+    "explanation_true": (
+        ("    explanation:\n      - Your team will explain what this means for you.\n"),
+        "    explanation: true\n",
+        [
+            (
+                "test.yaml:61:18: explanation in state 'remission' must be a list, not "
+                "true/false\n"
+                "  hint: write each item on its own line, starting with '- '"
+            ),
+        ],
+    ),
+    "top_extra": (
+        "start: relapse\n",
+        ("start: relapse\nchapter: []\n"),
+        [
+            (
+                "test.yaml:41:1: unknown section 'chapter'\n"
+                "  hint: did you mean 'chapters'? (allowed: metadata, sources, support, "
+                "glossary, contexts, start, chapters, states, transitions, what_matters, "
+                "comparison, phases, lint)"
+            ),
+        ],
+    ),
+    "lint_list": (
+        "start: relapse\n",
+        ("start: relapse\nlint: [a]\n"),
+        [
+            (
+                "test.yaml:41:7: the lint settings must be a mapping, not a list\n"
+                "  hint: write 'name: value' lines, indented under it (fields: "
+                "advice_phrases, syllables, team, no_treatment, treatment_words, "
+                "medical_words)"
+            ),
+        ],
+    ),
+    "number_text": (
+        ("number: {count: 4, out_of: 10, hedge: around, about: people in trials, percent: 40}"),
+        "number: four in ten",
+        [
+            (
+                "test.yaml:57:17: the number in fact 1 of state 'reinduction' must be a "
+                "mapping, not text\n"
+                "  hint: write 'name: value' lines, indented under it (fields: count, "
+                "out_of, hedge, about, percent, filled)"
+            ),
+        ],
+    ),
+    "value_bad_label": (
+        "        label: Philadelphia positive ALL\n",
+        "        label:\n",
+        [
+            (
+                "test.yaml:38:15: label in value 'positive' of context 'philadelphia' is "
+                "empty\n"
+                "  hint: write some text after the colon"
+            ),
+        ],
+    ),
+    "syllables_list": (
+        "start: relapse\n",
+        ("start: relapse\nlint:\n  syllables: [a]\n"),
+        [
+            (
+                "test.yaml:42:14: the syllables of the lint settings must be a mapping, "
+                "not a list\n"
+                "  hint: write 'name: value' lines, indented under it"
+            ),
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPLAINED))
+def test_each_mistake_is_said_in_the_authors_terms_with_its_fix(name: str) -> None:
+    """Where each wrong value is (an item of a list, a key, a field of a fact's number, the
+    lint settings, a compare row), what it is instead, and a hint; a misspelt field is
+    named once, as the missing field it most likely means."""
+    old, new, expected = EXPLAINED[name]
+    assert problems_of(replaced(old, new)) == expected
+
+
 TAB_HINT = "YAML indents with spaces, not tabs; replace the tab with spaces"
 READ_HINT = "check the indentation and the quotes on this line and the one above"
 # Each YAML mistake the reader explains, with what it says under each parser (one text:

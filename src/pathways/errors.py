@@ -138,14 +138,17 @@ def did_you_mean(
     show: int | None = 8,
     label: str = "known",
     in_order: bool = False,
+    likely: Iterable[str] = (),
 ) -> str:
     """A hint naming the closest choice to ``word`` and, briefly, the choices.
 
     The choices are listed sorted (``in_order``: in the order given, as a schema lists
     them), at most ``show`` of them (None: all), after ``label`` ("known", "allowed").
+    The closest of the ``likely`` choices (e.g. the fields that are missing) is named
+    before any other.
     """
     known = list(dict.fromkeys(choices)) if in_order else sorted(set(choices))
-    close = closest(word, known)
+    close = closest(word, likely) or closest(word, known)
     shown = known if show is None else known[:show]
     listed = ", ".join(shown) + (", ..." if len(shown) < len(known) else "")
     if close:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import os
 import re
 import typing
@@ -22,7 +21,7 @@ from typing import Any
 from pathways import resources
 from pathways.checks import check_pathway
 from pathways.collector import collector_paused
-from pathways.errors import ContentError, Location, Problem, did_you_mean
+from pathways.errors import ContentError, Location, Problem, closest, did_you_mean
 from pathways.reader import (
     MAX_DEPTH,
     MAX_DOCUMENT_BYTES,
@@ -173,13 +172,20 @@ def _validation_problems(
 ) -> list[Problem]:
     details = error.errors(include_url=False)
     locs = [tuple(d["loc"]) for d in details]
-    # A misspelt field is reported once, as unknown with "did you mean", not also missing.
+    # A misspelt field is reported once, as unknown with "did you mean", not also missing;
+    # a field that is missing is the likelier meaning ('review' is 'reviewed', not the
+    # optional 'reviewer', when 'reviewed' is missing).
+    missing = {
+        loc for detail, loc in zip(details, locs, strict=True) if detail["type"] == "missing"
+    }
     misspelt: set[DataPath] = set()
     for detail, loc in zip(details, locs, strict=True):
         if detail["type"] == "extra_forbidden" and loc and isinstance(loc[-1], str):
             model = _model_at(loc[:-1])
             fields = list(model.model_fields) if model is not None else []
-            for close in difflib.get_close_matches(loc[-1], fields, n=1, cutoff=0.6):
+            absent = [name for name in fields if (*loc[:-1], name) in missing]
+            close = closest(loc[-1], absent) or closest(loc[-1], fields)
+            if close is not None:
                 misspelt.add((*loc[:-1], close))
     problems: list[Problem] = []
     seen: set[tuple[str, DataPath]] = set()
@@ -196,7 +202,7 @@ def _validation_problems(
         seen.add((kind, loc))
         is_key = bool(loc) and loc[-1] == "[key]"
         path = loc[:-1] if is_key else loc
-        message, hint = _explain(kind, path, detail, data, is_key=is_key)
+        message, hint = _explain(kind, path, detail, data, is_key=is_key, missing=missing)
         line, col = source_map.position(path, key=is_key or kind == "extra_forbidden")
         problems.append(
             Problem(message, hint=hint, path=path, location=Location(filename, line, col))
@@ -211,6 +217,7 @@ def _explain(
     data: object,
     *,
     is_key: bool,
+    missing: set[DataPath],
 ) -> tuple[str, str | None]:
     """One pydantic error in the author's terms: what is wrong, and a hint to fix it."""
     value = detail.get("input")
@@ -233,7 +240,8 @@ def _explain(
         allowed = list(model.model_fields) if model is not None else []
         noun = "section" if top else "field"
         where = "" if top else f" in {owner}"
-        return f"unknown {noun} '{name}'{where}", _allowed_hint(name, allowed)
+        absent = [field for field in allowed if (*owner_path, field) in missing]
+        return f"unknown {noun} '{name}'{where}", _allowed_hint(name, allowed, absent)
 
     subject = _subject(data, path, is_key=is_key)
     shown = _show(value)
@@ -422,7 +430,9 @@ def _describe(data: object, path: DataPath) -> str:
         return f"{_named(data, path)} of {_describe(data, path[:2])}"
     if shape in _NOUNS:
         return _named(data, path)
-    return "'" + ".".join(str(part) for part in path) + "'"
+    if len(path) > 1:  # "reviewer in metadata", "how_long in compare in state 'relapse'"
+        return _subject(data, path, is_key=False)
+    return f"'{path[0]}'"
 
 
 def _named(data: object, path: DataPath) -> str:
@@ -451,15 +461,20 @@ def _get(data: object, path: DataPath) -> object:
 def _model_at(path: DataPath) -> type[Model] | None:
     """The schema model describing the mapping at ``path``, if there is one."""
     model: type[Model] = Pathway
+    keyed = False  # the part is a key of a mapping of models (a state's 'compare')
     for part in path:
         if isinstance(part, int):
             continue  # an item of a tuple of models
+        if keyed:
+            keyed = False
+            continue
         info = model.model_fields.get(part)
         inner = _inner_model(info.annotation) if info is not None else None
-        if inner is None:
+        if info is None or inner is None:
             return None
+        keyed = typing.get_origin(info.annotation) is Mapping
         model = inner
-    return model
+    return None if keyed else model
 
 
 def _inner_model(annotation: object) -> type[Model] | None:
@@ -472,10 +487,10 @@ def _inner_model(annotation: object) -> type[Model] | None:
     return None
 
 
-def _allowed_hint(name: str, allowed: list[str]) -> str | None:
+def _allowed_hint(name: str, allowed: list[str], absent: list[str]) -> str | None:
     if not allowed:
         return None
-    return did_you_mean(name, allowed, show=None, label="allowed", in_order=True)
+    return did_you_mean(name, allowed, show=None, label="allowed", in_order=True, likely=absent)
 
 
 def _id_hint(value: object) -> str:
