@@ -667,10 +667,45 @@ def test_a_file_over_the_size_limit_is_refused_without_reading_it_all(
         load_pathway(big)
 
 
-def test_a_byte_order_mark_is_ignored() -> None:
-    """A UTF-8 byte-order mark (as some editors save) neither breaks nor shifts columns."""
+@pytest.mark.parametrize("parser", ["libyaml", "python"])
+def test_a_byte_order_mark_is_ignored(parser: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A UTF-8 byte-order mark (as some editors save) neither breaks nor shifts columns,
+    on the first line too, with either YAML parser."""
+    if parser == "python":
+        monkeypatch.setattr(reader, "_Loader", yaml.SafeLoader)
+    text = "start: [relapse]\n" + replaced("start: relapse\n", "")
+    assert problems_of("\ufeff" + text)[0].startswith(
+        "test.yaml:1:8: start must be text, not a list"
+    )
     document = parse_document("\ufeff" + minimal_text())
     assert document.locate(("metadata", "id"))[1:] == position_of(minimal_text(), "minimal\n")
+
+
+def test_the_review_dates_are_checked_on_the_day_given_through_each_entry_point(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``today`` decides whether the review is overdue, whichever way the text comes in;
+    ``review=False`` leaves the dates out; without either, the review is checked. The
+    messages name the file as it was given (``<string>`` for text)."""
+    text = replaced(
+        "  reviewed: 2026-01-15\n  next_review: 2099-12-31\n",
+        "  reviewed: 1999-06-01\n  next_review: 2000-01-01\n",
+    )
+    monkeypatch.chdir(tmp_path)
+    Path("old.yaml").write_text(text, encoding="utf-8")
+    before = dt.date(1999, 12, 1)  # the real day is long past next_review
+    assert parse_pathway(text, today=before).metadata.id == "minimal"
+    assert parse_document(text, today=before).pathway.metadata.id == "minimal"
+    assert load_pathway("old.yaml", today=before).metadata.id == "minimal"
+    assert load_document("old.yaml", today=before).pathway.metadata.id == "minimal"
+    assert load_document("old.yaml", review=False).pathway.metadata.id == "minimal"
+    overdue = "the content was due for review on 2000-01-01, which has passed"
+    with pytest.raises(ContentError, match=f"^<string>:11:16: {overdue}"):
+        parse_document(text)
+    with pytest.raises(ContentError, match=f"^<string>:11:16: {overdue}"):
+        parse_pathway(text)
+    with pytest.raises(ContentError, match=rf"^\./old\.yaml:11:16: {overdue}"):
+        load_document("./old.yaml")
 
 
 def test_text_with_a_lone_surrogate_is_a_content_error() -> None:

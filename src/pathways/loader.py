@@ -120,8 +120,8 @@ def parse_document(
     review: bool = True,
 ) -> Document:
     """Validate pathway YAML text, keeping where each value is in it."""
-    if text.startswith("\ufeff"):
-        text = text[1:]  # editors do not show a byte-order mark or count it as a column
+    # A byte-order mark (as some editors save) is skipped by both YAML parsers, columns
+    # and all (test_a_byte_order_mark_is_ignored).
     with collector_paused():
         data, source_map = read_yaml(text, filename, _describe)
         document_data = _as_document(data, text, source_map, filename)
@@ -504,8 +504,7 @@ def _id_hint(value: object) -> str:
 
 
 def _kind(value: object) -> str:
-    if value is None:
-        return "empty"
+    """What a value is instead, for a value that is there (``_show`` says "empty")."""
     if isinstance(value, bool):
         return "true/false"
     if isinstance(value, dict):
