@@ -308,6 +308,242 @@ def test_each_mistake_is_said_in_the_authors_terms_with_its_fix(name: str) -> No
     assert problems_of(replaced(old, new)) == expected
 
 
+# Each kind of pydantic error in the author's words, whether or not today's schema can
+# give it (a bound, a kind the loader has no words for): (kind, the value, pydantic's
+# context, its message, the place) -> (message, hint).
+KINDS: list[
+    tuple[str, object, dict[str, object] | None, str | None, tuple[str | int, ...], str, str | None]
+] = [
+    (
+        "less_than",
+        "5",
+        {"lt": 5},
+        None,
+        ("metadata", "schema_version"),
+        "schema_version in metadata must be less than 5, not 5",
+        None,
+    ),
+    (
+        "greater_than",
+        "0",
+        {"gt": 0},
+        None,
+        ("metadata", "schema_version"),
+        "schema_version in metadata must be more than 0, not 0",
+        None,
+    ),
+    (
+        "greater_than_equal",
+        "-1",
+        {"ge": 0},
+        None,
+        ("metadata", "schema_version"),
+        "schema_version in metadata must be at least 0, not -1",
+        None,
+    ),
+    (
+        "less_than_equal",
+        101,
+        {"le": 100},
+        None,
+        ("metadata", "schema_version"),
+        "schema_version in metadata must be at most 100, not 101",
+        None,
+    ),
+    (
+        "int_from_float",
+        1.5,
+        None,
+        None,
+        ("metadata", "schema_version"),
+        "schema_version in metadata must be a whole number, not 1.5",
+        "write digits only, e.g. 4",
+    ),
+    (
+        "int_type",
+        [1],
+        None,
+        None,
+        ("metadata", "schema_version"),
+        "schema_version in metadata must be a whole number, not a list",
+        "write digits only, e.g. 4",
+    ),
+    (
+        "bool_type",
+        [1],
+        None,
+        None,
+        ("states", 0, "end"),
+        "end in state 1 must be true or false, not a list",
+        "write true or false",
+    ),
+    (
+        "mapping_type",
+        [1],
+        None,
+        None,
+        ("metadata", "reviewer"),
+        "reviewer in metadata must be a mapping, not a list",
+        "write 'name: value' lines, indented under it (fields: role, name)",
+    ),
+    (
+        "model_attributes_type",
+        "x",
+        None,
+        None,
+        ("metadata", "reviewer"),
+        "reviewer in metadata must be a mapping, not text",
+        "write 'name: value' lines, indented under it (fields: role, name)",
+    ),
+    (
+        "dict_type",
+        None,
+        None,
+        None,
+        ("states", 0, "compare"),
+        "compare in state 1 is empty",
+        "write 'name: value' lines, indented under it",
+    ),
+    (
+        "datetime_parsing",
+        "soon",
+        {"error": "input is too short"},
+        None,
+        ("metadata", "reviewed"),
+        "reviewed in metadata must be a date, not 'soon'",
+        "input is too short; write the date as YYYY-MM-DD, e.g. 2026-05-01",
+    ),
+    (
+        "date_type",
+        [1],
+        None,
+        None,
+        ("metadata", "reviewed"),
+        "reviewed in metadata must be a date, not a list",
+        "write the date as YYYY-MM-DD, e.g. 2026-05-01",
+    ),
+    (
+        "list_type",
+        "x",
+        None,
+        None,
+        ("metadata", "tags"),
+        "tags in metadata must be a list, not text",
+        "write each item on its own line, starting with '- '",
+    ),
+    (
+        "list_type",
+        None,
+        None,
+        None,
+        ("metadata", "tags"),
+        "tags in metadata is empty",
+        "write its items below it, each on its own line starting with '- ', or remove the line",
+    ),
+    (
+        "too_long",
+        ("a", "b", "c"),
+        {"max_length": 2},
+        None,
+        ("metadata", "tags"),
+        "tags in metadata has too many items; at most 2",
+        None,
+    ),
+    (
+        "string_too_long",
+        "xxxxxxxxxx",
+        {"max_length": 5},
+        None,
+        ("metadata", "title"),
+        "title in metadata is 10 characters; at most 5",
+        "shorten it",
+    ),
+    (
+        "too_short",
+        ("a",),
+        {"min_length": 2},
+        None,
+        ("contexts", 0, "values"),
+        "values in context 1 has 1 item; it needs at least 2 items",
+        "write each item on its own line, starting with '- '",
+    ),
+    (
+        "too_short",
+        {},
+        None,
+        None,
+        ("metadata", "tags"),
+        "tags in metadata has 0 items; it needs at least 1 item",
+        "write each item on its own line, starting with '- '",
+    ),
+    (
+        "string_too_short",
+        "",
+        {"min_length": 1},
+        None,
+        ("metadata", "title"),
+        "title in metadata is empty",
+        "write some text after the colon",
+    ),
+    (
+        "literal_error",
+        "fr",
+        {"expected": "'en-GB'"},
+        None,
+        ("metadata", "language"),
+        "language in metadata must be 'en-GB', not 'fr'",
+        None,
+    ),
+    (
+        "frobbed",
+        "x",
+        None,
+        "Input should be frobbed",
+        ("metadata", "schema_version"),
+        "schema_version in metadata: input should be frobbed",
+        None,
+    ),
+    (
+        "frobbed",
+        "x",
+        None,
+        None,
+        ("metadata", "schema_version"),
+        "schema_version in metadata: is not valid",
+        None,
+    ),
+    (
+        "phone",
+        "x",
+        None,
+        None,
+        ("support", 0, "phone"),
+        "phone in support contact 1: is not valid",
+        "write the number as a reader would dial it, e.g. 0808 000 0000 or +44 20 7946 0000",
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "value", "ctx", "msg", "path", "message", "hint"), KINDS)
+def test_each_kind_of_schema_error_reads_in_the_authors_words(
+    kind: str,
+    value: object,
+    ctx: dict[str, object] | None,
+    msg: str | None,
+    path: tuple[str | int, ...],
+    message: str,
+    hint: str | None,
+) -> None:
+    """What is wrong, in words (a bound, a size, a type, a date's own reason), with the
+    hint; a kind with no words of its own reads as pydantic's message about its place."""
+    detail: dict[str, object] = {"type": kind, "input": value}
+    if ctx is not None:
+        detail["ctx"] = ctx
+    if msg is not None:
+        detail["msg"] = msg
+    assert loader._explain(kind, path, detail, {}, is_key=False, missing=set()) == (message, hint)
+
+
 TAB_HINT = "YAML indents with spaces, not tabs; replace the tab with spaces"
 READ_HINT = "check the indentation and the quotes on this line and the one above"
 # Each YAML mistake the reader explains, with what it says under each parser (one text:

@@ -521,6 +521,8 @@ def _show(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         return _quote(value)
+    if isinstance(value, int | float):
+        return str(value)
     return _kind(value)
 
 
