@@ -84,7 +84,7 @@ SELECTION: dict[str, list[str]] = {
 }
 
 # What the selected tests read besides src/ and tests/ (mutmut copies them beside the mutants).
-ALSO_COPY = ["pathways.yaml", "templates", "docs", "README.md", "Makefile", "scripts"]
+ALSO_COPY = ["pathways.yaml", "templates", "docs", "README.md", "Makefile", "scripts", "benchmarks"]
 
 STATUSES = ("killed", "timeout", "survived", "no tests", "not checked")
 
