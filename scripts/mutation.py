@@ -75,7 +75,6 @@ SELECTION: dict[str, list[str]] = {
         "tests/test_hostile.py",
         "tests/test_writing_content.py",
         "tests/test_compiled.py",  # Renderer.render_view, a page from the compiled pathway
-        "tests/test_bytecode.py",  # KeptBytecode, the templates kept compiled
     ],
     "lint": [
         "tests/test_lint.py",
