@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 from jinja2.bccache import Bucket
 
+from launching import imported, run_pathways
 from paths import ROOT
 from pathways import cache, templating
 from pathways.cli import main
@@ -264,23 +265,6 @@ def test_a_folder_that_cannot_be_written_does_not_matter(tmp_path: Path) -> None
 # --------------------------------------------------------------------------- the command
 
 
-def run_pathways(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """The installed entry point (launch.main) in a fresh interpreter, as a reader runs it."""
-    code = "import sys; from pathways.launch import main; sys.argv[0] = 'pathways'; main()"
-    return subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", code, *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "COLUMNS": "80", **(env or {})},
-        check=True,
-    )
-
-
-def _imported(stderr: str) -> set[str]:
-    return {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in stderr.splitlines()}
-
-
 def test_a_page_not_shown_before_loads_the_kept_templates() -> None:
     """After one page, a page of another state is made from the compiled pathway and the
     kept templates, without pydantic, transitions, YAML or click, and is the page made
@@ -288,12 +272,12 @@ def test_a_page_not_shown_before_loads_the_kept_templates() -> None:
     run_pathways("show", "relapse")
     assert len(_kept_files()) >= 2
     page = run_pathways("show", "reinduction")
-    assert not set(HEAVY) & _imported(page.stderr)
+    assert not set(HEAVY) & imported(page.stderr)
     assert page.stdout == run_pathways("show", "reinduction", "--no-cache").stdout
     _plant(_folder())
     planted = run_pathways("show", "car_t")
     assert "PLANTED" in planted.stdout
-    assert not set(HEAVY) & _imported(planted.stderr)
+    assert not set(HEAVY) & imported(planted.stderr)
 
 
 def test_an_edited_template_is_seen_by_the_next_command(tmp_path: Path) -> None:
@@ -308,7 +292,7 @@ def test_an_edited_template_is_seen_by_the_next_command(tmp_path: Path) -> None:
     page.write_text(source.replace("{% block content %}", "{% block content %}\nEdited", 1))
     after = run_pathways("show", "car_t", "--templates", str(templates))
     assert "Edited" in after.stdout
-    assert "pydantic" not in _imported(after.stderr)  # the compiled pathway, a new template
+    assert "pydantic" not in imported(after.stderr)  # the compiled pathway, a new template
 
 
 def test_a_template_error_from_kept_code_names_the_template() -> None:
@@ -356,4 +340,3 @@ def test_no_cache_writes_and_reads_no_kept_template(
         monkeypatch.setenv(cache.NO_CACHE_ENV, "1")
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0 and "PLANTED" not in result.output
-

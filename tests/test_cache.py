@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from launching import imported, run_pathways
 from paths import ROOT
 from pathways import cache
 from pathways.cli import main
@@ -35,24 +34,6 @@ def show(*args: str) -> str:
     return result.output
 
 
-def run_pathways(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """The installed entry point (launch.main) in a fresh interpreter, as a reader runs it."""
-    code = "import sys; from pathways.launch import main; sys.argv[0] = 'pathways'; main()"
-    return subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", code, *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "COLUMNS": "80", **(env or {})},
-        check=True,
-    )
-
-
-def _imported(stderr: str) -> set[str]:
-    """Top-level modules named in ``-X importtime`` output."""
-    return {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in stderr.splitlines()}
-
-
 # --------------------------------------------------------------------------- the command
 
 
@@ -67,18 +48,18 @@ def test_a_second_show_is_the_same_page_from_the_cache() -> None:
 def test_a_kept_page_is_shown_without_loading_the_stack() -> None:
     """With the page kept, `pathways show` imports none of pydantic, jinja2, transitions, yaml."""
     first = run_pathways("show", "relapse")
-    assert set(HEAVY) <= _imported(first.stderr)  # the first one renders
+    assert set(HEAVY) <= imported(first.stderr)  # the first one renders
     again = run_pathways("show", "relapse")
     assert again.stdout == first.stdout
-    assert not set(HEAVY) & _imported(again.stderr)
-    assert "click" not in _imported(again.stderr)
+    assert not set(HEAVY) & imported(again.stderr)
+    assert "click" not in imported(again.stderr)
 
 
 def test_help_loads_no_heavy_library_through_the_launcher() -> None:
     """`pathways --help` through the entry point stays cheap too."""
     result = run_pathways("--help")
     assert "not medical advice" in result.stdout
-    assert not set(HEAVY) & _imported(result.stderr)
+    assert not set(HEAVY) & imported(result.stderr)
 
 
 def test_help_shows_the_statement_of_pathways_file_without_heavy_libraries() -> None:
@@ -89,7 +70,7 @@ def test_help_shows_the_statement_of_pathways_file_without_heavy_libraries() -> 
     shown = " ".join(result.stdout.split())
     assert load_pathway(minimal).metadata.intended_purpose in shown
     assert load_pathway(ROOT / "pathways.yaml").metadata.intended_purpose not in shown
-    assert not set(HEAVY) & _imported(result.stderr)
+    assert not set(HEAVY) & imported(result.stderr)
 
 
 @pytest.mark.parametrize("how", ["option", "environment"])

@@ -18,6 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generated import generated_pathway, generator
+from launching import imported, run_pathways
 from paths import MINIMAL, ROOT
 from pathways import cache, launch
 from pathways.cli import main
@@ -177,23 +178,6 @@ def _compiled_files() -> list[Path]:
     return sorted((_cache_home() / "pathways" / "renders").glob("*.compiled"))
 
 
-def run_pathways(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """The installed entry point (launch.main) in a fresh interpreter, as a reader runs it."""
-    code = "import sys; from pathways.launch import main; sys.argv[0] = 'pathways'; main()"
-    return subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", code, *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "COLUMNS": "80", **(env or {})},
-        check=True,
-    )
-
-
-def _imported(stderr: str) -> set[str]:
-    return {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in stderr.splitlines()}
-
-
 def test_a_page_not_shown_before_comes_from_the_compiled_pathway() -> None:
     """After one page, another state, format, topic or width is rendered from the compiled
     pathway without pydantic, transitions, YAML or click, and is the page made afresh."""
@@ -207,7 +191,7 @@ def test_a_page_not_shown_before_comes_from_the_compiled_pathway() -> None:
         (("show", "relapse"), {"COLUMNS": "44"}),
     ]:
         page = run_pathways(*args, env=env)
-        assert not set(HEAVY) & _imported(page.stderr), args
+        assert not set(HEAVY) & imported(page.stderr), args
         fresh = run_pathways(*args, "--no-cache", env=env)
         assert page.stdout == fresh.stdout, args
     assert len(_compiled_files()) == 1
@@ -223,10 +207,10 @@ def test_an_edited_pathway_is_compiled_again(tmp_path: Path) -> None:
     pathway.write_text(text.replace(title, "Completely rewritten", 1), encoding="utf-8")
     edited = run_pathways("show", "reinduction", "--pathway", str(pathway))
     assert "Completely rewritten" in edited.stdout
-    assert "pydantic" in _imported(edited.stderr)  # loaded afresh, then compiled again
+    assert "pydantic" in imported(edited.stderr)  # loaded afresh, then compiled again
     again = run_pathways("show", "reinduction", "--pathway", str(pathway), "--format", "json")
     assert "Completely rewritten" in again.stdout
-    assert "pydantic" not in _imported(again.stderr)
+    assert "pydantic" not in imported(again.stderr)
 
 
 def test_an_edited_template_is_seen_at_once_with_a_compiled_pathway(tmp_path: Path) -> None:
@@ -243,7 +227,7 @@ def test_an_edited_template_is_seen_at_once_with_a_compiled_pathway(tmp_path: Pa
     )
     after = run_pathways("show", "reinduction", "--templates", str(templates))
     assert "Edited page" in after.stdout
-    assert "pydantic" not in _imported(after.stderr)
+    assert "pydantic" not in imported(after.stderr)
 
 
 def test_a_template_error_is_said_by_the_command(tmp_path: Path) -> None:
