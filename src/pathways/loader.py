@@ -430,7 +430,7 @@ def _describe(data: object, path: DataPath) -> str:
         return f"{_named(data, path)} of {_describe(data, path[:2])}"
     if shape in _NOUNS:
         return _named(data, path)
-    if len(path) > 1:  # "reviewer in metadata", "how_long in compare in state 'relapse'"
+    if len(path) > 1:  # "reviewer in metadata", "how_long in compare in state 'first_visit'"
         return _subject(data, path, is_key=False)
     return f"'{path[0]}'"
 
