@@ -80,6 +80,20 @@ MAX_ENTRIES = 256
 """Kept renders; the least recently used go first. A render is a few kilobytes."""
 
 _HEADER = b"pathways-render"
+
+
+def _sealed(kind: bytes, body: bytes) -> bytes:
+    """A kept file's bytes: a line naming its kind and the SHA-256 of ``body``, then it."""
+    return kind + b" " + hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
+
+
+def _unsealed(kind: bytes, data: bytes) -> bytes | None:
+    """The body of a file ``_sealed`` made of this kind, or None if it is damaged or cut
+    short (or of another kind)."""
+    header, newline, body = data.partition(b"\n")
+    if not newline or header != kind + b" " + hashlib.sha256(body).hexdigest().encode("ascii"):
+        return None
+    return body
 _PACKAGE = Path(__file__).resolve().parent
 _LIBRARIES = ("jinja2", "markupsafe", "pydantic", "pydantic_core", "yaml", "transitions")
 
@@ -174,9 +188,8 @@ class RenderCache:
             data = path.read_bytes()
         except OSError:
             return None
-        header, newline, body = data.partition(b"\n")
-        expected = _HEADER + b" " + hashlib.sha256(body).hexdigest().encode("ascii")
-        if not newline or header != expected:
+        body = _unsealed(_HEADER, data)
+        if body is None:
             return None
         try:
             text = body.decode("utf-8")
@@ -188,9 +201,7 @@ class RenderCache:
 
     def put(self, key: str, text: str) -> None:
         """Keep ``text`` under ``key`` (written whole, then renamed into place)."""
-        body = text.encode("utf-8")
-        data = _HEADER + b" " + hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
-        if _write_whole(self.folder, self._path(key), data):
+        if _write_whole(self.folder, self._path(key), _sealed(_HEADER, text.encode("utf-8"))):
             _prune(self.folder, ".render", self.max_entries)
 
 
@@ -506,9 +517,8 @@ class TemplateBytecode:
                 data = stream.read()
         except OSError:
             return None
-        header, newline, body = data.partition(b"\n")
-        expected = _BYTECODE_HEADER + b" " + hashlib.sha256(body).hexdigest().encode("ascii")
-        if not newline or header != expected:
+        body = _unsealed(_BYTECODE_HEADER, data)
+        if body is None:
             return None
         with contextlib.suppress(OSError):
             os.utime(path)  # recently used: pruned last
@@ -516,8 +526,5 @@ class TemplateBytecode:
 
     def put(self, key: str, body: bytes) -> None:
         """Keep ``body`` under ``key`` (written whole, then renamed into place)."""
-        digest = hashlib.sha256(body).hexdigest().encode("ascii")
-        if _write_whole(
-            self.folder, self._path(key), _BYTECODE_HEADER + b" " + digest + b"\n" + body
-        ):
+        if _write_whole(self.folder, self._path(key), _sealed(_BYTECODE_HEADER, body)):
             _prune(self.folder, ".bytecode", self.max_entries)
