@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from editing import changed
 from paths import MINIMAL
 from pathways.diagram import dot_string, mermaid_label, to_dot, to_mermaid
 from pathways.errors import UnknownContextError, UnknownStateError
@@ -17,12 +18,6 @@ from pathways.loader import load_pathway
 from pathways.schema import Pathway
 
 NASTY = 'He said "stop" <b>now</b> & #35; `code` | [x] {y} \\n \\N; end --> x\nnext line'
-
-
-def _with(pathway: Pathway, change: Any) -> Pathway:
-    data = pathway.model_dump()
-    change(data)
-    return Pathway.model_validate(data)
 
 
 def _edges(pathway: Pathway) -> set[tuple[str, str]]:
@@ -88,7 +83,7 @@ def test_mermaid_labels_are_escaped(minimal: Pathway) -> None:
         data["states"][0]["title"] = NASTY
         data["transitions"][0]["label"] = NASTY
 
-    text = to_mermaid(_with(minimal, change))
+    text = to_mermaid(changed(minimal, change))
     node = next(line for line in text.splitlines() if line.startswith("    s_relapse("))
     inner = node[len('    s_relapse("') : -len('")')]
     assert '"' not in inner and "<" not in inner and ">" not in inner and "`" not in inner
@@ -106,7 +101,7 @@ def test_mermaid_ids_avoid_keywords(minimal: Pathway) -> None:
         for t in data["transitions"]:
             t["dest"] = "end" if t["dest"] == "remission" else t["dest"]
 
-    text = to_mermaid(_with(minimal, change))
+    text = to_mermaid(changed(minimal, change))
     assert '    s_end(["Remission"])' in text
     assert not re.search(r"^\s+end\b", text, re.M)
 
@@ -157,7 +152,7 @@ def test_dot_labels_are_escaped(minimal: Pathway) -> None:
         data["states"][0]["title"] = NASTY
         data["transitions"][0]["label"] = NASTY
 
-    graph = _dot(to_dot(_with(minimal, change)))
+    graph = _dot(to_dot(changed(minimal, change)))
     label = graph.get_node("relapse").attr["label"]
     assert _as_shown(label) == " ".join(NASTY.split())
     assert {(a, b) for a, b in graph.edges() if a != "_start"} == _edges(minimal)
@@ -298,7 +293,7 @@ def _hostile_pathway(title: str, label: str, purpose: str, support: str) -> Path
         data["metadata"]["intended_purpose"] = purpose
         data["support"][0]["name"] = support
 
-    return _with(_MINIMAL, change)
+    return changed(_MINIMAL, change)
 
 
 def _shown(text: str) -> str:

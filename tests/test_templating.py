@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from editing import changed
 from paths import DATA, ROOT
 from pathways.errors import ContentError, Location
 from pathways.journey import Journey
@@ -31,13 +32,6 @@ from pathways.templating import (
 HOSTILE = '<script>alert("x")</script> {{ 7*7 }} {% if 1 %}x{% endif %} **bold** [a](b) & &amp;'
 
 
-def _with(pathway: Pathway, change: Any) -> Pathway:
-    """A copy of ``pathway`` with its data changed by ``change(data)``."""
-    data = pathway.model_dump()
-    change(data)
-    return Pathway.model_validate(data)
-
-
 def _hostile(pathway: Pathway, text: str = HOSTILE) -> Pathway:
     def change(data: dict[str, Any]) -> None:
         state = data["states"][1]
@@ -49,7 +43,7 @@ def _hostile(pathway: Pathway, text: str = HOSTILE) -> Pathway:
         data["transitions"][1]["label"] = text
         data["glossary"][0]["definition"] = text
 
-    return _with(pathway, change)
+    return changed(pathway, change)
 
 
 class _Page(HTMLParser):
@@ -206,7 +200,7 @@ def test_text_never_splits_a_phone_number_or_a_date(minimal: Pathway) -> None:
     def change(data: dict[str, Any]) -> None:
         data["states"][0]["explanation"] = ["You can call the support line on 0808 2080 888. " * 4]
 
-    pathway = _with(minimal, change)
+    pathway = changed(minimal, change)
     for width in range(30, 60):
         text = render(Journey.begin(pathway), "text", width=width)
         assert text.count("0808 2080 888") == 5, width
@@ -363,10 +357,10 @@ def test_html_never_lets_text_become_markup(text: str) -> None:
     """Whatever the text of a state, the HTML has the same elements and shows the text."""
     pathway = load_pathway(DATA / "minimal.yaml")
     plain = _Page(render(Journey.begin(_hostile(pathway, "Plain"), at="reinduction"), "html"))
-    changed = _hostile(pathway, text)
-    page = _Page(render(Journey.begin(changed, at="reinduction"), "html"))
+    hostile = _hostile(pathway, text)
+    page = _Page(render(Journey.begin(hostile, at="reinduction"), "html"))
     assert [t for t, _ in page.tags] == [t for t, _ in plain.tags]
-    assert changed.state("reinduction").title in page.words
+    assert hostile.state("reinduction").title in page.words
 
 
 def test_html_links_only_web_addresses(minimal: Pathway) -> None:
@@ -377,7 +371,7 @@ def test_html_links_only_web_addresses(minimal: Pathway) -> None:
         data["sources"][0]["url"] = "javascript:alert(1)"
 
     with pytest.raises(ValidationError, match="web_url"):
-        _with(minimal, change)
+        changed(minimal, change)
     source = minimal.sources[0].model_copy(update={"url": "javascript:alert(1)"})
     unchecked = minimal.model_copy(update={"sources": (source,)})
     page = _Page(render(Journey.begin(unchecked, at="reinduction"), "html"))
@@ -668,7 +662,7 @@ def _noted(pathway: Pathway, step: str) -> Pathway:
             }
         ]
 
-    return _with(pathway, change)
+    return changed(pathway, change)
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "html", "json"])
