@@ -15,8 +15,9 @@ behaviour (``SELECTION`` below); the rest of ``pyproject.toml`` (pytest's settin
 repository's. The properties run under the ``mutation`` hypothesis profile
 (tests/conftest.py: few examples, derandomized, so a verdict is the same on every run).
 
-Left out on purpose: the browser, server, subprocess and packaging suites (a child process
-imports the unmutated code, so it cannot see a mutant) and files whose tests of this module
+Left out on purpose: the browser, server, subprocess and packaging suites, and tests marked
+``child_process`` in the files chosen (a child process imports the unmutated code, so it
+cannot see a mutant) and files whose tests of this module
 are already in the selection. A run can be stopped (Ctrl-C) and started again: mutmut keeps
 each verdict and tries only the mutants not yet tried.
 
@@ -75,6 +76,8 @@ SELECTION: dict[str, list[str]] = {
         "tests/test_hostile.py",
         "tests/test_writing_content.py",
         "tests/test_compiled.py",  # Renderer.render_view, a page from the compiled pathway
+        "tests/test_renderer.py",
+        "tests/test_bytecode.py",  # KeptBytecode, in process (its command tests are not run)
     ],
     "lint": [
         "tests/test_lint.py",
@@ -98,7 +101,12 @@ def module_pyproject(module: str) -> str:
         "source_paths": ["src/"],
         "only_mutate": [f"src/pathways/{module}.py"],
         "also_copy": ALSO_COPY,
-        "pytest_add_cli_args": ["-p", "no:cacheprovider", "-m", "not browser"],
+        "pytest_add_cli_args": [
+            "-p",
+            "no:cacheprovider",
+            "-m",
+            "not browser and not child_process",
+        ],
         "pytest_add_cli_args_test_selection": SELECTION[module],
         # A mutant that loops for ever is stopped after 6 times (its tests' CPU time plus
         # 10 s for pytest to start and the emptied caches to fill), not mutmut's 30 times

@@ -265,6 +265,7 @@ def test_a_folder_that_cannot_be_written_does_not_matter(tmp_path: Path) -> None
 # --------------------------------------------------------------------------- the command
 
 
+@pytest.mark.child_process
 def test_a_page_not_shown_before_loads_the_kept_templates() -> None:
     """After one page, a page of another state is made from the compiled pathway and the
     kept templates, without pydantic, transitions, YAML or click, and is the page made
@@ -280,6 +281,7 @@ def test_a_page_not_shown_before_loads_the_kept_templates() -> None:
     assert not set(HEAVY) & imported(planted.stderr)
 
 
+@pytest.mark.child_process
 def test_an_edited_template_is_seen_by_the_next_command(tmp_path: Path) -> None:
     templates = tmp_path / "templates"
     (templates / "text").mkdir(parents=True)
@@ -295,6 +297,7 @@ def test_an_edited_template_is_seen_by_the_next_command(tmp_path: Path) -> None:
     assert "pydantic" not in imported(after.stderr)  # the compiled pathway, a new template
 
 
+@pytest.mark.child_process
 def test_a_template_error_from_kept_code_names_the_template() -> None:
     """A template that fails while rendering names its file and line, whether compiled
     now or loaded from the kept file."""
@@ -318,6 +321,7 @@ def test_a_template_error_from_kept_code_names_the_template() -> None:
         assert any(_kept_files())
 
 
+@pytest.mark.child_process
 @pytest.mark.parametrize("how", ["option", "environment"])
 def test_no_cache_writes_and_reads_no_kept_template(
     how: str, monkeypatch: pytest.MonkeyPatch

@@ -178,6 +178,7 @@ def _compiled_files() -> list[Path]:
     return sorted((_cache_home() / "pathways" / "renders").glob("*.compiled"))
 
 
+@pytest.mark.child_process
 def test_a_page_not_shown_before_comes_from_the_compiled_pathway() -> None:
     """After one page, another state, format, topic or width is rendered from the compiled
     pathway without pydantic, transitions, YAML or click, and is the page made afresh."""
@@ -197,6 +198,7 @@ def test_a_page_not_shown_before_comes_from_the_compiled_pathway() -> None:
     assert len(_compiled_files()) == 1
 
 
+@pytest.mark.child_process
 def test_an_edited_pathway_is_compiled_again(tmp_path: Path) -> None:
     """Changing the pathway file is seen at once: its old compiled form is not used."""
     pathway = tmp_path / "pathways.yaml"
@@ -213,6 +215,7 @@ def test_an_edited_pathway_is_compiled_again(tmp_path: Path) -> None:
     assert "pydantic" not in imported(again.stderr)
 
 
+@pytest.mark.child_process
 def test_an_edited_template_is_seen_at_once_with_a_compiled_pathway(tmp_path: Path) -> None:
     """The compiled pathway holds no template: a template added after it is used at once."""
     templates = tmp_path / "templates"
@@ -230,6 +233,7 @@ def test_an_edited_template_is_seen_at_once_with_a_compiled_pathway(tmp_path: Pa
     assert "pydantic" not in imported(after.stderr)
 
 
+@pytest.mark.child_process
 def test_a_template_error_is_said_by_the_command(tmp_path: Path) -> None:
     """A broken template with a compiled pathway gives the command's clean message."""
     templates = tmp_path / "templates"
@@ -276,6 +280,7 @@ def _planted() -> None:
         )
 
 
+@pytest.mark.child_process
 @pytest.mark.parametrize("how", ["option", "environment"])
 def test_no_cache_reads_and_writes_no_compiled_pathway(
     how: str, monkeypatch: pytest.MonkeyPatch

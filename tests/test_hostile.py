@@ -360,6 +360,7 @@ def test_tags_are_refused_and_build_nothing(tagged: str, tmp_path: Path) -> None
     assert not marker.exists()
 
 
+@pytest.mark.child_process
 def test_an_alias_bomb_is_refused_at_once() -> None:
     """A billion-laughs document (anchors and aliases nested ten deep) is refused without
     expanding anything, in a child process that would be stopped if it hung."""
@@ -392,6 +393,7 @@ def _validate(path: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.child_process
 def test_a_huge_document_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     """A file over the size limit is refused by `pathways validate` with one clear line."""
     huge = tmp_path / "huge.yaml"
@@ -407,6 +409,7 @@ def test_a_huge_document_is_refused_with_a_clear_message(tmp_path: Path) -> None
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.child_process
 @pytest.mark.parametrize("depth", [MAX_DEPTH + 10, 100_000])
 def test_a_deeply_nested_document_is_refused_with_a_clear_message(
     depth: int, tmp_path: Path

@@ -216,7 +216,9 @@ def journey_view(journey: Journey) -> dict[str, Any]:
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>])")
-_MD_LINE_START = re.compile(r"^(\s*)([#+\-=>|]|\d+[.)])")
+# A line that starts a heading, list, quote or table: its marker is escaped (for a number
+# that starts a list, the dot or bracket after it: a backslash before a digit is shown).
+_MD_LINE_START = re.compile(r"^(\s*)(?:([#+\-=>|])|(\d+)([.)]))")
 _MD_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _RAW_KEYS = frozenset(
     {
@@ -254,7 +256,12 @@ def markdown_escape(text: str) -> str:
     """Text that Markdown shows as written: no emphasis, links, HTML or list markers."""
     text = _MD_ENTITY.sub("&amp;", text_safe(text))
     text = _MD_INLINE.sub(r"\\\1", text)
-    return _MD_LINE_START.sub(r"\1\\\2", text)
+    return _MD_LINE_START.sub(_escaped_line_start, text)
+
+
+def _escaped_line_start(match: re.Match[str]) -> str:
+    indent, mark, digits, after = match.groups()
+    return f"{indent}\\{mark}" if mark else f"{indent}{digits}\\{after}"
 
 
 def _markdown_url(url: str) -> str:
