@@ -25,6 +25,7 @@ test: setup-test  ## The whole test suite, then the content checks
 
 check: setup-test  ## Type and style checks
 	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/ruff format --check src tests scripts benchmarks
 	$(BIN)/mypy src
 
 plant-bugs: setup-test  ## A test of the tests: plant eight known bugs, one at a time, and expect each caught

@@ -94,6 +94,8 @@ def _unsealed(kind: bytes, data: bytes) -> bytes | None:
     if not newline or header != kind + b" " + hashlib.sha256(body).hexdigest().encode("ascii"):
         return None
     return body
+
+
 _PACKAGE = Path(__file__).resolve().parent
 _LIBRARIES = ("jinja2", "markupsafe", "pydantic", "pydantic_core", "yaml", "transitions")
 

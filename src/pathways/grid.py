@@ -66,7 +66,5 @@ def option_grid(pathway: Pathway, journey: Journey) -> list[dict[str, Any]] | No
             "cells": [figures(d.id) for d in dests],
         }
     )
-    rows.append(
-        {"id": "source", "title": "The source", "cells": [source_of(d.id) for d in dests]}
-    )
+    rows.append({"id": "source", "title": "The source", "cells": [source_of(d.id) for d in dests]})
     return rows

@@ -311,9 +311,7 @@ class Pages:
     def _render(self, names: Sequence[str], context: dict[str, Any]) -> str:
         """The first of ``web/<name>`` that exists, rendered with exactly ``context``."""
         try:
-            template = self.environment.select_template(
-                self._existing([f"web/{n}" for n in names])
-            )
+            template = self.environment.select_template(self._existing([f"web/{n}" for n in names]))
             return template.render(context)
         except Exception as exc:
             # A user's broken template is their mistake: one message at its file and line.
@@ -567,7 +565,7 @@ class Pages:
         return self.render([f"{folder}/{journey.state}.html", page], view, links)
 
     def path_markup(self, journey: Journey, mode: Mode, links: Links) -> str:
-        """"Your path so far" (``web/_path.html``, given ``path``, ``mode``, ``page`` and
+        """The "Your path so far" part (``web/_path.html``, given ``path``, ``mode``, ``page`` and
         ``keeps_path``) for this journey, rendered; nothing where the links keep no path
         (the static site)."""
         if not links.keeps_path:
@@ -580,7 +578,7 @@ class Pages:
         return self._render(["_path.html"], data)
 
     def _path_body(self, journey: Journey, mode: Mode) -> bytes:
-        """"Your path so far" for this journey, encoded: ``path_markup``'s HTML, made as a
+        """The "Your path so far" part for this journey, encoded: ``path_markup``'s HTML, made as a
         state page is (``state_body``), from a skeleton for the path's shape (its length,
         which places were jumped to, the mode) with slots for each place's id and title,
         checked on first use against the render. Its cost grows with the path's length."""
