@@ -130,6 +130,16 @@ Phone = Annotated[
 Summary = Annotated[Text, StringConstraints(max_length=SUMMARY_MAX)]
 
 
+def _not_true_or_false(value: object) -> object:
+    """A whole number written as one: ``true`` is not 1 (pydantic would read it so)."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+Whole = Annotated[int, BeforeValidator(_not_true_or_false)]
+
+
 def _one_or_many(value: object) -> object:
     """Let authors write ``source: results`` as well as ``source: [results, review]``."""
     return [value] if isinstance(value, str) else value
@@ -185,7 +195,7 @@ class Metadata(Model):
         description="Whom the content and its figures are about; shown on the start page and"
         " beside every figure.",
     )
-    schema_version: int = Field(
+    schema_version: Whole = Field(
         default=1,
         ge=1,
         description="The version of the document schema this document was written for"
@@ -270,11 +280,11 @@ Hedge = Literal["as many as", "around", "about", "up to", "more than", "fewer th
 class Number(Model):
     """A figure from the source as a natural frequency: ``hedge count in out_of``."""
 
-    count: int = Field(ge=0)
-    out_of: int = Field(gt=0)
+    count: Whole = Field(ge=0)
+    out_of: Whole = Field(gt=0)
     hedge: Hedge
     about: Text = Field(description="Who the number is about, e.g. 'adults in trials'.")
-    percent: int | None = Field(
+    percent: Whole | None = Field(
         default=None, ge=0, le=100, description="The source's own percentage, if it gives one."
     )
     filled: Text | None = Field(
@@ -471,8 +481,9 @@ class LintSettings(Model):
     advice_phrases: tuple[Text, ...] = Field(
         default=(), description="More phrases that read as advice, added to the built-in list."
     )
-    syllables: Mapping[str, int] = Field(
-        default_factory=dict, description="Syllable counts for words the scorer gets wrong."
+    syllables: Mapping[str, Annotated[Whole, Field(ge=1)]] = Field(
+        default_factory=dict,
+        description="Syllable counts for words the scorer gets wrong (1 or more each).",
     )
     team: TeamSettings = Field(
         default_factory=TeamSettings,
