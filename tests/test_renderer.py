@@ -401,3 +401,63 @@ def test_an_error_in_a_template_made_from_a_string_is_not_a_users_template() -> 
     with pytest.raises(ZeroDivisionError) as caught:
         jinja2.Environment().from_string("one\n{{ 1 // 0 }}\n").render()
     assert from_template(caught.value) is None
+
+
+def test_render_names_the_formats_it_knows(minimal: Pathway) -> None:
+    with pytest.raises(ValueError, match=r"^unknown format 'pdf'; choose one of text, markdown,"):
+        Renderer().render(Journey.begin(minimal), "pdf")
+
+
+# --------------------------------------------------------------------------- the frame
+
+
+def test_a_page_without_the_frame_is_refused_with_what_is_missing(
+    minimal: Pathway, tmp_path: Path
+) -> None:
+    """Each missing part of the frame is its own problem, at line 1 of the user's page,
+    with the fix."""
+    page = tmp_path / "text" / "state.txt"
+    page.parent.mkdir()
+    page.write_text("{{ title }}\n", encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        Renderer(tmp_path).render(Journey.begin(minimal))
+    hint = (
+        "every page must show it: extend the packaged _base template, or print"
+        " {{ intended_purpose }} and {{ support.name }} {{ support.phone }} yourself"
+    )
+    where = Location(str(page.resolve()), 1, 1)
+    assert [(p.message, p.hint, p.location) for p in caught.value.problems] == [
+        (f"the text output of template 'state.txt' does not show {what}", hint, where)
+        for what in [
+            "the intended-purpose statement",
+            "the support line's name",
+            "the support line's phone number",
+        ]
+    ]
+
+
+def test_text_pages_are_tidied_and_html_pages_are_not(minimal: Pathway, tmp_path: Path) -> None:
+    """Text and Markdown lose spaces at line ends, runs of blank lines and blank lines at
+    either end, and end with one newline; HTML is left exactly as the template made it."""
+    body = "\n\n{{ title }}   \n\n\n\nNext \t\n\n\n"
+    for fmt in ("text", "markdown", "html"):
+        _user_page(tmp_path, body, fmt)
+    journey = Journey.begin(minimal)
+    for fmt in ("text", "markdown"):
+        output = Renderer(tmp_path).render(journey, fmt)
+        assert not output.startswith("\n") and output.endswith("\n")
+        assert not output.endswith("\n\n")
+        assert "\n\n\n" not in output
+        assert all(line == line.rstrip(" \t") for line in output.split("\n"))
+        assert "The leukaemia has come back\n\nNext\n" in output
+    html = Renderer(tmp_path).render(journey, "html")
+    assert "The leukaemia has come back   \n\n\n\nNext \t\n\n\n" in html
+
+
+def test_a_snapshot_compiles_only_templates(minimal: Pathway, tmp_path: Path) -> None:
+    """Notes kept beside the templates (a README, a draft) are not compiled: only the
+    pages of the three formats are."""
+    _user_page(tmp_path, "OURS")
+    (tmp_path / "README").write_text("Our templates {% if %}", encoding="utf-8")
+    (tmp_path / "text" / "draft.txt.orig").write_text("{% if %}", encoding="utf-8")
+    assert "OURS" in Renderer(tmp_path, snapshot=True).render(Journey.begin(minimal))
