@@ -1,0 +1,208 @@
+"""pathways lint, stated exactly: what an author reads (whole messages, hints, severities,
+the figures table) and what a tool reads (the JSON report's keys, rounding and indent),
+and the small parts every rule leans on (syllables of figures, quoting, word matching,
+which templates are read, which readings a rule applies in)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from editing import changed
+from paths import DATA
+from pathways import lint
+from pathways.errors import Location
+from pathways.lint import (
+    PATHWAY_FIGURES,
+    Figures,
+    Finding,
+    LintConfig,
+    LintReport,
+    Readability,
+    format_json,
+    format_table,
+    format_text,
+    lint_document,
+)
+from pathways.loader import parse_document
+from pathways.schema import Pathway
+
+FIXTURES = DATA / "lint"
+OWN = DATA / "pathways"
+LOAD_DAY = dt.date(2026, 1, 20)
+LINT_DAY = dt.date(2026, 6, 1)
+CLEAN = (FIXTURES / "clean.yaml").read_text(encoding="utf-8")
+
+
+def edit(text: str, old: str, new: str) -> str:
+    """``text`` with its one ``old`` replaced by ``new`` (an edit that misses fails)."""
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+def lint_text(text: str, rules: tuple[str, ...], name: str = "doc.yaml") -> LintReport:
+    document = parse_document(text, name, today=LOAD_DAY)
+    return lint_document(document, LintConfig(today=LINT_DAY, rules=rules))
+
+
+def line_of(text: str, words: str) -> int:
+    """The 1-based line of the one line of ``text`` holding ``words``."""
+    [line] = [i for i, line in enumerate(text.splitlines(), 1) if words in line]
+    return line
+
+
+@dataclasses.dataclass(frozen=True)
+class Edited:
+    """A loaded document whose pathway was changed afterwards (past the loader's checks);
+    locations are those of the original file."""
+
+    pathway: Pathway
+    filename: str
+    original: lint.Document
+
+    def locate(self, path: tuple[str | int, ...]) -> Location:
+        return self.original.locate(path)
+
+
+def lint_changed(change: object, rules: tuple[str, ...]) -> LintReport:
+    """Lint clean.yaml with its data changed by ``change(data)`` after loading."""
+    document = parse_document(CLEAN, "clean.yaml", today=LOAD_DAY)
+    pathway = changed(document.pathway, change)  # type: ignore[arg-type]
+    return lint_document(
+        Edited(pathway, "clean.yaml", document), LintConfig(today=LINT_DAY, rules=rules)
+    )
+
+
+def messages(report: LintReport) -> list[tuple[str, str, str]]:
+    return [(f.severity, f.message, f.hint) for f in report.findings]
+
+
+# --------------------------------------------------------------------------- JSON and text
+
+
+FIGURES_A = Figures("a", 6.04999, 7.25001, 12, 2, 17, 1, 8)
+FIGURES_LONG = Figures("second_step", 8.0, 3.1291, 3, 1, 3, 0, 3)
+WHOLE = Figures(PATHWAY_FIGURES, 7.96, 5.5, 15, 3, 20, 1, 8)
+FINDING = Finding(
+    Location("doc.yaml", 3, 5),
+    "advice",
+    "error",
+    "'Vous devriez' reads as advice: it tells the reader what to do \u2014 na\u00efve",
+    "say what is documented instead",
+)
+
+
+def small_report() -> LintReport:
+    return LintReport((FINDING,), Readability((FIGURES_A, FIGURES_LONG), WHOLE))
+
+
+def test_json_report_is_exactly_its_keys_rounded_to_one_decimal_with_two_space_indent() -> None:
+    """--format json: the documented keys, grades rounded to one decimal, non-ASCII kept
+    as itself, indented by two spaces, ending in a newline."""
+    expected = """{
+  "findings": [
+    {
+      "file": "doc.yaml",
+      "line": 3,
+      "col": 5,
+      "rule": "advice",
+      "severity": "error",
+      "message": "'Vous devriez' reads as advice: it tells the reader what to do \u2014 na\u00efve",
+      "hint": "say what is documented instead"
+    }
+  ],
+  "readability": {
+    "states": [
+      {
+        "name": "a",
+        "fk_grade": 6.0,
+        "smog": 7.3,
+        "smog_sample_ok": false,
+        "words": 12,
+        "sentences": 2,
+        "syllables": 17,
+        "polysyllables": 1,
+        "longest_sentence": 8
+      },
+      {
+        "name": "second_step",
+        "fk_grade": 8.0,
+        "smog": 3.1,
+        "smog_sample_ok": false,
+        "words": 3,
+        "sentences": 1,
+        "syllables": 3,
+        "polysyllables": 0,
+        "longest_sentence": 3
+      }
+    ],
+    "pathway": {
+      "name": "(whole pathway)",
+      "fk_grade": 8.0,
+      "smog": 5.5,
+      "smog_sample_ok": false,
+      "words": 15,
+      "sentences": 3,
+      "syllables": 20,
+      "polysyllables": 1,
+      "longest_sentence": 8
+    }
+  },
+  "errors": 1,
+  "warnings": 0
+}
+"""
+    assert format_json(small_report()) == expected
+
+
+def test_json_grades_are_floats_with_one_decimal() -> None:
+    """A grade of 9.96 is 10.0 in JSON (a float, not the integer 10), and 4.449 is 4.4."""
+    data = Figures("x", 9.96, 4.449, 1, 1, 1, 0, 1).as_dict()
+    assert (data["fk_grade"], data["smog"]) == (10.0, 4.4)
+    assert isinstance(data["fk_grade"], float) and isinstance(data["smog"], float)
+
+
+def test_smog_sample_is_ok_from_thirty_sentences() -> None:
+    """SMOG's sample is large enough at 30 sentences, not at 29."""
+    assert Figures("x", 1.0, 1.0, 30, 30, 30, 0, 1).as_dict()["smog_sample_ok"] is True
+    assert Figures("x", 1.0, 1.0, 29, 29, 29, 0, 1).as_dict()["smog_sample_ok"] is False
+
+
+def test_text_report_is_the_table_a_blank_line_the_findings_and_the_summary() -> None:
+    """The whole text report of a small pathway: header, rule line, one row a state, the
+    whole pathway, the note under the table, a blank line, each finding with its hint,
+    and the summary."""
+    expected = (
+        "state            FK grade   SMOG  words  longest\n"
+        "------------------------------------------------\n"
+        "a                     6.0    7.3     12        8\n"
+        "second_step           8.0    3.1      3        3\n"
+        "(whole pathway)       8.0    5.5     15        8\n"
+        "FK grade over 6 warns, over 8 fails. SMOG is shown for comparison, scaled to 30"
+        " sentences (states are shorter, so it is an estimate). 'longest' is the longest"
+        " sentence in words.\n"
+        "\n"
+        "doc.yaml:3:5: advice: error: 'Vous devriez' reads as advice: it tells the reader"
+        " what to do \u2014 na\u00efve\n"
+        "  hint: say what is documented instead\n"
+        "1 error, 0 warnings\n"
+    )
+    assert format_text(small_report()) == expected
+
+
+def test_table_column_is_as_wide_as_the_word_state_for_short_names() -> None:
+    """State ids shorter than the word 'state' still line up under it."""
+    table = format_table(Readability((Figures("a", 1.0, 2.0, 3, 1, 3, 0, 3),), WHOLE))
+    assert table.splitlines()[:3] == [
+        "state            FK grade   SMOG  words  longest",
+        "------------------------------------------------",
+        "a                     1.0    2.0      3        3",
+    ]
+    short = format_table(
+        Readability((Figures("a", 1.0, 2.0, 3, 1, 3, 0, 3),), dataclasses.replace(WHOLE, name="b"))
+    )
+    assert short.splitlines()[:3] == [
+        "state  FK grade   SMOG  words  longest",
+        "--------------------------------------",
+        "a           1.0    2.0      3        3",
+    ]
