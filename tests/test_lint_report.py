@@ -7,6 +7,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from editing import changed
 from paths import DATA
@@ -23,6 +28,7 @@ from pathways.lint import (
     format_table,
     format_text,
     lint_document,
+    number_syllables,
 )
 from pathways.loader import parse_document
 from pathways.schema import Pathway
@@ -206,3 +212,88 @@ def test_table_column_is_as_wide_as_the_word_state_for_short_names() -> None:
         "--------------------------------------",
         "a           1.0    2.0      3        3",
     ]
+
+
+# --------------------------------------------------------------------------- syllables
+
+
+# Each word of a spoken number and its syllables, counted by hand (say it and tap).
+_SAID = {
+    "zero": 2, "one": 1, "two": 1, "three": 1, "four": 1, "five": 1, "six": 1, "seven": 2,
+    "eight": 1, "nine": 1, "ten": 1, "eleven": 3, "twelve": 1, "thirteen": 2, "fourteen": 2,
+    "fifteen": 2, "sixteen": 2, "seventeen": 3, "eighteen": 2, "nineteen": 2, "twenty": 2,
+    "thirty": 2, "forty": 2, "fifty": 2, "sixty": 2, "seventy": 3, "eighty": 2, "ninety": 2,
+    "hundred": 2, "thousand": 2, "million": 2, "billion": 2, "and": 1,
+}  # fmt: skip
+_UNITS = [w for w in _SAID if w not in {"hundred", "thousand", "million", "billion", "and"}][:20]
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+
+def _spoken_below_a_thousand(n: int) -> list[str]:
+    hundreds, rest = divmod(n, 100)
+    words = [_UNITS[hundreds], "hundred"] if hundreds else []
+    if rest and hundreds:
+        words.append("and")
+    if 0 < rest < 20:
+        words.append(_UNITS[rest])
+    elif rest:
+        words += [_TENS[rest // 10 - 2]] + ([_UNITS[rest % 10]] if rest % 10 else [])
+    return words
+
+
+def spoken(n: int) -> list[str]:
+    """The words of a whole number below a trillion as said in British English: "one
+    thousand and five", "twenty-one thousand", "one million two hundred thousand"."""
+    if n == 0:
+        return ["zero"]
+    words: list[str] = []
+    for scale, name in ((10**9, "billion"), (10**6, "million"), (1000, "thousand")):
+        count, n = divmod(n, scale)
+        if count:
+            words += [*_spoken_below_a_thousand(count), name]
+    if words and 0 < n < 100:
+        words.append("and")  # the British "and" before a last part under a hundred
+    return words + _spoken_below_a_thousand(n)
+
+
+def test_the_speller_says_numbers_as_a_person_does() -> None:
+    """The tests' own speller, checked on numbers read aloud."""
+    assert " ".join(spoken(140)) == "one hundred and forty"
+    assert " ".join(spoken(1005)) == "one thousand and five"
+    assert " ".join(spoken(21000)) == "twenty one thousand"
+    assert " ".join(spoken(101_001)) == "one hundred and one thousand and one"
+    assert " ".join(spoken(1_200_000)) == "one million two hundred thousand"
+
+
+@pytest.mark.parametrize(
+    ("n", "words", "syllables"),
+    [  # counted by hand, syllable by syllable
+        (19, "nine-teen", 2),
+        (20, "twen-ty", 2),
+        (21, "twen-ty-one", 3),
+        (27, "twen-ty-sev-en", 4),
+        (99, "nine-ty-nine", 3),
+        (100, "one hun-dred", 3),
+        (101, "one hun-dred and one", 5),
+        (999, "nine hun-dred and nine-ty-nine", 7),
+        (1000, "one thou-sand", 3),
+        (1001, "one thou-sand and one", 5),
+        (1100, "one thou-sand one hun-dred", 6),
+        (21000, "twen-ty-one thou-sand", 5),
+        (999_999, "nine hun-dred and nine-ty-nine thou-sand nine hun-dred and nine-ty-nine", 16),
+        (1_000_000, "one mil-lion", 3),
+        (1_000_001, "one mil-lion and one", 5),
+        (7_000_000_000, "sev-en bil-lion", 4),
+        (2_000_000_000_000, "two tril-lion", 3),
+    ],
+)
+def test_figures_have_the_syllables_a_person_says(n: int, words: str, syllables: int) -> None:
+    """A figure in the text counts the syllables of its words read aloud."""
+    assert len(re.split(r"[ -]", words)) == syllables
+    assert number_syllables(n) == syllables
+
+
+@given(st.integers(min_value=0, max_value=10**12 - 1))
+def test_every_figure_has_the_syllables_of_its_spoken_words(n: int) -> None:
+    """Any whole number below a trillion has the syllables of its British spoken words."""
+    assert number_syllables(n) == sum(_SAID[w] for w in spoken(n))

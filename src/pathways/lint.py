@@ -362,8 +362,13 @@ _NUMBER_SYLLABLES = (2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 3, 1, 2, 2, 2, 2, 3, 2, 2)
 _TENS_SYLLABLES = {2: 2, 3: 2, 4: 2, 5: 2, 6: 2, 7: 3, 8: 2, 9: 2}
 
 
+_SCALES = (10**12, 10**9, 10**6, 1000)
+"""Trillion, billion, million, thousand: two syllables each."""
+
+
 def number_syllables(n: int) -> int:
-    """Syllables in the British reading of a whole number ("140": one hundred and forty)."""
+    """Syllables in the British reading of a whole number ("140": one hundred and forty;
+    "1005": one thousand and five). Beyond the trillions, figures are read digit by digit."""
     if n < 20:
         return _NUMBER_SYLLABLES[n]
     if n < 100:
@@ -371,10 +376,16 @@ def number_syllables(n: int) -> int:
     if n < 1000:
         rest = n % 100
         return number_syllables(n // 100) + 2 + (1 + number_syllables(rest) if rest else 0)
-    if n < 1_000_000:
-        rest = n % 1000
-        return number_syllables(n // 1000) + 2 + (number_syllables(rest) if rest else 0)
-    return len(str(n))
+    if n >= 1000 * _SCALES[0]:
+        return sum(number_syllables(int(digit)) for digit in str(n))
+    syllables, rest = 0, n
+    for scale in _SCALES:
+        count, rest = divmod(rest, scale)
+        if count:
+            syllables += number_syllables(count) + 2
+    if rest:  # "and" before a last part under a hundred: "one thousand and five"
+        syllables += number_syllables(rest) + (1 if rest < 100 else 0)
+    return syllables
 
 
 _NUMBER_WORDS = {
