@@ -8,6 +8,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -21,14 +23,28 @@ from pathways.lint import (
     PATHWAY_FIGURES,
     Figures,
     Finding,
+    Issue,
     LintConfig,
     LintReport,
+    Phrase,
     Readability,
+    Run,
+    Scorer,
+    bounded,
+    find_advice,
     format_json,
     format_table,
     format_text,
+    frequencies,
+    is_initialism,
     lint_document,
+    load_data,
     number_syllables,
+    pathway_denominator,
+    rule,
+    template_files,
+    term_matcher,
+    visible_template_text,
 )
 from pathways.loader import parse_document
 from pathways.schema import Pathway
@@ -297,3 +313,329 @@ def test_figures_have_the_syllables_a_person_says(n: int, words: str, syllables:
 def test_every_figure_has_the_syllables_of_its_spoken_words(n: int) -> None:
     """Any whole number below a trillion has the syllables of its British spoken words."""
     assert number_syllables(n) == sum(_SAID[w] for w in spoken(n))
+
+
+def test_initialisms_are_read_letter_by_letter_with_a_plural_s() -> None:
+    """ "GPs" is two letters read out (G, P) and matched only in capitals; a capital S is a
+    letter, a lower-case s the plural; a word in lower case is no initialism."""
+    assert is_initialism("GPs") and is_initialism("NHS") and is_initialism("MRI-A")
+    assert not is_initialism("Gps") and not is_initialism("gps") and not is_initialism("A")
+    scorer = Scorer()
+    assert scorer.syllables("GPs") == 2
+    assert scorer.syllables("WHO") == 5  # double-you (3), aitch, oh
+    [pattern] = term_matcher(["GPs"])
+    assert pattern.search("see your GPs") and not pattern.search("the gps signal")
+
+
+def test_initialisms_match_only_in_capitals_and_words_in_any_case() -> None:
+    """A glossary or medical word in capitals ("ALL") is not found in "all"; a word in
+    lower case is found in any case; ``bounded`` ignores case unless told not to."""
+    initialism, word = term_matcher(["ALL", "relapse"])
+    assert initialism.search("adults with ALL") and not initialism.search("all of them")
+    assert word.search("A Relapse") and word.search("RELAPSE")
+    assert not bounded("NHS", ignore_case=False).search("nhs")
+    assert bounded("NHS").search("nhs")
+
+
+def test_a_british_spelling_is_rewritten_only_to_a_word_the_dictionary_knows() -> None:
+    """'haematology' reads as 'hematology'; a made-up word whose rewrite is unknown too
+    keeps its own spelling."""
+    data = load_data()
+    scorer = Scorer(data.syllables, data.spelling)
+    assert scorer.american("haematology") == "hematology"
+    assert scorer.american("zorbise") is None
+    assert scorer.american("praise") is None  # known as it is
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def test_texts_without_words_have_all_figures_zero_with_the_states_name() -> None:
+    """No texts, or texts of punctuation only, score zero everywhere, under their name."""
+    scorer = Scorer()
+    zero = Figures("relapse", 0.0, 0.0, 0, 0, 0, 0, 0)
+    assert scorer.figures("relapse", []) == zero
+    assert scorer.figures("relapse", ["...", " - "]) == zero
+    assert zero.as_dict() == {
+        "name": "relapse",
+        "fk_grade": 0.0,
+        "smog": 0.0,
+        "smog_sample_ok": False,
+        "words": 0,
+        "sentences": 0,
+        "syllables": 0,
+        "polysyllables": 0,
+        "longest_sentence": 0,
+    }
+
+
+def test_one_word_is_scored_as_one_word() -> None:
+    """ "Yes." is one sentence of one word of one syllable: FK 0.39 + 11.8 - 15.59."""
+    figures = Scorer().figures("x", ["Yes."])
+    assert (figures.words, figures.sentences, figures.syllables) == (1, 1, 1)
+    assert figures.fk_grade == pytest.approx(0.39 + 11.8 - 15.59)
+    assert figures.longest_sentence == 1
+
+
+def test_figures_count_words_sentences_and_syllables() -> None:
+    """ "The cat sat. A dog ran by." is 7 words, 2 sentences, 7 syllables (counted by
+    hand), the longest sentence 4 words."""
+    figures = Scorer().figures("x", ["The cat sat. A dog ran by."])
+    assert (figures.words, figures.sentences, figures.syllables) == (7, 2, 7)
+    assert (figures.polysyllables, figures.longest_sentence) == (0, 4)
+
+
+# --------------------------------------------------------------------------- quoting
+
+
+def _cite_section(section: str) -> object:
+    def change(data: dict[str, object]) -> None:
+        data["states"][1]["facts"][0]["section"] = section  # type: ignore[index]
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("section", "quoted"),
+    [
+        ("x" * 60, "'" + "x" * 60 + "'"),  # 60 characters: kept whole
+        ("y" * 61, "'" + "y" * 57 + "...'"),  # one over: cut to 57 and '...'
+        # the cut falls after a space (character 57), which is not kept before the '...'
+        ("a" * 56 + " " + "b" * 10, "'" + "a" * 56 + "...'"),
+        ("Lots   of\nspace " + "z" * 60, "'Lots of space " + "z" * 43 + "...'"),
+    ],
+    ids=["60", "61", "space-at-cut", "white-space"],
+)
+def test_a_quoted_text_is_cut_at_60_characters_with_dots(section: str, quoted: str) -> None:
+    """A text quoted in a message is kept whole up to 60 characters (white space folded);
+    a longer one is cut to 57 characters, trailing space dropped, and ends with '...'."""
+    report = lint_changed(_cite_section(section), ("provenance",))
+    assert messages(report) == [
+        (
+            "error",
+            f"a fact in state 'chemo' cites section {quoted}, which source 'page' does not declare",
+            "cite one of its sections: Acute lymphoblastic leukaemia (ALL) relapse;"
+            " Support for you",
+        )
+    ]
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def test_frequencies_in_words_and_their_span() -> None:
+    """'one in a hundred' (any white space) is 1 in 100; the span ends where it does."""
+    text = "For about one in a  hundred people, it works."
+    [found] = frequencies(text)
+    assert (found.count, found.out_of) == (1, 100)
+    assert text[found.start : found.end] == "one in a  hundred"
+
+
+def test_a_figure_is_quoted_alone_in_its_message() -> None:
+    """A figure in another denominator or without a cited fact is quoted as written,
+    without the words after it."""
+
+    def add_summary(data: dict[str, object]) -> None:
+        data["states"][2]["summary"] = "About 3 in 20 people join a trial. Few say no."  # type: ignore[index]
+
+    report = lint_changed(add_summary, ("numbers", "provenance"))
+    assert sorted(f.message for f in report.findings) == [
+        "the figure '3 in 20' counts in 20; the rest of the pathway counts in 10",
+        "the figure '3 in 20' is not the number of any cited fact",
+    ]
+
+
+def _set_numbers(*numbers: dict[str, object] | None, texts: tuple[str, ...] = ()) -> object:
+    """A change giving the chemo state one fact for each number (None: a fact without
+    one), the fact's text from ``texts`` or saying the number with its hedge."""
+
+    def change(data: dict[str, object]) -> None:
+        chemo = data["states"][1]  # type: ignore[index]
+        template = chemo["facts"][0]
+        facts = []
+        for i, number in enumerate(numbers):
+            if number is None:
+                text = texts[i]
+            else:
+                words = f"{number['hedge']} {number['count']} in {number['out_of']}"
+                text = (
+                    texts[i]
+                    if i < len(texts) and texts[i]
+                    else f"In trials, this worked for {words} people."
+                )
+            facts.append({**template, "text": text, "number": number})
+        chemo["facts"] = facts
+
+    return change
+
+
+def _number(count: int, out_of: int, **more: object) -> dict[str, object]:
+    return {
+        "count": count,
+        "out_of": out_of,
+        "hedge": "around",
+        "about": "people in trials",
+        "filled": "a person it worked for",
+        **more,
+    }
+
+
+def test_the_denominator_is_the_structured_numbers_before_the_texts() -> None:
+    """The pathway's denominator is the one most structured numbers use, even where the
+    texts say another more often; without structured numbers, the texts' own."""
+    document = parse_document(CLEAN, "clean.yaml", today=LOAD_DAY)
+    texts = ("Around 1 in 100 people, and 2 in 100 more, and 3 in 100 after that.",)
+    structured = changed(document.pathway, _set_numbers(_number(4, 10), None, texts=("", *texts)))  # type: ignore[arg-type]
+    assert pathway_denominator(structured) == 10
+    plain = changed(document.pathway, _set_numbers(None, texts=texts))  # type: ignore[arg-type]
+    assert pathway_denominator(plain) == 100
+
+
+def test_a_fact_number_in_another_denominator_and_without_filled_is_said_exactly() -> None:
+    """A fact's number without 'filled' warns, and one counting in other than the
+    pathway's denominator is an error: whole messages and hints."""
+    report = lint_changed(
+        _set_numbers(_number(4, 10), _number(4, 10), _number(2, 100, filled=None)), ("numbers",)
+    )
+    assert sorted(messages(report), key=lambda m: m[1]) == [
+        (
+            "error",
+            "the figure '2 in 100' counts in 100; the rest of the pathway counts in 10",
+            "use one denominator across the pathway: '... in 10'",
+        ),
+        (
+            "error",
+            "the number says 2 in 100; the rest of the pathway counts in 10",
+            "use one denominator across the pathway (for example 'in 10'), so readers"
+            " never have to compare fractions",
+        ),
+        (
+            "warning",
+            "the picture of around 2 in 100 does not say whom a filled figure stands for",
+            "add filled: to the number, e.g. 'a person the treatment worked for', so the"
+            " icon array's caption says what it shows",
+        ),
+    ]
+
+
+def test_a_fact_number_missing_from_its_text_is_said_with_its_words() -> None:
+    """A fact whose text does not give its number is told the words to add."""
+    report = lint_changed(
+        _set_numbers(_number(4, 10), texts=("In trials, this often worked.",)), ("numbers",)
+    )
+    assert messages(report) == [
+        (
+            "error",
+            "the fact's number (around 4 in 10) is not in its text",
+            "say it in words beside the picture: 'around 4 in 10 people in trials'",
+        )
+    ]
+
+
+# --------------------------------------------------------------------------- advice
+
+
+def test_advice_with_a_left_curly_quote_for_an_apostrophe_is_caught_as_written() -> None:
+    """ "You\u2018ll need to" (a left curly quote typed for the apostrophe) is advice, and
+    the message quotes the text as written."""
+    hits = list(find_advice("Then you\u2018ll need to rest.", load_data().advice))
+    assert [(start, end) for start, end, _ in hits] == [(5, 19)]
+
+    def advise(data: dict[str, object]) -> None:
+        data["states"][0]["summary"] = "Then you\u2018ll need to rest."  # type: ignore[index]
+
+    report = lint_changed(advise, ("advice",))
+    [finding] = report.findings
+    assert finding.message == "'you\u2018ll need to' reads as advice: " + hits[0][2].says
+    assert (finding.severity, finding.hint) == ("error", hits[0][2].hint)
+
+
+def test_the_documents_advice_phrases_are_reported_with_their_hint() -> None:
+    """A phrase from lint.advice_phrases is an error with the message and hint that say
+    where it comes from and what to write instead."""
+
+    def add_phrase(data: dict[str, object]) -> None:
+        data["lint"]["advice_phrases"] = ["go for it"]  # type: ignore[index]
+        data["states"][0]["summary"] = "Some people go for it."  # type: ignore[index]
+
+    assert messages(lint_changed(add_phrase, ("advice",))) == [
+        (
+            "error",
+            "'go for it' reads as advice: the pathway's lint.advice_phrases lists it",
+            "rewrite it as information: 'your healthcare team may ...', 'some people ...'",
+        )
+    ]
+
+
+def _phrase(pattern: str, says: str) -> Phrase:
+    return Phrase(re.compile(pattern), says, "hint")
+
+
+@pytest.mark.parametrize("order", [1, -1], ids=["short-first", "long-first"])
+def test_overlapping_advice_is_reported_once_as_the_longest(order: int) -> None:
+    """Where phrases overlap at one position, the longest is reported, whatever the order
+    of the list; a phrase starting inside it is not reported."""
+    phrases = [_phrase("you should", "short"), _phrase("you should not wait", "long")]
+    phrases.append(_phrase("not wait long", "inside"))
+    hits = list(find_advice("you should not wait long", phrases[::order]))
+    assert [(s, e, p.says) for s, e, p in hits] == [(0, 19, "long")]
+
+
+def test_advice_phrases_that_touch_are_both_reported() -> None:
+    """Two phrases back to back (one ends where the next begins) are two findings."""
+    phrases = [_phrase("act now!", "first"), _phrase("rest", "second")]
+    hits = list(find_advice("act now!rest", phrases))
+    assert [(s, e, p.says) for s, e, p in hits] == [(0, 8, "first"), (8, 12, "second")]
+
+
+# --------------------------------------------------------------------------- templates
+
+
+def test_template_files_skip_missing_folders_and_other_files_and_go_on(tmp_path: Path) -> None:
+    """A folder that does not exist and a file that is no template (an image) are
+    skipped, and the files after them are still read."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "a.png").write_bytes(b"\x89PNG")
+    (folder / "b.txt").write_text("x", encoding="utf-8")
+    (folder / "c.html").write_text("x", encoding="utf-8")
+    found = [file for file, _ in template_files([tmp_path / "missing", folder])]
+    assert found == [folder / "b.txt", folder / "c.html"]
+
+
+def test_template_attributes_a_reader_meets_are_kept_in_place() -> None:
+    """alt, title and aria-label values are read where they stand; the rest of the tag
+    is blank, so every character keeps its offset."""
+    source = '<img src="a.png" alt="We recommend this"><p title=\'Best\'>x</p>'
+    expected = (
+        " " * 22 + "We recommend this" + " " * 2 + " " * 10 + "Best" + " " * 2 + "x" + " " * 4
+    )
+    assert visible_template_text(source, html=True) == expected
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def test_a_rule_is_registered_under_its_id_and_run_by_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``@rule`` adds a check to RULES under its id and summary; lint runs it and reports
+    its issues under that id."""
+    monkeypatch.setattr(lint, "RULES", dict(lint.RULES))
+
+    @rule("always", "says one thing about every pathway")
+    def always(run: Run) -> Iterator[Issue]:
+        yield Issue(("metadata", "title"), "warning", "a message", "a hint")
+
+    assert lint.RULES["always"] == lint.Rule("always", "says one thing about every pathway", always)
+    document = parse_document(CLEAN, "clean.yaml", today=LOAD_DAY)
+    report = lint_document(document, LintConfig(today=LINT_DAY, rules=("always",)))
+    assert [str(f) for f in report.findings] == [
+        f"{document.locate(('metadata', 'title'))}: always: warning: a message\n  hint: a hint"
+    ]
+
+
+def test_unknown_rules_are_all_named() -> None:
+    """Asking for rules that do not exist names each of them, comma separated."""
+    document = parse_document(CLEAN, "clean.yaml", today=LOAD_DAY)
+    with pytest.raises(ValueError) as raised:
+        lint_document(document, LintConfig(rules=("nosuch", "advice", "other")))
+    assert str(raised.value) == "unknown lint rules: nosuch, other"
