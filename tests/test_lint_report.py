@@ -31,6 +31,7 @@ from pathways.lint import (
     Run,
     Scorer,
     bounded,
+    display_path,
     find_advice,
     format_json,
     format_table,
@@ -601,6 +602,22 @@ def test_template_files_skip_missing_folders_and_other_files_and_go_on(tmp_path:
     (folder / "c.html").write_text("x", encoding="utf-8")
     found = [file for file, _ in template_files([tmp_path / "missing", folder])]
     assert found == [folder / "b.txt", folder / "c.html"]
+
+
+def test_a_template_is_named_relative_inside_the_working_folder_absolute_outside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Inside the working folder a template is named as a person would type it there;
+    outside it, by its absolute path (never '../../..')."""
+    inside = tmp_path / "here" / "templates" / "state.txt"
+    outside = tmp_path / "elsewhere" / "state.txt"
+    for file in (inside, outside):
+        file.parent.mkdir(parents=True)
+        file.write_text("x", encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "here")
+    assert display_path(inside) == str(Path("templates") / "state.txt")
+    assert display_path(outside) == str(outside)
+    assert [name for _, name in template_files([outside.parent])] == [str(outside)]
 
 
 def test_template_attributes_a_reader_meets_are_kept_in_place() -> None:

@@ -805,11 +805,13 @@ def template_files(dirs: Sequence[Path]) -> Iterator[tuple[Path, str]]:
 
 
 def display_path(file: Path) -> str:
-    """A path as a person would type it here: relative to the working folder if inside it."""
+    """A path as a person would type it here: relative to the working folder if inside it,
+    else absolute (not a climb of '../../..' out of the working folder)."""
+    absolute = Path(os.path.abspath(file))
     try:
-        return os.path.relpath(file)
-    except ValueError:  # another drive on Windows
-        return str(file)
+        return str(absolute.relative_to(os.getcwd()))
+    except ValueError:  # outside the working folder, or on another drive on Windows
+        return str(absolute)
 
 
 def _blank(text: str) -> str:
