@@ -656,3 +656,240 @@ def test_unknown_rules_are_all_named() -> None:
     with pytest.raises(ValueError) as raised:
         lint_document(document, LintConfig(rules=("nosuch", "advice", "other")))
     assert str(raised.value) == "unknown lint rules: nosuch, other"
+
+
+# --------------------------------------------------------------------------- glossary
+
+RELAPSE_TERMS = "    terms: [relapse]\n"
+PLACES = {
+    "explanation": (
+        "      - This is called a relapse. Your team may offer more care. Some people choose"
+        " other paths.\n",
+        "      - Some have chemotherapy again.\n",
+    ),
+    "questions": ("      - What could happen next?\n", "      - What is chemotherapy like?\n"),
+    "facts": (
+        RELAPSE_TERMS,
+        "    facts:\n      - text: Some have chemotherapy again.\n        source: page\n"
+        "        section: Support for you\n",
+    ),
+    "notes": (
+        RELAPSE_TERMS,
+        "    notes:\n      - step: have_chemo\n        text: The source names chemotherapy.\n"
+        "        source: page\n        section: Support for you\n",
+    ),
+    "no_figure": (RELAPSE_TERMS, "    no_figure: The source gives no figure for chemotherapy.\n"),
+}
+
+
+@pytest.mark.parametrize("place", sorted(PLACES))
+def test_a_glossary_word_is_reported_at_the_text_that_uses_it(place: str) -> None:
+    """A state using a glossary word it does not list in terms is told so at the line of
+    the text that uses it, whichever kind of text that is."""
+    after, added = PLACES[place]
+    text = edit(CLEAN, after, after + added if after != RELAPSE_TERMS else added + after)
+    [finding] = lint_text(text, ("glossary",)).findings
+    [used] = [line.strip(" -") for line in added.splitlines() if "hemotherapy" in line]
+    assert (
+        finding.location.line
+        == line_of(text, used)
+        > line_of(text, "title: The illness has come back")
+    )
+    assert (finding.severity, finding.message, finding.hint) == (
+        "error",
+        "state 'relapse' uses 'chemotherapy' (glossary 'chemotherapy') but does not list it"
+        " in terms",
+        "add 'chemotherapy' to the terms of state 'relapse'",
+    )
+
+
+def _medical_word(summary: str, glossary: list[dict[str, object]] | None = None) -> object:
+    def change(data: dict[str, object]) -> None:
+        data["states"][0]["summary"] = summary  # type: ignore[index]
+        if glossary is not None:
+            data["glossary"] = glossary
+
+    return change
+
+
+def test_an_undefined_medical_word_is_pointed_at_the_entry_that_has_its_family() -> None:
+    """A medical word written in a form the glossary lacks ("relapses") is told to join
+    the also: list of the entry for its family, whatever the letter case of either."""
+    report = lint_changed(_medical_word("Relapses can happen."), ("glossary",))
+    assert messages(report) == [
+        (
+            "error",
+            "the medical word 'Relapses' has no glossary entry",
+            "add 'Relapses' to the also: list of glossary entry 'relapse'",
+        )
+    ]
+    upper = [
+        {"id": "relapse", "term": "Relapse", "also": ["Relapsed"], "definition": "It is back."}
+    ]
+    report = lint_changed(_medical_word("Relapses can happen.", upper), ("glossary",))
+    assert [f.hint for f in report.findings if "'Relapses'" in f.message] == [
+        "add 'Relapses' to the also: list of glossary entry 'relapse'"
+    ]
+
+
+def test_an_undefined_medical_word_with_no_family_asks_for_an_entry() -> None:
+    """A medical word no entry knows is told to get its own glossary entry."""
+    report = lint_changed(_medical_word("Remission can happen."), ("glossary",))
+    assert messages(report) == [
+        (
+            "error",
+            "the medical word 'Remission' has no glossary entry",
+            "add a glossary entry for 'remission' in plain words, and list it in the terms"
+            " of the states that use it",
+        )
+    ]
+
+
+# --------------------------------------------------------------------------- readability
+
+
+def _scored(monkeypatch: pytest.MonkeyPatch, grade: float) -> LintReport:
+    """clean.yaml linted for readability with its state 'chemo' (and the whole) scored
+    at ``grade``, the other states at 1."""
+    document = parse_document(CLEAN, "clean.yaml", today=LOAD_DAY)
+    states = tuple(
+        Figures(s.id, grade if s.id == "chemo" else 1.0, 9.04, 20, 2, 30, 1, 12)
+        for s in document.pathway.states
+    )
+    whole = Figures(PATHWAY_FIGURES, grade, 9.04, 100, 10, 150, 5, 12)
+    monkeypatch.setattr(lint, "score_pathway", lambda pathway, scorer: Readability(states, whole))
+    config = LintConfig(today=LINT_DAY, rules=("readability",))
+    return lint_document(document, config)
+
+
+HINT = (
+    "shorter sentences (longest here: 12 words) and everyday words help; explain medical"
+    " words in the glossary. If a word is miscounted, give its syllables under lint:"
+    " syllables:"
+)
+
+
+@pytest.mark.parametrize(
+    ("grade", "severity"), [(6.0, None), (6.01, "warning"), (8.0, "warning"), (8.01, "error")]
+)
+def test_a_grade_over_6_warns_and_over_8_fails_at_each_does_not(
+    monkeypatch: pytest.MonkeyPatch, grade: float, severity: str | None
+) -> None:
+    """The grade at exactly 6 passes and at exactly 8 only warns; just over either is a
+    warning or an error, for a state and for the pathway as a whole, said in full."""
+    report = _scored(monkeypatch, grade)
+    if severity is None:
+        assert report.findings == ()
+        return
+    assert messages(report) == [
+        (
+            severity,
+            f"the pathway as a whole reads at grade {grade:.1f} (Flesch-Kincaid; SMOG 9.0);"
+            " aim for 6 or below",
+            HINT,
+        ),
+        (
+            severity,
+            f"state 'chemo' reads at grade {grade:.1f} (Flesch-Kincaid; SMOG 9.0); aim for 6"
+            " or below",
+            HINT,
+        ),
+    ]
+
+
+# --------------------------------------------------------------------------- balance
+
+
+def test_a_state_with_exactly_two_steps_is_a_branch() -> None:
+    """Two ways on make a branch: its labels must say where each leads."""
+    text = edit(
+        CLEAN,
+        "  - trigger: ask_your_team\n",
+        "  - trigger: later_trial\n    source: palliative_care\n    dest: trial\n"
+        "    label: Option 2\n  - trigger: ask_your_team\n",
+    )
+    assert messages(lint_text(text, ("balance",))) == [
+        (
+            "error",
+            "the label 'Option 2' at state 'palliative_care' does not say where it leads",
+            "name what might happen: 'Your team may offer ...', or the option's own name",
+        )
+    ]
+
+
+KNEE = (OWN / "knee_recovery.yaml").read_text(encoding="utf-8")
+KNEE_WHEN = "    when: {setting: [home]}\n  treatment_words"
+
+
+def test_the_no_treatment_rule_applies_in_the_readings_its_when_names() -> None:
+    """lint.no_treatment.when naming the unit reading (not the default) applies the rule
+    there, where the choice is missing, and not in the home reading."""
+    text = edit(KNEE, KNEE_WHEN, "    when: {setting: [rehab_unit]}\n  treatment_words")
+    assert [f.message for f in lint_text(text, ("balance",)).findings] == [
+        "state 'stiff_knee' offers 2 treatment options (topic: Recovery in a rehabilitation"
+        " unit) (more_physio, second_operation) but not living with some stiffness: no step"
+        " from it leads to 'living_with_it'"
+    ]
+
+
+def test_the_no_treatment_rule_applies_in_the_default_reading_whatever_its_when() -> None:
+    """The default reading narrows nothing, so the rule applies there even when its
+    'when' names another value: a choice missing everywhere is reported for it."""
+    text = edit(KNEE, KNEE_WHEN, "    when: {setting: [rehab_unit]}\n  treatment_words")
+    text = edit(
+        text,
+        "    source: stiff_knee\n    dest: living_with_it\n",
+        "    source: at_home\n    dest: living_with_it\n",
+    )
+    assert [f.message for f in lint_text(text, ("balance",)).findings] == [
+        "state 'stiff_knee' offers 2 treatment options (more_physio, second_operation) but"
+        " not living with some stiffness: no step from it leads to 'living_with_it'"
+    ]
+
+
+# --------------------------------------------------------------------------- exits
+
+NO_TEAM_STEP = ("    source: [relapse, palliative_care]\n", "    source: palliative_care\n")
+
+
+def test_a_branch_without_the_team_state_is_told_where_to_add_it() -> None:
+    """With the team state named and present, the message names it and adds nothing."""
+    text = edit(CLEAN, *NO_TEAM_STEP)
+    assert messages(lint_text(text, ("exits",))) == [
+        (
+            "error",
+            "branch 'relapse' offers no step to 'talk_to_team' (talking to your healthcare team)",
+            "add 'relapse' to the source of the step to 'talk_to_team', with no 'when', so"
+            " every reader can end with your healthcare team",
+        )
+    ]
+
+
+def test_without_a_team_state_a_branch_is_told_to_name_one() -> None:
+    """Without lint.team.state, a state whose title names the team is the team's; a
+    branch with no step to it is asked for one, and to name it."""
+    text = edit(edit(CLEAN, *NO_TEAM_STEP), "  team:\n    state: talk_to_team\n", "")
+    assert messages(lint_text(text, ("exits",))) == [
+        (
+            "error",
+            "branch 'relapse' offers no step to a state about talking to your healthcare team",
+            "add a step from 'relapse' to a state about talking to your healthcare team, and"
+            " name that state under lint: team: state:",
+        )
+    ]
+
+
+def test_without_any_team_state_the_message_says_no_title_names_the_team() -> None:
+    """Where no state's title names the team either, the message says so."""
+    text = edit(edit(CLEAN, *NO_TEAM_STEP), "  team:\n    state: talk_to_team\n", "")
+    text = edit(text, "title: Talk to your healthcare team", "title: Questions for later")
+    branch = [m for m in messages(lint_text(text, ("exits",))) if "branch" in m[1]]
+    assert branch == [
+        (
+            "error",
+            "branch 'relapse' offers no step to a state about talking to your healthcare team"
+            " (no state's title names the team)",
+            "add a step from 'relapse' to a state about talking to your healthcare team, and"
+            " name that state under lint: team: state:",
+        )
+    ]
