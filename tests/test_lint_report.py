@@ -893,3 +893,234 @@ def test_without_any_team_state_the_message_says_no_title_names_the_team() -> No
             " name that state under lint: team: state:",
         )
     ]
+
+
+# --------------------------------------------------------------------------- more balance
+
+LATER_TRIAL = (
+    "  - trigger: ask_your_team\n",
+    "  - trigger: later_trial\n    source: palliative_care\n    dest: trial\n"
+    "    label: Some people join a trial later\n  - trigger: ask_your_team\n",
+)
+
+
+def _summaries(text: str, **summaries: str) -> str:
+    for state, summary in summaries.items():
+        start = text.index(f"  - id: {state}\n")
+        old = re.compile(r"    summary: .*\n").search(text, start)
+        assert old is not None
+        text = text[: old.start()] + f"    summary: {summary}\n" + text[old.end() :]
+    return text
+
+
+def _at(report: LintReport, state: str) -> list[tuple[str, str, str]]:
+    return [m for m in messages(report) if m[1].startswith(f"at state '{state}'")]
+
+
+def test_a_summary_exactly_twice_as_long_is_not_flagged() -> None:
+    """Of two options, a summary of exactly twice the characters (26 and 13) and under
+    twice the words (5 and 3) is similar enough."""
+    text = _summaries(
+        edit(CLEAN, *LATER_TRIAL), trial="Rest at home.", talk_to_team="Rest at home with friends."
+    )
+    assert _at(lint_text(text, ("balance",)), "palliative_care") == []
+
+
+def test_a_summary_over_twice_as_long_is_named_with_the_shorter_one() -> None:
+    """Of two options, a summary over twice as long (in characters and in words) is a
+    warning for each measure, naming the longer and the shorter."""
+    text = _summaries(
+        edit(CLEAN, *LATER_TRIAL),
+        trial="Rest at home.",
+        talk_to_team="Rest at home with friends and family.",
+    )
+    hint = "give every option a summary of similar length and detail, so none looks favoured"
+    assert _at(lint_text(text, ("balance",)), "palliative_care") == [
+        (
+            "warning",
+            "at state 'palliative_care', the summary of 'talk_to_team' (37 characters) is more"
+            " than twice as long as that of 'trial' (13 characters)",
+            hint,
+        ),
+        (
+            "warning",
+            "at state 'palliative_care', the summary of 'talk_to_team' (7 words) is more than"
+            " twice as long as that of 'trial' (3 words)",
+            hint,
+        ),
+    ]
+
+
+def test_of_equally_short_summaries_the_first_option_in_the_document_is_named() -> None:
+    """Where options tie for the shortest summary, the message names the one the document
+    lists first (not the first in alphabetical order)."""
+    short = "Some people do this."
+    text = _summaries(
+        CLEAN,
+        chemo="Your team may offer more chemotherapy, which uses drugs that kill cancer cells.",
+        trial=short,
+        palliative_care=short,
+        talk_to_team=short,
+    )
+    assert [m[1] for m in _at(lint_text(text, ("balance",)), "relapse")] == [
+        "at state 'relapse', the summary of 'chemo' (13 words) is more than twice as long"
+        " as that of 'trial' (4 words)",
+        "at state 'relapse', the summary of 'chemo' (79 characters) is more than twice as"
+        " long as that of 'trial' (20 characters)",
+    ]
+
+
+@pytest.mark.parametrize("label", ["Next.", "Option 2", "choice", "Step 3!"])
+def test_a_label_that_does_not_say_where_it_leads_is_an_error(label: str) -> None:
+    """'Next.' (punctuation aside), 'Option 2', 'choice' or 'Step 3!' says nothing about
+    where a step leads."""
+    text = edit(CLEAN, "label: Your team may offer more chemotherapy", f"label: {label}")
+    assert messages(lint_text(text, ("balance",))) == [
+        (
+            "error",
+            f"the label '{label}' at state 'relapse' does not say where it leads",
+            "name what might happen: 'Your team may offer ...', or the option's own name",
+        )
+    ]
+
+
+def test_two_steps_to_the_same_state_may_share_a_label() -> None:
+    """Two steps with one label are told apart only if they lead to different states."""
+    minimal = (DATA / "minimal.yaml").read_text(encoding="utf-8")
+    text = edit(minimal, "label: Treatment with a different TKI", "label: Treatment is repeated")
+    assert not [m for m in messages(lint_text(text, ("balance",))) if "share" in m[1]]
+
+
+def test_a_no_treatment_state_naming_a_treatment_is_no_treatment_option() -> None:
+    """The state offering the choice not to have treatment is not an option of treatment,
+    even when its title names one ("Stopping chemotherapy")."""
+    text = edit(CLEAN, "title: Palliative care", "title: Stopping chemotherapy")
+    assert lint_text(text, ("balance",)).findings == ()
+
+
+def test_every_missing_no_treatment_state_is_named() -> None:
+    """Where none of the states said to offer the choice exists, each is named, in the
+    message and in the hint."""
+    document = parse_document(CLEAN, "clean.yaml", today=LOAD_DAY)
+    config = LintConfig(
+        today=LINT_DAY, rules=("balance",), no_treatment_states=("comfort", "hospice")
+    )
+    assert messages(lint_document(document, config)) == [
+        (
+            "error",
+            "state 'relapse' offers 2 treatment options (chemo, trial) but not palliative"
+            " care: no state 'comfort', 'hospice' exists",
+            "add 'relapse' to the source of the step to 'comfort', 'hospice', with a 'when'"
+            " that covers this topic (or none), or limit the rule with lint: no_treatment:"
+            " when:",
+        )
+    ]
+
+
+def test_without_no_treatment_states_the_author_is_told_where_to_name_them() -> None:
+    """A document naming no state that offers the choice is told where to name one."""
+    text = edit(CLEAN, "    states: [palliative_care]\n", "")
+    assert messages(lint_text(text, ("balance",))) == [
+        (
+            "error",
+            "state 'relapse' offers 2 treatment options (chemo, trial) but not palliative"
+            " care: the document names no state that offers it",
+            "name the states that offer it under lint: no_treatment: states: (and what the"
+            " pathway calls it under term:), or add such a state and a step to it",
+        )
+    ]
+
+
+# --------------------------------------------------------------------------- more numbers
+
+
+@pytest.mark.parametrize(
+    ("said", "found"),
+    [
+        ("around 4 in 10 people (40.5%)", []),  # half a point off: the same figure
+        (
+            "around 4 in 10 people (41%)",
+            ["the percentage '41%' does not match 4 in 10 beside it"],
+        ),
+        (
+            "around 4 in 10 people, or 5 in 10 (60%)",
+            ["the percentage '60%' does not match 4 in 10, 5 in 10 beside it"],
+        ),
+    ],
+    ids=["half-a-point", "one-point", "two-beside"],
+)
+def test_a_percentage_matches_a_frequency_beside_it_to_half_a_point(
+    said: str, found: list[str]
+) -> None:
+    """A percentage within half a point of a natural frequency beside it says the same;
+    further off, the message lists every frequency beside it."""
+
+    def say(data: dict[str, object]) -> None:
+        data["states"][1]["explanation"] = [f"In trials, this worked for {said}."]  # type: ignore[index]
+
+    report = lint_changed(say, ("numbers",))
+    assert [m for m in messages(report) if "percentage" in m[1]] == [
+        ("error", f, "make the percentage and the natural frequency say the same thing")
+        for f in found
+    ]
+
+
+# --------------------------------------------------------------------------- more glossary
+
+
+def _with(*entries: dict[str, str], **summaries: str) -> object:
+    def change(data: dict[str, object]) -> None:
+        data["glossary"] = [*data["glossary"], *entries]  # type: ignore[misc]
+        for state in data["states"]:  # type: ignore[attr-defined]
+            if state["id"] in summaries:
+                state["summary"] = summaries[state["id"]]
+            if state["id"] == "relapse":
+                state["terms"] = [*state["terms"], *(e["id"] for e in entries)]
+
+    return change
+
+
+def test_the_longest_glossary_term_at_a_place_is_the_one_used() -> None:
+    """ "stem cell transplant" is one term, not "stem cell" and more words: the state
+    lists the longer term, and the shorter is used nowhere."""
+    short = {"id": "stem_cell", "term": "stem cell", "definition": "A cell that makes others."}
+    long = {
+        "id": "stem_cell_transplant",
+        "term": "stem cell transplant",
+        "definition": "New cells.",
+    }
+    change = _with(short, long, relapse="A stem cell transplant may follow.")
+    assert messages(lint_changed(change, ("glossary",))) == [
+        (
+            "warning",
+            "state 'relapse' lists term 'stem_cell' but its text never uses it",
+            "remove it from terms, or use the word where it helps the reader",
+        ),
+    ]
+
+
+def test_each_undefined_medical_word_is_reported_once_at_its_first_use() -> None:
+    """A medical word with no entry is reported where it is first used, not again; a
+    second word in a later text is reported too."""
+    change = _with(relapse="Remission may come.", chemo="Remission and blinatumomab are words.")
+    found = [m[1] for m in messages(lint_changed(change, ("glossary",))) if "medical" in m[1]]
+    assert found == [
+        "the medical word 'Remission' has no glossary entry",
+        "the medical word 'blinatumomab' has no glossary entry",
+    ]
+
+
+def test_a_medical_word_inside_a_glossary_term_is_covered_but_not_elsewhere() -> None:
+    """ "remission" inside the glossary's "complete remission" is defined; the same word
+    later in the text, on its own, is not."""
+    entry = {"id": "complete_remission", "term": "complete remission", "definition": "No signs."}
+    change = _with(entry, relapse="A complete remission can follow, or remission may not.")
+    found = [m for m in messages(lint_changed(change, ("glossary",))) if "medical" in m[1]]
+    assert found == [
+        (
+            "error",
+            "the medical word 'remission' has no glossary entry",
+            "add a glossary entry for 'remission' in plain words, and list it in the terms"
+            " of the states that use it",
+        )
+    ]
