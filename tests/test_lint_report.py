@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -1123,3 +1124,40 @@ def test_a_medical_word_inside_a_glossary_term_is_covered_but_not_elsewhere() ->
             " of the states that use it",
         )
     ]
+
+
+def test_an_option_without_a_figure_is_compared_with_the_first_option_that_has_one() -> None:
+    """Where some options have a figure and one has neither a figure nor a no_figure
+    line, the warning names the first option with a figure in document order."""
+
+    def figures(data: dict[str, Any]) -> None:
+        chemo, trial, palliative = data["states"][1:4]
+        fact = chemo["facts"][0]
+        chemo["facts"] = []
+        trial["facts"], trial["no_figure"] = [fact], None
+        palliative["facts"], palliative["title"] = [fact], "Radiotherapy"
+
+    document = parse_document(CLEAN, "clean.yaml", today=LOAD_DAY)
+    pathway = changed(document.pathway, figures)
+    config = LintConfig(today=LINT_DAY, rules=("balance",), no_treatment_states=())
+    report = lint_document(Edited(pathway, "clean.yaml", document), config)
+    assert [m for m in messages(report) if m[0] == "warning"] == [
+        (
+            "warning",
+            "at state 'relapse', option 'trial' has a figure but 'chemo' has none and does"
+            " not say so",
+            "add no_figure to state 'chemo' (e.g. 'The source gives no figure for this.'),"
+            " so the missing figure is said, not silent",
+        )
+    ]
+
+
+def test_a_step_to_a_state_that_does_not_exist_is_no_option() -> None:
+    """A step to a missing state (a document changed after loading) is no treatment
+    option: the balance rule reads the others and does not fail."""
+
+    def dangling(data: dict[str, Any]) -> None:
+        step = {"trigger": "go_nowhere", "source": ["relapse"], "dest": "nowhere", "label": "Away"}
+        data["transitions"] = [*data["transitions"], step]
+
+    assert lint_changed(dangling, ("balance",)).findings == ()
