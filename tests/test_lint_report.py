@@ -1161,3 +1161,20 @@ def test_a_step_to_a_state_that_does_not_exist_is_no_option() -> None:
         data["transitions"] = [*data["transitions"], step]
 
     assert lint_changed(dangling, ("balance",)).findings == ()
+
+
+def test_a_team_state_that_does_not_exist_is_said_to_be_missing() -> None:
+    """A team state given on the command line that the document lacks is named as
+    missing in the branch's message."""
+    document = parse_document(CLEAN, "clean.yaml", today=LOAD_DAY)
+    config = LintConfig(today=LINT_DAY, rules=("exits",), team_state="ask_us")
+    branch = [m for m in messages(lint_document(document, config)) if "branch" in m[1]]
+    assert branch == [
+        (
+            "error",
+            "branch 'relapse' offers no step to 'ask_us' (talking to your healthcare team)"
+            " (no state 'ask_us' exists)",
+            "add 'relapse' to the source of the step to 'ask_us', with no 'when', so every"
+            " reader can end with your healthcare team",
+        )
+    ]
