@@ -303,6 +303,7 @@ def test_the_speller_says_numbers_as_a_person_does() -> None:
         (1_000_001, "one mil-lion and one", 5),
         (7_000_000_000, "sev-en bil-lion", 4),
         (2_000_000_000_000, "two tril-lion", 3),
+        (10**15, "one thou-sand tril-lion", 5),
     ],
 )
 def test_figures_have_the_syllables_a_person_says(n: int, words: str, syllables: int) -> None:

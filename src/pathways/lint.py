@@ -368,7 +368,8 @@ _SCALES = (10**12, 10**9, 10**6, 1000)
 
 def number_syllables(n: int) -> int:
     """Syllables in the British reading of a whole number ("140": one hundred and forty;
-    "1005": one thousand and five). Beyond the trillions, figures are read digit by digit."""
+    "1005": one thousand and five); beyond the trillions, in trillions ("one thousand
+    trillion")."""
     if n < 20:
         return _NUMBER_SYLLABLES[n]
     if n < 100:
@@ -376,8 +377,6 @@ def number_syllables(n: int) -> int:
     if n < 1000:
         rest = n % 100
         return number_syllables(n // 100) + 2 + (1 + number_syllables(rest) if rest else 0)
-    if n >= 1000 * _SCALES[0]:
-        return sum(number_syllables(int(digit)) for digit in str(n))
     syllables, rest = 0, n
     for scale in _SCALES:
         count, rest = divmod(rest, scale)
