@@ -362,8 +362,14 @@ _NUMBER_SYLLABLES = (2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 3, 1, 2, 2, 2, 2, 3, 2, 2)
 _TENS_SYLLABLES = {2: 2, 3: 2, 4: 2, 5: 2, 6: 2, 7: 3, 8: 2, 9: 2}
 
 
+_SCALES = (10**12, 10**9, 10**6, 1000)
+"""Trillion, billion, million, thousand: two syllables each."""
+
+
 def number_syllables(n: int) -> int:
-    """Syllables in the British reading of a whole number ("140": one hundred and forty)."""
+    """Syllables in the British reading of a whole number ("140": one hundred and forty;
+    "1005": one thousand and five); beyond the trillions, in trillions ("one thousand
+    trillion")."""
     if n < 20:
         return _NUMBER_SYLLABLES[n]
     if n < 100:
@@ -371,10 +377,14 @@ def number_syllables(n: int) -> int:
     if n < 1000:
         rest = n % 100
         return number_syllables(n // 100) + 2 + (1 + number_syllables(rest) if rest else 0)
-    if n < 1_000_000:
-        rest = n % 1000
-        return number_syllables(n // 1000) + 2 + (number_syllables(rest) if rest else 0)
-    return len(str(n))
+    syllables, rest = 0, n
+    for scale in _SCALES:
+        count, rest = divmod(rest, scale)
+        if count:
+            syllables += number_syllables(count) + 2
+    if rest:  # "and" before a last part under a hundred: "one thousand and five"
+        syllables += number_syllables(rest) + (1 if rest < 100 else 0)
+    return syllables
 
 
 _NUMBER_WORDS = {
@@ -794,11 +804,13 @@ def template_files(dirs: Sequence[Path]) -> Iterator[tuple[Path, str]]:
 
 
 def display_path(file: Path) -> str:
-    """A path as a person would type it here: relative to the working folder if inside it."""
+    """A path as a person would type it here: relative to the working folder if inside it,
+    else absolute (not a climb of '../../..' out of the working folder)."""
+    absolute = Path(os.path.abspath(file))
     try:
-        return os.path.relpath(file)
-    except ValueError:  # another drive on Windows
-        return str(file)
+        return str(absolute.relative_to(os.getcwd()))
+    except ValueError:  # outside the working folder, or on another drive on Windows
+        return str(absolute)
 
 
 def _blank(text: str) -> str:
