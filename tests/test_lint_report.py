@@ -47,6 +47,7 @@ from pathways.lint import (
     template_files,
     term_matcher,
     visible_template_text,
+    words_of,
 )
 from pathways.loader import parse_document
 from pathways.schema import Pathway
@@ -316,6 +317,30 @@ def test_figures_have_the_syllables_a_person_says(n: int, words: str, syllables:
 def test_every_figure_has_the_syllables_of_its_spoken_words(n: int) -> None:
     """Any whole number below a trillion has the syllables of its British spoken words."""
     assert number_syllables(n) == sum(_SAID[w] for w in spoken(n))
+
+
+def test_a_figure_with_thousands_separators_is_one_number() -> None:
+    """A figure such as "1,500" is one word, "one thousand five hundred" (6 syllables),
+    not "1" and "500"; a comma between other digits still separates two figures."""
+    assert words_of("About 1,500 people, or 2,000,000.") == [
+        "About",
+        "1,500",
+        "people",
+        "or",
+        "2,000,000",
+    ]
+    assert words_of("scores of 1,50 and 12,3456") == [
+        "scores",
+        "of",
+        "1",
+        "50",
+        "and",
+        "12",
+        "3456",
+    ]
+    scorer = Scorer()
+    assert scorer.syllables("1,500") == scorer.syllables("1500") == 6
+    assert scorer.syllables("2,000,000") == 3
 
 
 def test_initialisms_are_read_letter_by_letter_with_a_plural_s() -> None:

@@ -335,7 +335,8 @@ def _quote(text: str, limit: int = 60) -> str:
 
 
 _SENTENCE_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s|$)")
-_WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)*")
+# A figure with thousands separators ("1,500") is one word, read as one number.
+_WORD = re.compile(r"\d{1,3}(?:,\d{3})+(?![\d,])|[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)*")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -487,8 +488,9 @@ class Scorer:
         lower = word.lower()
         if lower in self._any_case:
             return self._any_case[lower]
-        if word.isdigit():
-            return number_syllables(int(word))
+        figure = word.replace(",", "")
+        if figure.isdigit():
+            return number_syllables(int(figure))
         if is_initialism(word) and word.isalpha():
             return sum(3 if c == "W" else 1 for c in word.rstrip("s"))
         if lower.endswith("'s") and lower not in self._known:
