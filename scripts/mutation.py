@@ -81,6 +81,7 @@ SELECTION: dict[str, list[str]] = {
     ],
     "lint": [
         "tests/test_lint.py",
+        "tests/test_lint_report.py",
         "tests/test_writing_content.py",
     ],
 }
