@@ -18,6 +18,7 @@ from pathways.schema import (
     SCHEMA_VERSION,
     Pathway,
     Transition,
+    ValidationError,
     find_bidi_control,
     is_web_url,
     tel_uri,
@@ -107,6 +108,27 @@ def test_a_document_without_a_schema_version_is_version_one() -> None:
     """Documents written before the field existed are read as version 1."""
     assert "schema_version" not in MINIMAL.read_text(encoding="utf-8")
     assert load_pathway(MINIMAL).metadata.schema_version == 1 == SCHEMA_VERSION
+
+
+@pytest.mark.parametrize("flag", [True, False])
+def test_a_whole_number_given_as_true_or_false_is_refused_in_python_too(
+    pathway: Pathway, flag: bool
+) -> None:
+    """Built in Python (not read from a file), a model refuses ``True`` for a whole number
+    with pydantic's own message for the kind, as it does any other value that is not one
+    (the loader words it for authors: tests/data/invalid/not_a_whole_number)."""
+    data = pathway.model_dump()
+    data["metadata"]["schema_version"] = flag
+    with pytest.raises(ValidationError) as caught:
+        Pathway.model_validate(data)
+    [error] = caught.value.errors()
+    assert (error["type"], error["msg"], error["loc"]) == (
+        "int_type",
+        "Input should be a valid integer",
+        ("metadata", "schema_version"),
+    )
+    data["metadata"]["schema_version"] = 1
+    assert Pathway.model_validate(data).metadata.schema_version == 1
 
 
 @pytest.mark.parametrize("path", OWN, ids=[p.stem for p in OWN])
