@@ -533,6 +533,19 @@ def test_a_long_walk_keeps_the_last_states_up_to_the_limit(small: Pathway) -> No
     assert journey.path[-3:] == ("branch", "option_a", "branch")
     assert journey.earlier == 2 + 2 * MAX_PATH - MAX_PATH
     assert Journey.from_token(small, journey.token) == journey
+    # A topic changed after a long walk keeps the count of the steps let go.
+    assert journey.with_context(kind="pos").earlier == journey.earlier
+
+
+def test_keeping_as_many_places_as_a_journey_has_changes_nothing(small: Pathway) -> None:
+    """``kept_to`` a journey's own length (or more) is the journey itself: no step is let
+    go, so none is counted (``earlier`` stays None: the path began at its first place)."""
+    journey = Journey.begin(small).step("go_on").step("pick_a")
+    for places in (len(journey.path), len(journey.path) + 1):
+        assert journey.kept_to(places) is journey
+    assert journey.kept_to(len(journey.path)).earlier is None
+    shorter = journey.kept_to(len(journey.path) - 1)
+    assert (shorter.path, shorter.earlier) == (journey.path[1:], 1)
 
 
 # ---------------------------------------------------------------------- reading tokens
