@@ -296,6 +296,44 @@ EXPLAINED: dict[str, tuple[str, str, list[str]]] = {
             ),
         ],
     ),
+    # A value quoted in a message is kept to 40 characters, its runs of spaces made one; a
+    # longer one is cut to 37 and '...' (the hint still gives the whole fixed id).
+    "quoted_value_at_the_limit": (
+        "terms: [remission]",
+        'terms: [remission, "Remission   that lasts a long time, say 40"]',
+        [
+            (
+                "test.yaml:47:24: terms item 2 in state 'relapse' is not a valid id: "
+                "'Remission that lasts a long time, say 40'\n"
+                "  hint: an id starts with a lowercase letter and holds only a-z, 0-9 and "
+                "_, e.g. 'remission_that_lasts_a_long_time_say_40'"
+            ),
+        ],
+    ),
+    "quoted_value_over_the_limit": (
+        "terms: [remission]",
+        'terms: [remission, "Remission   that lasts a long time, say 401"]',
+        [
+            (
+                "test.yaml:47:24: terms item 2 in state 'relapse' is not a valid id: "
+                "'Remission that lasts a long time, say...'\n"
+                "  hint: an id starts with a lowercase letter and holds only a-z, 0-9 and "
+                "_, e.g. 'remission_that_lasts_a_long_time_say_401'"
+            ),
+        ],
+    ),
+    # An item with no id is named by its place in its own list, not its owner's.
+    "context_value_without_id": (
+        "      - id: positive\n",
+        "      -\n",
+        [
+            (
+                "test.yaml:38:9: missing required field 'id' in value 2 of context "
+                "'philadelphia'\n"
+                "  hint: add a line 'id: ...'"
+            ),
+        ],
+    ),
 }
 
 
