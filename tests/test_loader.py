@@ -334,6 +334,20 @@ EXPLAINED: dict[str, tuple[str, str, list[str]]] = {
             ),
         ],
     ),
+    # 'state' for 'start': the section that is missing is the likelier meaning, though
+    # 'states' is spelt closer; it is said once, not also as missing.
+    "start_misspelt_as_state": (
+        "start: relapse\n",
+        "state: relapse\n",
+        [
+            (
+                "test.yaml:40:1: unknown section 'state'\n"
+                "  hint: did you mean 'start'? (allowed: metadata, sources, support, glossary, "
+                "contexts, start, chapters, states, transitions, what_matters, comparison, "
+                "phases, lint)"
+            ),
+        ],
+    ),
 }
 
 
@@ -344,6 +358,22 @@ def test_each_mistake_is_said_in_the_authors_terms_with_its_fix(name: str) -> No
     named once, as the missing field it most likely means."""
     old, new, expected = EXPLAINED[name]
     assert problems_of(replaced(old, new)) == expected
+
+
+def test_a_schema_problem_carries_the_path_of_its_value_or_key() -> None:
+    """A caller (an editor, the JSON API) finds the value a problem is about by its path in
+    the data; for a key that is not a valid id, the path of that key's entry."""
+    text = replaced(
+        "    terms: [remission]\n",
+        "    terms: [remission, Not An Id]\n    compare:\n"
+        "      How Long: {text: Some weeks, source: relapse_page, section: Support for you}\n",
+    )
+    with pytest.raises(ContentError) as caught:
+        parse_pathway(text, "test.yaml", today=TODAY)
+    assert [problem.path for problem in caught.value.problems] == [
+        ("states", 0, "terms", 1),
+        ("states", 0, "compare", "How Long"),
+    ]
 
 
 # Each kind of pydantic error in the author's words, whether or not today's schema can
