@@ -348,6 +348,17 @@ EXPLAINED: dict[str, tuple[str, str, list[str]]] = {
             ),
         ],
     ),
+    # A list inside a list (a medical word written several ways): both places are named.
+    "medical_word_in_a_list_empty": (
+        "start: relapse\n",
+        'start: relapse\nlint:\n  medical_words:\n    - [chemo, ""]\n',
+        [
+            (
+                "test.yaml:43:15: medical_words item 1 item 2 in the lint settings is empty\n"
+                "  hint: write some text after the colon"
+            ),
+        ],
+    ),
 }
 
 
