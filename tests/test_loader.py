@@ -591,6 +591,16 @@ KINDS: list[
         "schema_version in metadata: is not valid",
         None,
     ),
+    # A check of the whole document (a model validator on the pathway) has no place.
+    (
+        "frobbed",
+        {},
+        None,
+        "Input should be frobbed",
+        (),
+        "the document: input should be frobbed",
+        None,
+    ),
     (
         "phone",
         "x",
