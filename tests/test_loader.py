@@ -296,6 +296,69 @@ EXPLAINED: dict[str, tuple[str, str, list[str]]] = {
             ),
         ],
     ),
+    # A value quoted in a message is kept to 40 characters, its runs of spaces made one; a
+    # longer one is cut to 37 and '...' (the hint still gives the whole fixed id).
+    "quoted_value_at_the_limit": (
+        "terms: [remission]",
+        'terms: [remission, "Remission   that lasts a long time, say 40"]',
+        [
+            (
+                "test.yaml:47:24: terms item 2 in state 'relapse' is not a valid id: "
+                "'Remission that lasts a long time, say 40'\n"
+                "  hint: an id starts with a lowercase letter and holds only a-z, 0-9 and "
+                "_, e.g. 'remission_that_lasts_a_long_time_say_40'"
+            ),
+        ],
+    ),
+    "quoted_value_over_the_limit": (
+        "terms: [remission]",
+        'terms: [remission, "Remission   that lasts a long time, say 401"]',
+        [
+            (
+                "test.yaml:47:24: terms item 2 in state 'relapse' is not a valid id: "
+                "'Remission that lasts a long time, say...'\n"
+                "  hint: an id starts with a lowercase letter and holds only a-z, 0-9 and "
+                "_, e.g. 'remission_that_lasts_a_long_time_say_401'"
+            ),
+        ],
+    ),
+    # An item with no id is named by its place in its own list, not its owner's.
+    "context_value_without_id": (
+        "      - id: positive\n",
+        "      -\n",
+        [
+            (
+                "test.yaml:38:9: missing required field 'id' in value 2 of context "
+                "'philadelphia'\n"
+                "  hint: add a line 'id: ...'"
+            ),
+        ],
+    ),
+    # 'state' for 'start': the section that is missing is the likelier meaning, though
+    # 'states' is spelt closer; it is said once, not also as missing.
+    "start_misspelt_as_state": (
+        "start: relapse\n",
+        "state: relapse\n",
+        [
+            (
+                "test.yaml:40:1: unknown section 'state'\n"
+                "  hint: did you mean 'start'? (allowed: metadata, sources, support, glossary, "
+                "contexts, start, chapters, states, transitions, what_matters, comparison, "
+                "phases, lint)"
+            ),
+        ],
+    ),
+    # A list inside a list (a medical word written several ways): both places are named.
+    "medical_word_in_a_list_empty": (
+        "start: relapse\n",
+        'start: relapse\nlint:\n  medical_words:\n    - [chemo, ""]\n',
+        [
+            (
+                "test.yaml:43:15: medical_words item 1 item 2 in the lint settings is empty\n"
+                "  hint: write some text after the colon"
+            ),
+        ],
+    ),
 }
 
 
@@ -306,6 +369,22 @@ def test_each_mistake_is_said_in_the_authors_terms_with_its_fix(name: str) -> No
     named once, as the missing field it most likely means."""
     old, new, expected = EXPLAINED[name]
     assert problems_of(replaced(old, new)) == expected
+
+
+def test_a_schema_problem_carries_the_path_of_its_value_or_key() -> None:
+    """A caller (an editor, the JSON API) finds the value a problem is about by its path in
+    the data; for a key that is not a valid id, the path of that key's entry."""
+    text = replaced(
+        "    terms: [remission]\n",
+        "    terms: [remission, Not An Id]\n    compare:\n"
+        "      How Long: {text: Some weeks, source: relapse_page, section: Support for you}\n",
+    )
+    with pytest.raises(ContentError) as caught:
+        parse_pathway(text, "test.yaml", today=TODAY)
+    assert [problem.path for problem in caught.value.problems] == [
+        ("states", 0, "terms", 1),
+        ("states", 0, "compare", "How Long"),
+    ]
 
 
 # Each kind of pydantic error in the author's words, whether or not today's schema can
@@ -510,6 +589,16 @@ KINDS: list[
         None,
         ("metadata", "schema_version"),
         "schema_version in metadata: is not valid",
+        None,
+    ),
+    # A check of the whole document (a model validator on the pathway) has no place.
+    (
+        "frobbed",
+        {},
+        None,
+        "Input should be frobbed",
+        (),
+        "the document: input should be frobbed",
         None,
     ),
     (
