@@ -354,8 +354,19 @@ EXPLAINED: dict[str, tuple[str, str, list[str]]] = {
         'start: relapse\nlint:\n  medical_words:\n    - [chemo, ""]\n',
         [
             (
-                "test.yaml:43:15: medical_words item 1 item 2 in the lint settings is empty\n"
-                "  hint: write some text after the colon"
+                "test.yaml:43:15: item 2 of medical_words item 1 in the lint settings is empty\n"
+                "  hint: write the item's text, or remove the empty item"
+            ),
+        ],
+    ),
+    # An empty item of a block list: the fix is its text or its removal, not a colon.
+    "explanation_item_empty": (
+        "      - Your healthcare team may talk to you about what could happen next.\n",
+        "      - Your healthcare team may talk to you about what could happen next.\n      -\n",
+        [
+            (
+                "test.yaml:47:8: explanation item 2 in state 'relapse' is empty\n"
+                "  hint: write the item's text, or remove the empty item"
             ),
         ],
     ),

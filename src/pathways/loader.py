@@ -265,7 +265,7 @@ def _explain(
         return f"{subject} has too many items; at most {ctx.get('max_length')}", None
     if kind in {"too_short", "string_too_short"}:
         if isinstance(value, str):
-            return f"{subject} is empty", "write some text after the colon"
+            return f"{subject} is empty", _empty_hint(path)
         wanted = ctx.get("min_length", 1)
         items = "item" if wanted == 1 else "items"
         have = len(value) if isinstance(value, list | tuple) else 0
@@ -276,7 +276,7 @@ def _explain(
         )
     if kind == "string_type":
         if value is None:
-            return f"{subject} is empty", "write some text after the colon"
+            return f"{subject} is empty", _empty_hint(path)
         if isinstance(value, bool):
             return (
                 f"{subject} must be text, not {shown}",
@@ -355,6 +355,13 @@ def _field_index(path: DataPath) -> int | None:
     return None
 
 
+def _empty_hint(path: DataPath) -> str:
+    """How to fill an empty text: a field's after its colon; a list's item, or remove it."""
+    if path and isinstance(path[-1], int):
+        return "write the item's text, or remove the empty item"
+    return "write some text after the colon"
+
+
 def _subject(data: object, path: DataPath, *, is_key: bool) -> str:
     """How to name the value an error is about: "summary in state 'first_visit'"."""
     if _shape(path) in _NOUNS:
@@ -364,9 +371,10 @@ def _subject(data: object, path: DataPath, *, is_key: bool) -> str:
         return "the document"
     name = str(path[field_index])
     owner_path = path[:field_index]
-    items = "".join(
-        f" item {part + 1}" for part in path[field_index + 1 :] if isinstance(part, int)
-    )
+    numbers = [part + 1 for part in path[field_index + 1 :] if isinstance(part, int)]
+    items = f" item {numbers[0]}" if numbers else ""
+    # A list inside a list reads from the inside out: "item 2 of medical_words item 1".
+    inner = "".join(f"item {n} of " for n in reversed(numbers[1:]))
     if _shape(owner_path) == ("transitions", "*", "when"):
         transition = _describe(data, owner_path[:2])
         if is_key:
@@ -375,8 +383,8 @@ def _subject(data: object, path: DataPath, *, is_key: bool) -> str:
     if is_key:
         return f"key '{name}' in {_describe(data, owner_path)}"
     if not owner_path:
-        return f"{name}{items}"
-    return f"{name}{items} in {_describe(data, owner_path)}"
+        return f"{inner}{name}{items}"
+    return f"{inner}{name}{items} in {_describe(data, owner_path)}"
 
 
 def _shape(path: DataPath) -> tuple[str, ...]:
