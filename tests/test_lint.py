@@ -8,7 +8,6 @@ import datetime as dt
 import json
 import math
 import re
-from collections.abc import Sequence
 from pathlib import Path
 
 import jsonschema
@@ -19,6 +18,7 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
+from linting import FIXTURES, LINT_DAY, LOAD_DAY, edit, lint_fixture, lint_text
 from paths import DATA, MINIMAL
 from pathways import resources
 from pathways.cli import main
@@ -28,7 +28,6 @@ from pathways.lint import (
     SCHEMA_TITLE,
     Document,
     LintConfig,
-    LintReport,
     Scorer,
     document_schema,
     find_advice,
@@ -48,30 +47,7 @@ from pathways.schema import Pathway
 from schema_walk import TextField, add_optional_parts, fill_texts, text_fields
 from strategies import dump_yaml
 
-FIXTURES = DATA / "lint"
-LOAD_DAY = dt.date(2026, 1, 20)
-"""The fixtures are loaded (validated) as of this day..."""
-LINT_DAY = dt.date(2026, 6, 1)
-"""...and linted as of this one, so a review date can pass in between."""
 RULE_IDS = sorted(RULES)
-
-
-def lint_fixture(
-    name: str,
-    rules: Sequence[str] | None = None,
-    templates: Sequence[Path] = (),
-    today: dt.date = LINT_DAY,
-) -> LintReport:
-    path = FIXTURES / f"{name}.yaml"
-    document = parse_document(path.read_text(encoding="utf-8"), path.name, today=LOAD_DAY)
-    config = LintConfig(
-        today=today, rules=None if rules is None else tuple(rules), templates_dirs=tuple(templates)
-    )
-    return lint_document(document, config)
-
-
-def lines(report: LintReport) -> list[str]:
-    return [f"{f.location}: {f.rule}" for f in report.findings]
 
 
 @pytest.fixture(scope="module")
@@ -645,7 +621,7 @@ def test_cli_schema_prints_and_writes_the_schema(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- settings
 
 
-OWN = Path(__file__).resolve().parent / "data" / "pathways"
+OWN = DATA / "pathways"
 
 
 @pytest.mark.parametrize("name", ["knee_recovery", "diabetes_clinic"])
@@ -656,15 +632,8 @@ def test_a_pathway_on_another_topic_lints_clean_with_no_flags(name: str) -> None
     assert output.splitlines()[-1] == "0 errors, 0 warnings"
 
 
-def _lint_text(text: str, rules: Sequence[str]) -> LintReport:
-    document = parse_document(text, "own.yaml", today=LOAD_DAY)
-    return lint_document(document, LintConfig(today=LINT_DAY, rules=tuple(rules)))
-
-
 def _own(name: str, old: str, new: str) -> str:
-    text = (OWN / f"{name}.yaml").read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    return text.replace(old, new)
+    return edit((OWN / f"{name}.yaml").read_text(encoding="utf-8"), old, new)
 
 
 def test_the_no_treatment_rule_honours_its_topics() -> None:
@@ -673,7 +642,7 @@ def test_the_no_treatment_rule_honours_its_topics() -> None:
     text = _own(
         "knee_recovery", "    when: {setting: [home]}\n  treatment_words", "  treatment_words"
     )
-    [finding] = _lint_text(text, ["balance"]).findings
+    [finding] = lint_text(text, ["balance"]).findings
     assert finding.message == (
         "state 'stiff_knee' offers 2 treatment options (topic: Recovery in a rehabilitation"
         " unit) (more_physio, second_operation) but not living with some stiffness: no step"
@@ -684,7 +653,7 @@ def test_the_no_treatment_rule_honours_its_topics() -> None:
 def test_without_settings_the_choice_not_to_have_treatment_is_asked_for() -> None:
     """A document that names no such state is told where to name it."""
     text = _own("diabetes_clinic", "    states: keep_going\n", "")
-    [finding] = _lint_text(text, ["balance"]).findings
+    [finding] = lint_text(text, ["balance"]).findings
     assert "but not keeping the same care: the document names no state" in finding.message
     assert "lint: no_treatment: states:" in finding.hint
 
@@ -693,23 +662,23 @@ def test_team_wording_and_team_state_come_from_the_document() -> None:
     """'your diabetes team' counts as the team; without a team state, a state whose title
     names it is the team's; messages name the team as the document does."""
     original = (OWN / "diabetes_clinic.yaml").read_text(encoding="utf-8")
-    assert _lint_text(original, ["exits"]).findings == ()
+    assert lint_text(original, ["exits"]).findings == ()
     text = _own(
         "diabetes_clinic", "    source: [first_visit, results]\n", "    source: [first_visit]\n"
     )
-    [finding] = _lint_text(text, ["exits"]).findings
+    [finding] = lint_text(text, ["exits"]).findings
     assert finding.message == (
         "branch 'results' offers no step to a state about talking to your diabetes team"
     )
     unnamed = _own("diabetes_clinic", "    names: [diabetes team]\n", "    names: []\n")
-    messages = [f.message for f in _lint_text(unnamed, ["exits"]).findings]
+    messages = [f.message for f in lint_text(unnamed, ["exits"]).findings]
     assert "end point 'tablets' does not offer talking to your healthcare team" in messages
 
 
 def test_the_documents_medical_words_need_glossary_entries() -> None:
     """A word under lint.medical_words with no glossary entry is an error where it is used."""
     text = _own("diabetes_clinic", "    - insulin\n", "    - insulin\n    - nurse\n")
-    messages = [f.message for f in _lint_text(text, ["glossary"]).findings]
+    messages = [f.message for f in lint_text(text, ["glossary"]).findings]
     assert "the medical word 'nurse' has no glossary entry" in messages
 
 

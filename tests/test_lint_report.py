@@ -6,7 +6,6 @@ which templates are read, which readings a rule applies in)."""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from editing import changed
+from linting import FIXTURES, LINT_DAY, LOAD_DAY, edit, lint_text
 from paths import DATA
 from pathways import lint
 from pathways.errors import Location
@@ -52,22 +52,8 @@ from pathways.lint import (
 from pathways.loader import parse_document
 from pathways.schema import Pathway
 
-FIXTURES = DATA / "lint"
 OWN = DATA / "pathways"
-LOAD_DAY = dt.date(2026, 1, 20)
-LINT_DAY = dt.date(2026, 6, 1)
 CLEAN = (FIXTURES / "clean.yaml").read_text(encoding="utf-8")
-
-
-def edit(text: str, old: str, new: str) -> str:
-    """``text`` with its one ``old`` replaced by ``new`` (an edit that misses fails)."""
-    assert text.count(old) == 1, old
-    return text.replace(old, new)
-
-
-def lint_text(text: str, rules: tuple[str, ...], name: str = "doc.yaml") -> LintReport:
-    document = parse_document(text, name, today=LOAD_DAY)
-    return lint_document(document, LintConfig(today=LINT_DAY, rules=rules))
 
 
 def line_of(text: str, words: str) -> int:
